@@ -1,0 +1,138 @@
+package dev.berth.manifest;
+
+import dev.berth.core.Problem;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The required-field and format rules of the API server that berth needs before it can plan. */
+final class Checks {
+
+    static final String PRUNE_ANNOTATION = "berth.dev/prune";
+    static final String DRIFT_ANNOTATION = "berth.dev/drift";
+
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern DNS_SUBDOMAIN =
+            Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+
+    private final FieldLocations locations;
+    private final List<Problem> problems;
+
+    Checks(FieldLocations locations, List<Problem> problems) {
+        this.locations = locations;
+        this.problems = problems;
+    }
+
+    void check(HasMetadata object) {
+        boolean labelNamed = object instanceof Namespace || object instanceof Service;
+        name("/metadata/name", object.getMetadata() == null ? null : object.getMetadata().getName(), labelNamed);
+        annotations(object.getMetadata().getAnnotations());
+        if (object instanceof Deployment d) {
+            deployment(d);
+        } else if (object instanceof CronJob c && (c.getSpec() == null || blank(c.getSpec().getSchedule()))) {
+            fail("/spec/schedule", "field \"spec.schedule\" is required");
+        }
+        boolean job = object instanceof Job || object instanceof CronJob;
+        boolean workload = job || object instanceof Deployment || object instanceof io.fabric8.kubernetes.api.model.Pod;
+        var template = PodTemplates.of(object);
+        if (workload && template.isEmpty()) {
+            fail("/spec", "a pod spec with at least one container is required");
+        }
+        template.ifPresent(found -> podSpec(found.pointer(), found.spec(), job));
+    }
+
+    private void name(String pointer, String name, boolean dnsLabel) {
+        if (blank(name)) {
+            fail(pointer, "field \"" + ModelBinder.dotted(pointer) + "\" is required");
+        } else if (!(dnsLabel ? DNS_LABEL : DNS_SUBDOMAIN).matcher(name).matches()) {
+            fail(pointer, "invalid name \"" + name + "\": use lowercase letters, digits and '-'"
+                    + (dnsLabel ? ", at most 63 characters" : " or '.'") + ", starting and ending with a letter or digit");
+        }
+    }
+
+    private void annotations(Map<String, String> annotations) {
+        if (annotations == null) {
+            return;
+        }
+        expectOneOf(annotations, PRUNE_ANNOTATION, Set.of("true", "false"));
+        expectOneOf(annotations, DRIFT_ANNOTATION, Set.of("correct", "warn"));
+    }
+
+    private void expectOneOf(Map<String, String> annotations, String key, Set<String> allowed) {
+        String value = annotations.get(key);
+        if (value != null && !allowed.contains(value)) {
+            fail("/metadata/annotations/" + YamlDocuments.escape(key),
+                    "annotation " + key + " must be one of " + String.join(", ", allowed.stream().sorted().toList())
+                            + ", got \"" + value + "\"");
+        }
+    }
+
+    private void deployment(Deployment d) {
+        if (d.getSpec() == null) {
+            return;
+        }
+        LabelSelector selector = d.getSpec().getSelector();
+        if (selector == null || selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty()) {
+            fail("/spec/selector", "field \"spec.selector.matchLabels\" is required");
+            return;
+        }
+        var template = d.getSpec().getTemplate();
+        Map<String, String> labels = template == null || template.getMetadata() == null
+                ? Map.of() : template.getMetadata().getLabels();
+        if (labels == null || !labels.entrySet().containsAll(selector.getMatchLabels().entrySet())) {
+            fail("/spec/selector", "spec.selector.matchLabels " + selector.getMatchLabels()
+                    + " does not match the labels of spec.template.metadata.labels " + (labels == null ? "{}" : labels));
+        }
+    }
+
+    private void podSpec(String pointer, PodSpec spec, boolean job) {
+        if (spec.getContainers() == null || spec.getContainers().isEmpty()) {
+            fail(pointer + "/containers", "at least one container is required in \"" + ModelBinder.dotted(pointer) + ".containers\"");
+        }
+        if (job && !"OnFailure".equals(spec.getRestartPolicy()) && !"Never".equals(spec.getRestartPolicy())) {
+            fail(pointer + "/restartPolicy", "a Job's pods need restartPolicy OnFailure or Never, got "
+                    + (spec.getRestartPolicy() == null ? "none" : "\"" + spec.getRestartPolicy() + "\""));
+        } else if (!job && !Set.of("Always", "OnFailure", "Never").contains(spec.getRestartPolicy())) {
+            fail(pointer + "/restartPolicy", "restartPolicy must be Always, OnFailure or Never");
+        }
+        Set<String> names = new HashSet<>();
+        containers(pointer + "/initContainers", spec.getInitContainers(), names);
+        containers(pointer + "/containers", spec.getContainers(), names);
+    }
+
+    private void containers(String pointer, List<Container> containers, Set<String> names) {
+        if (containers == null) {
+            return;
+        }
+        for (int i = 0; i < containers.size(); i++) {
+            Container c = containers.get(i);
+            String at = pointer + "/" + i;
+            name(at + "/name", c.getName(), true);
+            if (c.getName() != null && !names.add(c.getName())) {
+                fail(at + "/name", "duplicate container name \"" + c.getName() + "\"");
+            }
+            if (blank(c.getImage())) {
+                fail(at + "/image", "field \"" + ModelBinder.dotted(at) + ".image\" is required");
+            }
+        }
+    }
+
+    private void fail(String pointer, String message) {
+        problems.add(new Problem(locations.find(pointer), message));
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}
