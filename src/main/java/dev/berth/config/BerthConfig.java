@@ -1,0 +1,28 @@
+package dev.berth.config;
+
+import dev.berth.core.Quantity;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** berth's configuration file (/etc/berth/config.yaml), as documented in the README. Absent values are null. */
+public record BerthConfig(Path root, Source source, Map<String, Registry> registries, Node node) {
+
+    public static BerthConfig defaults() {
+        return new BerthConfig(null, Source.NONE, Map.of(), Node.NONE);
+    }
+
+    /** The git source: repository, ref, manifest path in it, local policies directory, poll interval. */
+    public record Source(String repo, String ref, String path, Path policies, Duration interval) {
+        static final Source NONE = new Source(null, null, null, null, null);
+    }
+
+    /** How to reach one registry host: mirrors tried first, and whether plain http is allowed. */
+    public record Registry(List<String> mirrors, boolean insecure) {}
+
+    /** This node: labels for nodeSelector, and capacity held back from pods. */
+    public record Node(Map<String, String> labels, Quantity reservedCpu, Quantity reservedMemory) {
+        static final Node NONE = new Node(Map.of(), null, null);
+    }
+}

@@ -1,0 +1,188 @@
+package dev.berth.config;
+
+import dev.berth.core.InvalidInputException;
+import dev.berth.core.Problem;
+import dev.berth.core.Quantity;
+import dev.berth.core.SourceLocation;
+import dev.berth.manifest.FieldLocations;
+import dev.berth.manifest.YamlDocuments;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads the config file strictly: an unknown key or a wrong type is an error naming the file, line and key. */
+public final class ConfigLoader {
+
+    public static final Path DEFAULT_PATH = Path.of("/etc/berth/config.yaml");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+    private final List<Problem> problems = new ArrayList<>();
+    private String file;
+    private FieldLocations at;
+
+    /**
+     * @param explicit whether the user named the file; a missing default file means "no config", a missing named
+     *                 one is an error
+     */
+    public static BerthConfig load(Path path, boolean explicit) {
+        byte[] content;
+        try {
+            content = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            if (explicit) {
+                throw new InvalidInputException(SourceLocation.of(path.toString()), "config file not found");
+            }
+            return BerthConfig.defaults();
+        } catch (IOException e) {
+            throw new InvalidInputException(SourceLocation.of(path.toString()), "cannot read config file: " + e.getMessage());
+        }
+        return new ConfigLoader().parse(path.toString(), content);
+    }
+
+    BerthConfig parse(String file, byte[] content) {
+        this.file = file;
+        List<YamlDocuments.Document> docs = YamlDocuments.parse(file, content);
+        if (docs.isEmpty()) {
+            return BerthConfig.defaults();
+        }
+        if (docs.size() > 1) {
+            fail(docs.get(1).start(), "the config file holds one YAML document");
+        }
+        at = docs.get(0).locations();
+        Map<String, Object> top = map(docs.get(0).tree(), "");
+        allowOnly(top, "", Set.of("root", "source", "registries", "node"));
+        BerthConfig config = new BerthConfig(path(top.get("root"), "/root"), source(map(top.get("source"), "/source")),
+                registries(map(top.get("registries"), "/registries")), node(map(top.get("node"), "/node")));
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
+        return config;
+    }
+
+    private BerthConfig.Source source(Map<String, Object> s) {
+        allowOnly(s, "/source", Set.of("repo", "ref", "path", "policies", "interval"));
+        return new BerthConfig.Source(string(s.get("repo"), "/source/repo"), string(s.get("ref"), "/source/ref"),
+                string(s.get("path"), "/source/path"), path(s.get("policies"), "/source/policies"),
+                duration(s.get("interval"), "/source/interval"));
+    }
+
+    private Map<String, BerthConfig.Registry> registries(Map<String, Object> r) {
+        Map<String, BerthConfig.Registry> out = new LinkedHashMap<>();
+        r.forEach((host, value) -> {
+            String p = "/registries/" + YamlDocuments.escape(host);
+            Map<String, Object> reg = map(value, p);
+            allowOnly(reg, p, Set.of("mirrors", "insecure"));
+            List<String> mirrors = new ArrayList<>();
+            Object m = reg.get("mirrors");
+            if (m instanceof List<?> list) {
+                for (int i = 0; i < list.size(); i++) {
+                    mirrors.add(string(list.get(i), p + "/mirrors/" + i));
+                }
+            } else if (m != null) {
+                fail(p + "/mirrors", "expected a list of URLs");
+            }
+            Object insecure = reg.get("insecure");
+            if (insecure != null && !(insecure instanceof Boolean)) {
+                fail(p + "/insecure", "expected true or false");
+            }
+            out.put(host, new BerthConfig.Registry(List.copyOf(mirrors), Boolean.TRUE.equals(insecure)));
+        });
+        return out;
+    }
+
+    private BerthConfig.Node node(Map<String, Object> n) {
+        allowOnly(n, "/node", Set.of("labels", "reserved"));
+        Map<String, String> labels = new LinkedHashMap<>();
+        map(n.get("labels"), "/node/labels").forEach((k, v) -> labels.put(k, string(v, "/node/labels/" + k)));
+        Map<String, Object> reserved = map(n.get("reserved"), "/node/reserved");
+        allowOnly(reserved, "/node/reserved", Set.of("cpu", "memory"));
+        return new BerthConfig.Node(Map.copyOf(labels), quantity(reserved.get("cpu"), "/node/reserved/cpu"),
+                quantity(reserved.get("memory"), "/node/reserved/memory"));
+    }
+
+    private void allowOnly(Map<String, Object> map, String pointer, Set<String> keys) {
+        for (String key : map.keySet()) {
+            if (!keys.contains(key)) {
+                fail(pointer + "/" + YamlDocuments.escape(key), "unknown key \"" + (pointer + "/" + key).substring(1)
+                        .replace('/', '.') + "\" (allowed: " + String.join(", ", keys.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> map(Object value, String pointer) {
+        if (value == null) {
+            return Map.of();
+        }
+        if (value instanceof Map<?, ?> m) {
+            return (Map<String, Object>) m;
+        }
+        fail(pointer, "expected a mapping");
+        return Map.of();
+    }
+
+    private String string(Object value, String pointer) {
+        if (value == null || value instanceof String) {
+            return (String) value;
+        }
+        if (value instanceof Number || value instanceof Boolean) {
+            return String.valueOf(value);
+        }
+        fail(pointer, "expected a string");
+        return null;
+    }
+
+    private Path path(Object value, String pointer) {
+        String s = string(value, pointer);
+        return s == null ? null : Path.of(s);
+    }
+
+    private Duration duration(Object value, String pointer) {
+        String s = string(value, pointer);
+        if (s == null) {
+            return null;
+        }
+        Matcher m = DURATION.matcher(s);
+        if (!m.matches()) {
+            fail(pointer, "expected a duration like 30s, 1m or 1h, got \"" + s + "\"");
+            return null;
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+    }
+
+    private Quantity quantity(Object value, String pointer) {
+        String s = string(value, pointer);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return Quantity.parse(s);
+        } catch (IllegalArgumentException e) {
+            fail(pointer, e.getMessage());
+            return null;
+        }
+    }
+
+    private void fail(String pointer, String message) {
+        fail(at.find(pointer), message);
+    }
+
+    private void fail(SourceLocation location, String message) {
+        problems.add(new Problem(location == null ? SourceLocation.of(file) : location, message));
+    }
+}

@@ -1,0 +1,29 @@
+package dev.berth.plan;
+
+import dev.berth.core.Problem;
+import dev.berth.core.Revision;
+import dev.berth.policy.Enforcement;
+import dev.berth.policy.Violation;
+import java.util.List;
+
+/**
+ * Everything one run of {@code plan} or {@code validate} found, for the renderers.
+ *
+ * @param plan     null when the input was invalid or no plan was asked for (validate)
+ * @param against  what the desired state was compared with, e.g. "empty", "state:/var/lib/berth", "ref:main"
+ */
+public record PlanReport(Revision revision, String against, Plan plan, List<Violation> violations,
+                         List<Problem> errors, List<String> notes) {
+
+    public static PlanReport invalid(Revision revision, String against, List<Problem> errors) {
+        return new PlanReport(revision, against, null, List.of(), errors, List.of());
+    }
+
+    public boolean denied() {
+        return violations.stream().anyMatch(v -> v.action() == Enforcement.DENY);
+    }
+
+    public boolean hasChanges() {
+        return plan != null && plan.hasChanges();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.berth.store;
+
+import dev.berth.core.BerthException;
+import dev.berth.core.ResourceKey;
+import dev.berth.core.Revision;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Reads and writes {@link ObjectRecord}s as one JSON file each (format documented in the README). */
+public final class ObjectRecords {
+
+    static final String API_VERSION = "berth.dev/v1";
+    static final String KIND = "ObjectRecord";
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS) // trees compare with Long, as manifests hold them
+            .build();
+
+    private final StateLayout layout;
+
+    public ObjectRecords(StateLayout layout) {
+        this.layout = layout;
+    }
+
+    public void write(ObjectRecord record) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("apiVersion", API_VERSION);
+        json.put("kind", KIND);
+        json.put("key", Map.of("kind", record.key().kind(), "namespace", record.key().namespace(), "name", record.key().name()));
+        json.put("objectApiVersion", record.apiVersion());
+        json.put("hash", record.hash());
+        json.put("revision", record.revision() == null ? null : record.revision().sha());
+        json.put("appliedAt", record.appliedAt().toString());
+        json.put("prune", record.prune());
+        json.put("object", record.object());
+        AtomicFiles.write(layout.record(record.key()), JSON.writeValueAsBytes(json));
+    }
+
+    public void delete(ResourceKey key) {
+        AtomicFiles.delete(layout.record(key));
+    }
+
+    /** Every record under the state root; a missing root means none. */
+    public List<ObjectRecord> readAll() {
+        if (!Files.isDirectory(layout.objects())) {
+            return List.of();
+        }
+        List<ObjectRecord> records = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(layout.objects())) {
+            for (Path file : files.filter(ObjectRecords::isRecordFile).sorted().toList()) {
+                records.add(read(file));
+            }
+        } catch (IOException e) {
+            throw new BerthException("cannot read state in " + layout.objects() + ": " + e.getMessage(), e);
+        }
+        return records;
+    }
+
+    private static boolean isRecordFile(Path p) {
+        return Files.isRegularFile(p) && p.getFileName().toString().endsWith(".json")
+                && !p.getFileName().toString().startsWith(".");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ObjectRecord read(Path file) {
+        try {
+            Map<String, Object> json = JSON.readValue(file.toFile(), Map.class);
+            if (!API_VERSION.equals(json.get("apiVersion")) || !KIND.equals(json.get("kind"))) {
+                throw new BerthException(file + ": not a " + API_VERSION + " " + KIND);
+            }
+            Map<String, String> key = (Map<String, String>) json.get("key");
+            String revision = (String) json.get("revision");
+            return new ObjectRecord(new ResourceKey(key.get("kind"), key.get("namespace"), key.get("name")),
+                    (String) json.get("objectApiVersion"), (String) json.get("hash"),
+                    revision == null ? null : new Revision(revision), Instant.parse((String) json.get("appliedAt")),
+                    !Boolean.FALSE.equals(json.get("prune")), (Map<String, Object>) json.get("object"));
+        } catch (JacksonException | ClassCastException | NullPointerException | IllegalArgumentException
+                 | java.time.format.DateTimeParseException e) {
+            throw new BerthException(file + ": corrupt state record (" + e.getMessage() + ")", e);
+        }
+    }
+}
