@@ -1,2 +1,69 @@
 package dev.berth.cli;
-public class Main { public static void main(String[] a) { System.out.println("hi"); } }
+
+import dev.berth.core.BerthException;
+import dev.berth.core.InvalidInputException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point: picocli wiring, and the one place where errors become messages and exit codes. */
+@Command(name = "berth", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Declarative GitOps for a container node: plan, validate and (soon) apply committed manifests.",
+        subcommands = {PlanCommand.class, ValidateCommand.class, VersionCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs berth in-process and returns its exit code (tests and benchmarks call this). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler(Main::onError);
+        cli.setParameterExceptionHandler(Main::onBadUsage);
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    private static int onError(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        boolean verbose = parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose");
+        if (e instanceof BerthException && !verbose) {
+            String prefix = e instanceof InvalidInputException ? "" : "error: ";
+            err.println(prefix + e.getMessage());
+        } else {
+            err.println("error: " + e);
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCodes.ERROR;
+    }
+
+    /** picocli's own code for bad usage is 2, which means "changes" here. */
+    private static int onBadUsage(CommandLine.ParameterException e, String[] args) {
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println("error: " + e.getMessage());
+        err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+        err.flush();
+        return ExitCodes.ERROR;
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"berth " + version()};
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.berth.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import dev.berth.config.BerthConfig;
+import dev.berth.config.ConfigLoader;
+import dev.berth.store.StateLayout;
+import java.nio.file.Path;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Option;
+
+/** Options every verb takes: config file, state root, verbosity. */
+final class GlobalOptions {
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Config file (default: $BERTH_CONFIG, else /etc/berth/config.yaml; a missing default is fine).")
+    Path configFile;
+
+    @Option(names = "--root", paramLabel = "DIR", description = "State root (default: the config's root, else /var/lib/berth).")
+    Path root;
+
+    @Option(names = {"-v", "--verbose"}, description = "Debug logging, and stack traces on errors.")
+    boolean verbose;
+
+    @Option(names = {"-q", "--quiet"}, description = "Only errors: no notes, no summary on stderr.")
+    boolean quiet;
+
+    private BerthConfig config;
+
+    BerthConfig config() {
+        if (config == null) {
+            String env = System.getenv("BERTH_CONFIG");
+            if (configFile != null) {
+                config = ConfigLoader.load(configFile, true);
+            } else if (env != null && !env.isEmpty()) {
+                config = ConfigLoader.load(Path.of(env), true);
+            } else {
+                config = ConfigLoader.load(ConfigLoader.DEFAULT_PATH, false);
+            }
+        }
+        return config;
+    }
+
+    Path root() {
+        if (root != null) {
+            return root;
+        }
+        return config().root() != null ? config().root() : StateLayout.DEFAULT_ROOT;
+    }
+
+    /** Quiet by default (warnings), -v for debug, -q for errors only. */
+    void configureLogging() {
+        Logger rootLogger = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        rootLogger.setLevel(verbose ? Level.DEBUG : quiet ? Level.ERROR : Level.WARN);
+    }
+}

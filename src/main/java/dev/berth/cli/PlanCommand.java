@@ -1,0 +1,47 @@
+package dev.berth.cli;
+
+import dev.berth.config.BerthConfig;
+import dev.berth.git.GitCredentials;
+import dev.berth.pipeline.GitCacheDir;
+import dev.berth.pipeline.PlanPipeline;
+import dev.berth.pipeline.PlanRequest;
+import dev.berth.plan.PlanReport;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = {"Show what applying the committed manifests would change, without changing anything.",
+                "Exit codes: 0 no changes, 2 changes, 1 invalid input or error, 3 denied by a policy."})
+final class PlanCommand implements Callable<Integer> {
+
+    @Mixin
+    GlobalOptions global;
+
+    @Mixin
+    SourceOptions source;
+
+    @Mixin
+    OutputOptions output;
+
+    @Option(names = "--against", paramLabel = "WHAT",
+            description = {"What to compare with: empty, state:DIR (a node's state root), ref:REF (the same repository at "
+                    + "another ref) or server:URL (a running berth watch).",
+                    "Default: state:<root> when the state root holds state, else empty."})
+    String against;
+
+    @Override
+    public Integer call() {
+        global.configureLogging();
+        BerthConfig config = global.config();
+        try (GitCacheDir cache = GitCacheDir.forRoot(global.root())) {
+            PlanRequest request = new PlanRequest(source.repo(config), source.ref(config), source.path(config),
+                    source.policies(config), against, global.root(), cache.path(),
+                    GitCredentials.fromEnvironment(System.getenv()));
+            PlanReport report = new PlanPipeline().plan(request);
+            output.print(report, global.quiet);
+            return ExitCodes.of(report);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.berth.cli;
+
+import dev.berth.config.BerthConfig;
+import dev.berth.git.GitCredentials;
+import dev.berth.pipeline.GitCacheDir;
+import dev.berth.pipeline.PlanPipeline;
+import dev.berth.pipeline.PlanRequest;
+import dev.berth.plan.PlanReport;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Parse the committed manifests, check them against the schema and the policies.",
+                "Exit codes: 0 valid, 1 invalid input or error, 3 denied by a policy."})
+final class ValidateCommand implements Callable<Integer> {
+
+    @Mixin
+    GlobalOptions global;
+
+    @Mixin
+    SourceOptions source;
+
+    @Mixin
+    OutputOptions output;
+
+    @Override
+    public Integer call() {
+        global.configureLogging();
+        BerthConfig config = global.config();
+        try (GitCacheDir cache = GitCacheDir.forRoot(global.root())) {
+            PlanRequest request = new PlanRequest(source.repo(config), source.ref(config), source.path(config),
+                    source.policies(config), null, global.root(), cache.path(),
+                    GitCredentials.fromEnvironment(System.getenv()));
+            PlanReport report = new PlanPipeline().validate(request);
+            output.print(report, global.quiet);
+            return ExitCodes.of(report);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.berth.pipeline;
+
+import dev.berth.core.DirectoryTreeReader;
+import dev.berth.core.InvalidInputException;
+import dev.berth.core.Problem;
+import dev.berth.core.Revision;
+import dev.berth.core.SourceLocation;
+import dev.berth.core.SourceUnavailableException;
+import dev.berth.git.GitSource;
+import dev.berth.git.Snapshot;
+import dev.berth.git.SourceSpec;
+import dev.berth.manifest.DesiredState;
+import dev.berth.manifest.ManifestLoader;
+import dev.berth.node.RecordedState;
+import dev.berth.plan.ActualState;
+import dev.berth.plan.Plan;
+import dev.berth.plan.PlanReport;
+import dev.berth.plan.Planner;
+import dev.berth.policy.PolicySet;
+import dev.berth.policy.Violation;
+import dev.berth.store.StateLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The read half of berth, wired once: git source -> manifests -> policies -> actual state -> planner. Every
+ * failure of the input ends up in the report's errors, never as an exception, so each renderer can show it.
+ */
+public final class PlanPipeline {
+
+    private final ManifestLoader loader = new ManifestLoader();
+    private final Planner planner = new Planner();
+
+    /** Parse, check the schema and the policies: no actual state, no plan. */
+    public PlanReport validate(PlanRequest request) {
+        return run(request, false);
+    }
+
+    public PlanReport plan(PlanRequest request) {
+        return run(request, true);
+    }
+
+    private PlanReport run(PlanRequest request, boolean withPlan) {
+        String againstText = withPlan ? String.valueOf(request.against()) : "none";
+        Revision revision = null;
+        try (GitSource git = new GitSource()) {
+            Against against = withPlan ? Against.parse(request.against(), request.root()) : null;
+            againstText = withPlan ? against.toString() : "none";
+            Snapshot snapshot = git.resolve(spec(request, request.ref()));
+            revision = snapshot.revision();
+            List<Problem> problems = new ArrayList<>();
+            PolicySet policies = loadPolicies(request, problems);
+            DesiredState desired = loadManifests(snapshot, request.path(), problems);
+            if (!problems.isEmpty()) {
+                return PlanReport.invalid(revision, againstText, problems);
+            }
+            List<Violation> violations = policies.evaluate(desired);
+            Plan plan = withPlan ? planner.plan(desired, actual(against, git, request)) : null;
+            return new PlanReport(revision, againstText, plan, violations, List.of(), policies.notes());
+        } catch (InvalidInputException e) {
+            return PlanReport.invalid(revision, againstText, e.problems());
+        } catch (SourceUnavailableException e) {
+            return PlanReport.invalid(revision, againstText, List.of(new Problem(SourceLocation.of(request.repo()), e.getMessage())));
+        }
+    }
+
+    private ActualState actual(Against against, GitSource git, PlanRequest request) {
+        if (against instanceof Against.Empty) {
+            return ActualState.empty();
+        }
+        if (against instanceof Against.StateDir state) {
+            if (!Files.isDirectory(state.root())) {
+                throw new InvalidInputException(SourceLocation.of("--against"), "no node state at " + state.root());
+            }
+            return RecordedState.read(new StateLayout(state.root()));
+        }
+        if (against instanceof Against.Ref ref) {
+            Snapshot base = git.resolve(spec(request, ref.ref()));
+            List<Problem> problems = new ArrayList<>();
+            DesiredState applied = loadManifests(base, request.path(), problems);
+            if (!problems.isEmpty()) {
+                List<Problem> located = problems.stream()
+                        .map(p -> new Problem(p.location(), p.message() + " (at " + ref + ")")).toList();
+                throw new InvalidInputException(located);
+            }
+            return ActualState.appliedFrom(applied);
+        }
+        throw new InvalidInputException(SourceLocation.of("--against"),
+                against + ": comparing with a running berth server needs `berth watch`, which this version does not have yet");
+    }
+
+    private static SourceSpec spec(PlanRequest request, String ref) {
+        return new SourceSpec(request.repo(), ref, request.gitCache(), request.credentials());
+    }
+
+    private DesiredState loadManifests(Snapshot snapshot, String path, List<Problem> problems) {
+        try {
+            return loader.load(snapshot.tree(), path, snapshot.revision());
+        } catch (InvalidInputException e) {
+            problems.addAll(e.problems());
+            return null;
+        }
+    }
+
+    private static PolicySet loadPolicies(PlanRequest request, List<Problem> problems) {
+        if (request.policies() == null) {
+            return PolicySet.empty();
+        }
+        if (!Files.isDirectory(request.policies())) {
+            problems.add(new Problem(SourceLocation.of(request.policies().toString()), "policies directory not found"));
+            return PolicySet.empty();
+        }
+        try {
+            // read from the parent so that messages name "policies/file.yaml", as the user knows it
+            Path dir = request.policies().toAbsolutePath().normalize();
+            return PolicySet.load(new DirectoryTreeReader(dir.getParent()), dir.getFileName().toString());
+        } catch (InvalidInputException e) {
+            problems.addAll(e.problems());
+            return PolicySet.empty();
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.berth.pipeline;
+
+import dev.berth.git.GitCredentials;
+import java.nio.file.Path;
+
+/**
+ * One plan or validate run: the source, where its manifests and policies are, and what to compare with.
+ *
+ * @param ref       null for the default (the remote's default branch, or HEAD of a local repository)
+ * @param path      directory of the manifests inside the repository ("" for all of it)
+ * @param policies  local directory of policies, null for none
+ * @param against   null for the default (see {@link Against#parse})
+ * @param root      the node's state root
+ * @param gitCache  where bare caches of remote repositories are kept
+ */
+public record PlanRequest(String repo, String ref, String path, Path policies, String against, Path root,
+                          Path gitCache, GitCredentials credentials) {}
