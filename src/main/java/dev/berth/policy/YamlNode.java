@@ -33,7 +33,7 @@ record YamlNode(Node node, String file, String path) {
     Optional<YamlNode> field(String key) {
         for (NodeTuple tuple : mapping().getValue()) {
             if (tuple.getKeyNode() instanceof ScalarNode k && key.equals(k.getValue())) {
-                YamlNode value = new YamlNode(tuple.getValueNode(), file, path + "." + key);
+                YamlNode value = new YamlNode(tuple.getValueNode(), file, child(key));
                 return value.isNull() ? Optional.empty() : Optional.of(value);
             }
         }
@@ -41,7 +41,7 @@ record YamlNode(Node node, String file, String path) {
     }
 
     YamlNode required(String key) {
-        return field(key).orElseThrow(() -> new PolicyFormatException(location(), path + "." + key + " is required"));
+        return field(key).orElseThrow(() -> new PolicyFormatException(location(), child(key) + " is required"));
     }
 
     String text() {
@@ -81,6 +81,10 @@ record YamlNode(Node node, String file, String path) {
                 new YamlNode(tuple.getKeyNode(), file, map.path).text(),
                 new YamlNode(tuple.getValueNode(), file, map.path).text())));
         return result;
+    }
+
+    private String child(String key) {
+        return path.isEmpty() ? key : path + "." + key;
     }
 
     private MappingNode mapping() {
