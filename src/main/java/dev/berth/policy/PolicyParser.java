@@ -58,12 +58,13 @@ final class PolicyParser {
         YamlNode spec = document.required("spec");
         refuseParameters(spec, "paramRef");
         YamlNode actions = spec.required("validationActions");
-        List<String> names = actions.items().stream().map(YamlNode::text).toList();
-        for (String action : names) {
-            if (!List.of("Deny", "Warn", "Audit").contains(action)) {
-                throw new PolicyFormatException(actions.location(),
-                        "unknown validation action '" + action + "' (expected Deny, Warn or Audit)");
+        List<String> names = new ArrayList<>();
+        for (YamlNode item : actions.items()) {
+            if (!List.of("Deny", "Warn", "Audit").contains(item.text())) {
+                throw new PolicyFormatException(item.location(),
+                        "unknown validation action '" + item.text() + "' (expected Deny, Warn or Audit)");
             }
+            names.add(item.text());
         }
         if (names.isEmpty()) {
             throw new PolicyFormatException(actions.location(), actions.path() + " must not be empty");
