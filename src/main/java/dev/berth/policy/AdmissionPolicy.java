@@ -1,10 +1,9 @@
 package dev.berth.policy;
 
-import dev.berth.core.SourceLocation;
 import java.util.List;
 
 /** A compiled ValidatingAdmissionPolicy. */
-record AdmissionPolicy(String name, SourceLocation location, MatchResources matchConstraints, boolean ignoreFailures,
+record AdmissionPolicy(String name, MatchResources matchConstraints, boolean ignoreFailures,
                        List<NamedExpression> matchConditions, List<NamedExpression> variables,
                        List<Validation> validations) {
 

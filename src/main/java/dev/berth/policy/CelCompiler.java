@@ -62,7 +62,7 @@ final class CelCompiler {
                         + ", not " + ast.getResultType().name()));
                 return Optional.empty();
             }
-            return Optional.of(new CompiledExpression(source, field, cel.createProgram(ast)));
+            return Optional.of(new CompiledExpression(source, cel.createProgram(ast)));
         } catch (CelValidationException | CelEvaluationException e) {
             problems.add(new Problem(expression.location(), prefix + "does not compile: " + e.getMessage()));
             return Optional.empty();

@@ -4,8 +4,8 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.Program;
 import java.util.Map;
 
-/** A type-checked CEL expression of a policy, ready to evaluate; {@code field} names it, e.g. spec.validations[0].expression. */
-record CompiledExpression(String source, String field, Program program) {
+/** A type-checked CEL expression of a policy, ready to evaluate. */
+record CompiledExpression(String source, Program program) {
 
     Object eval(Map<String, ?> activation) throws CelEvaluationException {
         return program.eval(activation);

@@ -45,10 +45,10 @@ final class PolicyEvaluator {
         List<String> failures = new ArrayList<>();
         for (AdmissionPolicy.NamedExpression condition : policy.matchConditions()) {
             try {
-                if (!asBool(condition.expression().eval(activation))) {
+                if (!Boolean.TRUE.equals(condition.expression().eval(activation))) {
                     return List.of();
                 }
-            } catch (CelEvaluationException | IllegalStateException e) {
+            } catch (CelEvaluationException e) {
                 return policy.ignoreFailures() ? List.of()
                         : List.of("match condition '" + condition.name() + "' resulted in error: " + e.getMessage());
             }
@@ -56,10 +56,10 @@ final class PolicyEvaluator {
         for (AdmissionPolicy.Validation validation : policy.validations()) {
             CompiledExpression expression = validation.expression();
             try {
-                if (!asBool(expression.eval(activation))) {
+                if (!Boolean.TRUE.equals(expression.eval(activation))) {
                     failures.add(message(validation, activation));
                 }
-            } catch (CelEvaluationException | IllegalStateException e) {
+            } catch (CelEvaluationException e) {
                 if (!policy.ignoreFailures()) {
                     failures.add("expression '" + expression.source() + "' resulted in error: " + e.getMessage());
                 }
@@ -76,7 +76,7 @@ final class PolicyEvaluator {
                 if (text instanceof String s && !s.isBlank()) {
                     return s.strip();
                 }
-            } catch (CelEvaluationException | IllegalStateException e) {
+            } catch (CelEvaluationException e) {
                 // fall back to the static message, as the API server does
             }
         }
@@ -86,16 +86,10 @@ final class PolicyEvaluator {
         return "failed expression: " + validation.expression().source();
     }
 
-    private static boolean asBool(Object value) {
-        if (value instanceof Boolean b) {
-            return b;
-        }
-        throw new IllegalStateException("expected a bool result, got " + value);
-    }
-
     /**
      * {@code variables.<name>}, each computed on first use and then kept, like the API server's lazy variables; a
-     * variable that fails makes the expression using it fail, not the whole policy.
+     * variable that fails makes the expression using it fail, not the whole policy (the CEL runtime turns the
+     * exception thrown here into an evaluation error of that expression).
      */
     private static final class LazyVariables extends AbstractMap<String, Object> {
 

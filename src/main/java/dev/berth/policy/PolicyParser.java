@@ -49,7 +49,7 @@ final class PolicyParser {
         if (problems.size() > problemsBefore) {
             return Optional.empty();
         }
-        return Optional.of(new AdmissionPolicy(name, document.location(), MatchResources.parse(constraints),
+        return Optional.of(new AdmissionPolicy(name, MatchResources.parse(constraints),
                 failurePolicy.equals("Ignore"), matchConditions, variables, validations));
     }
 
@@ -72,8 +72,7 @@ final class PolicyParser {
         Optional<Enforcement> action = names.contains("Deny") ? Optional.of(Enforcement.DENY)
                 : names.contains("Warn") ? Optional.of(Enforcement.WARN) : Optional.empty();
         MatchResources matchResources = spec.field("matchResources").map(MatchResources::parse).orElse(null);
-        return new PolicyBinding(name, spec.required("policyName").text(), action, matchResources,
-                document.location());
+        return new PolicyBinding(name, spec.required("policyName").text(), action, matchResources);
     }
 
     private List<AdmissionPolicy.NamedExpression> namedExpressions(String policy, YamlNode spec, String key,

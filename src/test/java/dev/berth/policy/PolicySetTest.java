@@ -7,7 +7,6 @@ import static dev.berth.policy.TestObjects.container;
 import static dev.berth.policy.TestObjects.desired;
 import static dev.berth.policy.TestObjects.fileOf;
 import static dev.berth.policy.TestObjects.manifest;
-import static dev.berth.policy.TestObjects.namespace;
 import static dev.berth.policy.TestObjects.pod;
 import static dev.berth.policy.TestObjects.podSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
