@@ -40,7 +40,8 @@ record AdmissionTarget(ResourceKey key, ResourceType type, Map<String, Object> o
                     Map<String, Object> namespace = namespaces.get(m.key().namespace());
                     Map<String, String> nsLabels = namespace == null
                             ? Map.of(NAMESPACE_NAME_LABEL, m.key().namespace()) : labelsOf(namespace);
-                    targets.add(new AdmissionTarget(m.key(), type, m.object(), namespace, nsLabels, m.location(), false));
+                    targets.add(new AdmissionTarget(m.key(), type, m.object(), namespace, nsLabels, m.location(),
+                            false));
                     podTemplateOf(m, namespace, nsLabels).ifPresent(targets::add);
                 } else {
                     Map<String, Object> namespace = namespaces.get(m.key().name());
@@ -57,7 +58,7 @@ record AdmissionTarget(ResourceKey key, ResourceType type, Map<String, Object> o
     }
 
     private static Optional<AdmissionTarget> podTemplateOf(Manifest owner, Map<String, Object> namespace,
-                                                                   Map<String, String> nsLabels) {
+                                                           Map<String, String> nsLabels) {
         String pointer = POD_TEMPLATE_POINTERS.get(owner.key().kind());
         Object template = pointer == null ? null : at(owner.object(), pointer);
         if (!(template instanceof Map<?, ?> templateMap)) {
