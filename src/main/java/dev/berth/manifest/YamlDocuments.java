@@ -178,15 +178,21 @@ public final class YamlDocuments {
             throw fail(node, "unsupported YAML tag " + tag.getValue());
         }
 
-        private static Long parseInt(String text) {
+        /** Integer when it fits: fabric8's IntOrString accepts Integer only; canonical trees widen to Long later. */
+        private static Number parseInt(String text) {
             String t = text.replace("_", "");
+            long value;
             if (t.startsWith("0o")) {
-                return Long.parseLong(t.substring(2), 8);
+                value = Long.parseLong(t.substring(2), 8);
+            } else if (t.startsWith("0x")) {
+                value = Long.parseLong(t.substring(2), 16);
+            } else {
+                value = Long.parseLong(t.startsWith("+") ? t.substring(1) : t);
             }
-            if (t.startsWith("0x")) {
-                return Long.parseLong(t.substring(2), 16);
+            if (value == (int) value) {
+                return Integer.valueOf((int) value); // not a ?: expression, which would box both arms as Long
             }
-            return Long.parseLong(t.startsWith("+") ? t.substring(1) : t);
+            return Long.valueOf(value);
         }
 
         private static Double parseFloat(String text) {
