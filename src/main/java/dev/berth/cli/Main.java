@@ -1,7 +1,6 @@
 package dev.berth.cli;
 
 import dev.berth.core.BerthException;
-import dev.berth.core.InvalidInputException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,8 +35,7 @@ public final class Main implements Runnable {
         PrintWriter err = cli.getErr();
         boolean verbose = parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose");
         if (e instanceof BerthException && !verbose) {
-            String prefix = e instanceof InvalidInputException ? "" : "error: ";
-            err.println(prefix + e.getMessage());
+            err.println("error: " + e.getMessage());
         } else {
             err.println("error: " + e);
             e.printStackTrace(err);
