@@ -14,6 +14,9 @@ final class TransportErrors {
     private static final Pattern AUTH = Pattern.compile(
             "(?i)not authorized|authentication|auth fail|\\b401\\b|permission denied \\(publickey");
 
+    // jgit prefixes most messages with the URL, which our own message already names.
+    private static final Pattern URL_PREFIX = Pattern.compile("^\\S*/\\S*: ");
+
     private TransportErrors() {
     }
 
@@ -55,6 +58,6 @@ final class TransportErrors {
 
     private static String firstLine(Throwable t) {
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
-        return message.lines().findFirst().orElse(message);
+        return URL_PREFIX.matcher(message.lines().findFirst().orElse(message)).replaceFirst("");
     }
 }
