@@ -60,6 +60,7 @@ public final class GitSource implements AutoCloseable {
         return snapshot(repository, new RefResolver(repository, address.display()).resolve(ref), address.display());
     }
 
+    @SuppressWarnings("try") // the lock is held for the whole block, not used in it
     private Snapshot resolveRemote(RepoAddress address, SourceSpec spec) {
         if (spec.cacheRoot() == null) {
             throw new BerthException("a cache directory is needed to read " + address.display());

@@ -11,7 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -145,6 +150,29 @@ class RemoteGitSourceTest {
                 () -> assertThrows(SourceUnavailableException.class, () -> resolve("main")));
         assertTrue(e.getMessage().startsWith("cannot reach " + url + ": "), e.getMessage());
         assertTrue(e.getMessage().lines().count() == 1, e.getMessage());
+    }
+
+    @Test
+    void concurrentResolvesShareOneCacheSafely() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Snapshot>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(pool.submit(() -> {
+                    try (GitSource own = new GitSource()) {
+                        Snapshot snapshot = own.resolve(new SourceSpec(url, null, cacheRoot, null));
+                        snapshot.tree().list("");
+                        return snapshot;
+                    }
+                }));
+            }
+            for (Future<Snapshot> result : results) {
+                assertEquals(first.name(), result.get(30, TimeUnit.SECONDS).revision().sha());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(2, cacheEntries().size());
     }
 
     @Test
