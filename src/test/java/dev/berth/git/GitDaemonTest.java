@@ -1,0 +1,82 @@
+package dev.berth.git;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.berth.core.SourceUnavailableException;
+import java.nio.file.Path;
+import java.util.List;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** git:// through a real {@code git daemon} on 127.0.0.1. */
+class GitDaemonTest {
+
+    @TempDir
+    Path tmp;
+
+    private Process daemon;
+    private String url;
+    private RevCommit commit;
+
+    @BeforeEach
+    void serveBareRepository() throws Exception {
+        GitCli.requireGit();
+        try (TestRepo work = TestRepo.create(tmp.resolve("work"), "main")) {
+            commit = work.write("manifests/app.yaml", "kind: App\n").commit("first");
+            Git.cloneRepository().setURI(work.dir.toUri().toString()).setBare(true)
+                    .setDirectory(tmp.resolve("served/repo.git").toFile()).call().close();
+        }
+        int port = GitCli.freePort();
+        daemon = new ProcessBuilder("git", "daemon", "--reuseaddr", "--export-all", "--listen=127.0.0.1",
+                "--port=" + port, "--base-path=" + tmp.resolve("served"), tmp.resolve("served").toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("daemon.log").toFile()).start();
+        GitCli.awaitListening(port, daemon);
+        url = "git://127.0.0.1:" + port + "/repo.git";
+    }
+
+    @AfterEach
+    void stopDaemon() throws Exception {
+        if (daemon != null) {
+            daemon.destroy();
+            daemon.waitFor();
+        }
+    }
+
+    @Test
+    void fetchesOverGitProtocol() {
+        try (GitSource source = new GitSource()) {
+            Snapshot snapshot = source.resolve(new SourceSpec(url, null, tmp.resolve("cache"), null));
+
+            assertEquals(commit.name(), snapshot.revision().sha());
+            assertEquals("refs/heads/main", snapshot.ref());
+            assertEquals(List.of("manifests/app.yaml"), snapshot.tree().list("manifests"));
+            assertEquals("kind: App\n", new String(snapshot.tree().read("manifests/app.yaml")));
+        }
+    }
+
+    @Test
+    void unknownRefNamesTheRef() {
+        try (GitSource source = new GitSource()) {
+            SourceUnavailableException e = assertThrows(SourceUnavailableException.class,
+                    () -> source.resolve(new SourceSpec(url, "nope", tmp.resolve("cache"), null)));
+            assertEquals("ref 'nope' not found in " + url, e.getMessage());
+        }
+    }
+
+    @Test
+    void missingRepositoryOnTheServer() {
+        try (GitSource source = new GitSource()) {
+            String missing = url.replace("repo.git", "other.git");
+            SourceUnavailableException e = assertThrows(SourceUnavailableException.class,
+                    () -> source.resolve(new SourceSpec(missing, null, tmp.resolve("cache"), null)));
+            // git daemon does not tell a missing repository from a hidden one
+            assertEquals("cannot fetch " + missing + ": access denied or repository not exported: /other.git",
+                    e.getMessage());
+        }
+    }
+}
