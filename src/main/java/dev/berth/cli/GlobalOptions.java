@@ -22,7 +22,7 @@ final class GlobalOptions {
     @Option(names = {"-v", "--verbose"}, description = "Debug logging, and stack traces on errors.")
     boolean verbose;
 
-    @Option(names = {"-q", "--quiet"}, description = "Only errors: no notes, no summary on stderr.")
+    @Option(names = {"-q", "--quiet"}, description = "Less output: no notes, and only error logs.")
     boolean quiet;
 
     private BerthConfig config;

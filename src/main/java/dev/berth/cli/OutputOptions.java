@@ -14,9 +14,7 @@ final class OutputOptions {
 
     void print(PlanReport report, boolean quiet) {
         boolean text = format.equals("text");
-        PlanReport shown = quiet && text
-                ? new PlanReport(report.revision(), report.against(), report.plan(), report.violations(), report.errors(), java.util.List.of())
-                : report;
+        PlanReport shown = quiet && text ? report.withoutNotes() : report;
         // Text errors go to stderr so a pipeline reading stdout sees only the plan; json/markdown keep them inside.
         PrintStream out = text && !report.errors().isEmpty() ? System.err : System.out;
         out.print(Renderer.named(format, text && colourTerminal()).render(shown));

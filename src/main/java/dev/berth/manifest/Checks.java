@@ -19,9 +19,6 @@ import java.util.regex.Pattern;
 /** The required-field and format rules of the API server that berth needs before it can plan. */
 final class Checks {
 
-    static final String PRUNE_ANNOTATION = "berth.dev/prune";
-    static final String DRIFT_ANNOTATION = "berth.dev/drift";
-
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN =
             Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
@@ -65,8 +62,8 @@ final class Checks {
         if (annotations == null) {
             return;
         }
-        expectOneOf(annotations, PRUNE_ANNOTATION, Set.of("true", "false"));
-        expectOneOf(annotations, DRIFT_ANNOTATION, Set.of("correct", "warn"));
+        expectOneOf(annotations, Annotations.PRUNE, Set.of("true", "false"));
+        expectOneOf(annotations, Annotations.DRIFT, Set.of("correct", "warn"));
     }
 
     private void expectOneOf(Map<String, String> annotations, String key, Set<String> allowed) {

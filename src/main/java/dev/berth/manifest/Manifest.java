@@ -26,6 +26,11 @@ public record Manifest(ResourceKey key, String apiVersion, Map<String, Object> o
         return (Map<String, String>) metadata().getOrDefault("annotations", Map.of());
     }
 
+    /** False when it carries {@code berth.dev/prune: "false"}: deleting its manifest then leaves it in place. */
+    public boolean prunable() {
+        return !"false".equals(annotations().get(Annotations.PRUNE));
+    }
+
     @SuppressWarnings("unchecked")
     private Map<String, Object> metadata() {
         return (Map<String, Object>) object.getOrDefault("metadata", Map.of());

@@ -1,9 +1,15 @@
 package dev.berth.node;
 
+import dev.berth.core.Revision;
+import dev.berth.manifest.ComparableForm;
+import dev.berth.manifest.Manifest;
 import dev.berth.plan.ActualState;
 import dev.berth.plan.LiveObject;
+import dev.berth.store.ObjectRecord;
 import dev.berth.store.ObjectRecords;
 import dev.berth.store.StateLayout;
+import java.time.Instant;
+import java.util.Map;
 
 /** The node's actual state as its state root records it: what {@code plan --against state:DIR} diffs with. */
 public final class RecordedState {
@@ -14,5 +20,12 @@ public final class RecordedState {
         return new ActualState(new ObjectRecords(layout).readAll().stream()
                 .map(r -> new LiveObject(r.key(), r.object(), r.hash(), r.revision(), true, r.prune()))
                 .toList());
+    }
+
+    /** The record the node writes once it has applied {@code applied} from {@code revision}. */
+    public static ObjectRecord recordOf(Manifest applied, Revision revision, Instant at) {
+        Map<String, Object> form = ComparableForm.of(applied);
+        return new ObjectRecord(applied.key(), applied.apiVersion(), ComparableForm.hash(form), revision, at,
+                applied.prunable(), form);
     }
 }

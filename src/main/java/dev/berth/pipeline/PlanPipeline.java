@@ -58,7 +58,8 @@ public final class PlanPipeline {
             }
             List<Violation> violations = policies.evaluate(desired);
             Plan plan = withPlan ? planner.plan(desired, actual(against, git, request)) : null;
-            return new PlanReport(revision, againstText, plan, violations, List.of(), policies.notes());
+            return new PlanReport(revision, againstText, plan, desired.size(), policies.size(), violations, List.of(),
+                    policies.notes());
         } catch (InvalidInputException e) {
             return PlanReport.invalid(revision, againstText, e.problems());
         } catch (SourceUnavailableException e) {

@@ -30,7 +30,7 @@ public final class ActualState {
     private static LiveObject live(Manifest m, DesiredState from) {
         Map<String, Object> form = ComparableForm.of(m);
         return new LiveObject(m.key(), form, ComparableForm.hash(form), from.revision(), true,
-                !"false".equals(m.annotations().get("berth.dev/prune")));
+                m.prunable());
     }
 
     public Optional<LiveObject> get(ResourceKey key) {

@@ -11,12 +11,18 @@ import java.util.List;
  *
  * @param plan     null when the input was invalid or no plan was asked for (validate)
  * @param against  what the desired state was compared with, e.g. "empty", "state:/var/lib/berth", "ref:main"
+ * @param objects  how many desired objects were read
+ * @param policies how many policies were checked
  */
-public record PlanReport(Revision revision, String against, Plan plan, List<Violation> violations,
-                         List<Problem> errors, List<String> notes) {
+public record PlanReport(Revision revision, String against, Plan plan, int objects, int policies,
+                         List<Violation> violations, List<Problem> errors, List<String> notes) {
 
     public static PlanReport invalid(Revision revision, String against, List<Problem> errors) {
-        return new PlanReport(revision, against, null, List.of(), errors, List.of());
+        return new PlanReport(revision, against, null, 0, 0, List.of(), errors, List.of());
+    }
+
+    public PlanReport withoutNotes() {
+        return new PlanReport(revision, against, plan, objects, policies, violations, errors, List.of());
     }
 
     public boolean denied() {

@@ -24,6 +24,8 @@ final class JsonRenderer implements Renderer {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("revision", report.revision() == null ? null : report.revision().sha());
         out.put("against", report.against());
+        out.put("objects", report.objects());
+        out.put("policies", report.policies());
         List<Object> changes = new ArrayList<>();
         if (report.plan() != null) {
             report.plan().actions().forEach(a -> changes.add(change(a)));

@@ -49,6 +49,10 @@ final class TextRenderer implements Renderer {
         for (String note : report.notes()) {
             out.append("note: ").append(note).append('\n');
         }
+        if (report.plan() == null && report.errors().isEmpty()) {
+            out.append(report.denied() ? "Denied: " : "Valid: ").append(report.objects()).append(" objects at ")
+                    .append(Values.revision(report)).append(", ").append(report.policies()).append(" policies checked\n");
+        }
         if (report.plan() != null) {
             out.append(report.hasChanges() ? "Summary: " + Values.summary(report) : "No changes: "
                     + report.plan().unchanged() + " objects in sync").append('\n');
