@@ -63,10 +63,10 @@ public final class Planner {
     /** Pods cannot change their spec once created, nor Jobs their pod template: those changes replace. */
     private static Optional<String> immutableChange(String kind, List<FieldDiff> diff) {
         if (kind.equals(Kind.POD.kindName()) && touches(diff, "/spec")) {
-            return Optional.of("pod spec changed (pods are immutable)");
+            return Optional.of("pod spec changed; pods are immutable");
         }
         if (kind.equals(Kind.JOB.kindName()) && touches(diff, "/spec/template", "/spec/selector", "/spec/completions")) {
-            return Optional.of("job template changed (immutable)");
+            return Optional.of("job template changed; it is immutable");
         }
         return Optional.empty();
     }
@@ -84,8 +84,7 @@ public final class Planner {
 
     private static String summary(List<FieldDiff> diff) {
         boolean metadataOnly = diff.stream().allMatch(d -> d.path().startsWith("/metadata/"));
-        return (metadataOnly ? "metadata changed" : "spec changed") + " (" + diff.size()
-                + (diff.size() == 1 ? " field)" : " fields)");
+        return (diff.size() == 1 ? "1 field" : diff.size() + " fields") + (metadataOnly ? " of metadata" : "") + " changed";
     }
 
     private static int wave(Action action) {

@@ -113,7 +113,7 @@ class PlanCommandTest {
         assertEquals(ExitCodes.CHANGES, run.exitCode(), run::toString);
         assertEquals(List.of("replace Pod shop/worker"), summary(run));
         Map<String, Object> change = changes(run).get(0);
-        assertEquals("pod spec changed (pods are immutable)", change.get("reason"));
+        assertEquals("pod spec changed; pods are immutable", change.get("reason"));
         assertEquals(List.of(Map.of("path", "/spec/containers/0/image",
                 "old", "docker.io/library/busybox:1.35", "new", "docker.io/library/busybox:1.36")), change.get("diff"));
     }
@@ -124,7 +124,7 @@ class PlanCommandTest {
         repo.commit("relabel");
         CliRun run = plan("--against", "ref:" + first);
         assertEquals(List.of("update Deployment shop/web"), summary(run));
-        assertEquals("metadata changed (1 field)", changes(run).get(0).get("reason"));
+        assertEquals("1 field of metadata changed", changes(run).get(0).get("reason"));
         assertEquals(List.of(Map.of("path", "/metadata/labels/tier", "old", "front", "new", "back")), changes(run).get(0).get("diff"));
     }
 
