@@ -1,0 +1,63 @@
+package dev.berth.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.berth.core.InvalidInputException;
+import dev.berth.core.Quantity;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+    private static BerthConfig parse(String yaml) {
+        return new ConfigLoader().parse("config.yaml", yaml.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void readsTheDocumentedExample() {
+        BerthConfig config = parse("""
+                root: /var/lib/berth
+                source: {repo: https://example.org/ops.git, ref: main, path: deploy, policies: policies, interval: 1m}
+                registries:
+                  docker.io: {mirrors: ["http://127.0.0.1:5000"]}
+                  "127.0.0.1:5000": {insecure: true}
+                node: {labels: {disk: ssd}, reserved: {cpu: 100m, memory: 256Mi}}
+                """);
+        assertEquals(Path.of("/var/lib/berth"), config.root());
+        assertEquals(new BerthConfig.Source("https://example.org/ops.git", "main", "deploy", Path.of("policies"),
+                Duration.ofMinutes(1)), config.source());
+        assertEquals(Map.of("docker.io", new BerthConfig.Registry(List.of("http://127.0.0.1:5000"), false),
+                "127.0.0.1:5000", new BerthConfig.Registry(List.of(), true)), config.registries());
+        assertEquals(new BerthConfig.Node(Map.of("disk", "ssd"), Quantity.parse("0.1"), Quantity.parse("256Mi")), config.node());
+    }
+
+    @Test
+    void emptyFileMeansDefaults() {
+        assertEquals(BerthConfig.defaults(), parse("# nothing yet\n"));
+    }
+
+    @Test
+    void unknownKeysAndWrongValuesNameTheLine() {
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> parse("""
+                root: /x
+                sauce: {repo: r}
+                source:
+                  interval: soon
+                node:
+                  reserved: {cpu: lots, disk: 1Gi}
+                registries:
+                  docker.io: {insecure: "yes"}
+                """));
+        assertEquals("""
+                config.yaml:2:1: unknown key "sauce" (allowed: node, registries, root, source)
+                config.yaml:4:3: expected a duration like 30s, 1m or 1h, got "soon"
+                config.yaml:8:15: expected true or false
+                config.yaml:6:25: unknown key "node.reserved.disk" (allowed: cpu, memory)
+                config.yaml:6:14: not a quantity: "lots" (expected e.g. 500m, 2, 128Mi, 1G)""", e.getMessage());
+    }
+}
