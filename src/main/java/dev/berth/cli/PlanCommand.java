@@ -1,10 +1,7 @@
 package dev.berth.cli;
 
-import dev.berth.config.BerthConfig;
-import dev.berth.git.GitCredentials;
 import dev.berth.pipeline.GitCacheDir;
 import dev.berth.pipeline.PlanPipeline;
-import dev.berth.pipeline.PlanRequest;
 import dev.berth.plan.PlanReport;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,12 +31,8 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         global.configureLogging();
-        BerthConfig config = global.config();
         try (GitCacheDir cache = GitCacheDir.forRoot(global.root())) {
-            PlanRequest request = new PlanRequest(source.repo(config), source.ref(config), source.path(config),
-                    source.policies(config), against, global.root(), cache.path(),
-                    GitCredentials.fromEnvironment(System.getenv()));
-            PlanReport report = new PlanPipeline().plan(request);
+            PlanReport report = new PlanPipeline().plan(source.request(global, against, cache.path()));
             output.print(report, global.quiet);
             return ExitCodes.of(report);
         }

@@ -3,6 +3,8 @@ package dev.berth.cli;
 import dev.berth.config.BerthConfig;
 import dev.berth.core.InvalidInputException;
 import dev.berth.core.SourceLocation;
+import dev.berth.git.GitCredentials;
+import dev.berth.pipeline.PlanRequest;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -24,7 +26,15 @@ final class SourceOptions {
             description = "Local directory of ValidatingAdmissionPolicy files (default: the config's source.policies; none if unset).")
     Path policies;
 
-    String repo(BerthConfig config) {
+    /** The request for one run, with the options given, else the config file's values. */
+    PlanRequest request(GlobalOptions global, String against, Path gitCache) {
+        BerthConfig config = global.config();
+        return new PlanRequest(repo(config), ref != null ? ref : config.source().ref(), path(config),
+                policies != null ? policies : config.source().policies(), against, global.root(), gitCache,
+                GitCredentials.fromEnvironment(System.getenv()));
+    }
+
+    private String repo(BerthConfig config) {
         String r = repo != null ? repo : config.source().repo();
         if (r == null) {
             throw new InvalidInputException(SourceLocation.of("--repo"), "no repository: pass --repo or set source.repo in the config file");
@@ -32,16 +42,8 @@ final class SourceOptions {
         return r;
     }
 
-    String ref(BerthConfig config) {
-        return ref != null ? ref : config.source().ref();
-    }
-
-    String path(BerthConfig config) {
+    private String path(BerthConfig config) {
         String p = path != null ? path : config.source().path();
         return p == null ? "" : p;
-    }
-
-    Path policies(BerthConfig config) {
-        return policies != null ? policies : config.source().policies();
     }
 }

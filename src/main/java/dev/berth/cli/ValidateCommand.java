@@ -1,10 +1,7 @@
 package dev.berth.cli;
 
-import dev.berth.config.BerthConfig;
-import dev.berth.git.GitCredentials;
 import dev.berth.pipeline.GitCacheDir;
 import dev.berth.pipeline.PlanPipeline;
-import dev.berth.pipeline.PlanRequest;
 import dev.berth.plan.PlanReport;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,12 +24,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         global.configureLogging();
-        BerthConfig config = global.config();
         try (GitCacheDir cache = GitCacheDir.forRoot(global.root())) {
-            PlanRequest request = new PlanRequest(source.repo(config), source.ref(config), source.path(config),
-                    source.policies(config), null, global.root(), cache.path(),
-                    GitCredentials.fromEnvironment(System.getenv()));
-            PlanReport report = new PlanPipeline().validate(request);
+            PlanReport report = new PlanPipeline().validate(source.request(global, null, cache.path()));
             output.print(report, global.quiet);
             return ExitCodes.of(report);
         }
