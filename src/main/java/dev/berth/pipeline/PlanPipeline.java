@@ -23,12 +23,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The read half of berth, wired once: git source -> manifests -> policies -> actual state -> planner. Every
  * failure of the input ends up in the report's errors, never as an exception, so each renderer can show it.
  */
 public final class PlanPipeline {
+
+    /** A daemon thread, so that it never holds the JVM open. */
+    private static final ExecutorService BACKGROUND = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "berth-policies");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final ManifestLoader loader = new ManifestLoader();
     private final Planner planner = new Planner();
@@ -45,14 +56,16 @@ public final class PlanPipeline {
     private PlanReport run(PlanRequest request, boolean withPlan) {
         String againstText = withPlan ? String.valueOf(request.against()) : "none";
         Revision revision = null;
+        // Compiling policies is mostly class loading; on another thread it overlaps with reading the manifests.
+        CompletableFuture<PolicySet> policyLoad = CompletableFuture.supplyAsync(() -> loadPolicies(request), BACKGROUND);
         try (GitSource git = new GitSource()) {
             Against against = withPlan ? Against.parse(request.against(), request.root()) : null;
             againstText = withPlan ? against.toString() : "none";
             Snapshot snapshot = git.resolve(spec(request, request.ref()));
             revision = snapshot.revision();
             List<Problem> problems = new ArrayList<>();
-            PolicySet policies = loadPolicies(request, problems);
             DesiredState desired = loadManifests(snapshot, request.path(), problems);
+            PolicySet policies = join(policyLoad, problems);
             if (!problems.isEmpty()) {
                 return PlanReport.invalid(revision, againstText, problems);
             }
@@ -105,21 +118,28 @@ public final class PlanPipeline {
         }
     }
 
-    private static PolicySet loadPolicies(PlanRequest request, List<Problem> problems) {
+    private static PolicySet loadPolicies(PlanRequest request) {
         if (request.policies() == null) {
             return PolicySet.empty();
         }
         if (!Files.isDirectory(request.policies())) {
-            problems.add(new Problem(SourceLocation.of(request.policies().toString()), "policies directory not found"));
-            return PolicySet.empty();
+            throw new InvalidInputException(SourceLocation.of(request.policies().toString()), "policies directory not found");
         }
+        // read from the parent so that messages name "policies/file.yaml", as the user knows it
+        Path dir = request.policies().toAbsolutePath().normalize();
+        return PolicySet.load(new DirectoryTreeReader(dir.getParent()), dir.getFileName().toString());
+    }
+
+    /** The loaded policies; their problems go first in {@code problems}, as the policies judge what follows. */
+    private static PolicySet join(CompletableFuture<PolicySet> load, List<Problem> problems) {
         try {
-            // read from the parent so that messages name "policies/file.yaml", as the user knows it
-            Path dir = request.policies().toAbsolutePath().normalize();
-            return PolicySet.load(new DirectoryTreeReader(dir.getParent()), dir.getFileName().toString());
-        } catch (InvalidInputException e) {
-            problems.addAll(e.problems());
-            return PolicySet.empty();
+            return load.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof InvalidInputException invalid) {
+                problems.addAll(0, invalid.problems());
+                return PolicySet.empty();
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 }
