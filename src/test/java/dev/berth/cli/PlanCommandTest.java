@@ -60,7 +60,7 @@ class PlanCommandTest {
                 .write("deploy/worker.yaml", WORKER.formatted("1.35"))
                 .write("deploy/web.yaml", WEB.formatted("front"))
                 .write("README.md", "not a manifest");
-        first = repo.commit("first");
+        first = repo.commit("first").name();
     }
 
     @AfterEach
@@ -142,7 +142,7 @@ class PlanCommandTest {
     void pruneFalseKeepsTheObject() {
         repo.write("deploy/worker.yaml", WORKER.formatted("1.35").replace("namespace: shop}",
                 "namespace: shop, annotations: {berth.dev/prune: \"false\"}}"));
-        String kept = repo.commit("keep worker");
+        String kept = repo.commit("keep worker").name();
         repo.delete("deploy/worker.yaml");
         repo.commit("retire worker");
         CliRun run = plan("--against", "ref:" + kept);
@@ -175,7 +175,7 @@ class PlanCommandTest {
     void secretValuesNeverAppear() {
         String secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: shop}\nstringData: {password: %s}\n";
         repo.write("deploy/secret.yaml", secret.formatted("hunter2"));
-        String before = repo.commit("secret");
+        String before = repo.commit("secret").name();
         repo.write("deploy/secret.yaml", secret.formatted("correct-horse"));
         repo.commit("rotate");
         for (String format : List.of("json", "text", "markdown")) {

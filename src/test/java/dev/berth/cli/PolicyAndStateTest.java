@@ -35,7 +35,7 @@ class PolicyAndStateTest {
     void init() {
         repo = TestRepo.init(tmp.resolve("repo"));
         repo.write("namespace.yaml", PlanCommandTest.NAMESPACE).write("worker.yaml", PlanCommandTest.WORKER.formatted("1.35"));
-        first = repo.commit("first");
+        first = repo.commit("first").name();
     }
 
     @AfterEach
@@ -121,7 +121,7 @@ class PolicyAndStateTest {
     @Test
     void secretsAreRecordedAsDigestsOnly() throws IOException {
         repo.write("secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: shop}\nstringData: {password: hunter2}\n");
-        recordApplied(repo.commit("secret"));
+        recordApplied(repo.commit("secret").name());
         Path record = new StateLayout(tmp.resolve("state")).record(new dev.berth.core.ResourceKey("Secret", "shop", "db"));
         String json = Files.readString(record);
         assertTrue(json.contains("\"password\" : \"sha256:"), json);

@@ -1,5 +1,7 @@
 package dev.berth.git;
 
+import dev.berth.testing.TestRepo;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -26,17 +28,17 @@ class GitDaemonTest {
     @BeforeEach
     void serveBareRepository() throws Exception {
         GitCli.requireGit();
-        try (TestRepo work = TestRepo.create(tmp.resolve("work"), "main")) {
+        try (TestRepo work = TestRepo.init(tmp.resolve("work"), "main")) {
             commit = work.write("manifests/app.yaml", "kind: App\n").commit("first");
-            Git.cloneRepository().setURI(work.dir.toUri().toString()).setBare(true)
-                    .setDirectory(tmp.resolve("served/repo.git").toFile()).call().close();
+            Git.cloneRepository().setURI(work.dir().toUri().toString()).setBare(true)
+                    .setDirectory(tmp.resolve("served/repo.git()").toFile()).call().close();
         }
         int port = GitCli.freePort();
         daemon = new ProcessBuilder("git", "daemon", "--reuseaddr", "--export-all", "--listen=127.0.0.1",
                 "--port=" + port, "--base-path=" + tmp.resolve("served"), tmp.resolve("served").toString())
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("daemon.log").toFile()).start();
         GitCli.awaitListening(port, daemon);
-        url = "git://127.0.0.1:" + port + "/repo.git";
+        url = "git://127.0.0.1:" + port + "/repo.git()";
     }
 
     @AfterEach
@@ -71,7 +73,7 @@ class GitDaemonTest {
     @Test
     void missingRepositoryOnTheServer() {
         try (GitSource source = new GitSource()) {
-            String missing = url.replace("repo.git", "other.git");
+            String missing = url.replace("repo.git()", "other.git");
             SourceUnavailableException e = assertThrows(SourceUnavailableException.class,
                     () -> source.resolve(new SourceSpec(missing, null, tmp.resolve("cache"), null)));
             // git daemon does not tell a missing repository from a hidden one

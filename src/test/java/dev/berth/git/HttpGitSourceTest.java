@@ -1,5 +1,7 @@
 package dev.berth.git;
 
+import dev.berth.testing.TestRepo;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -29,10 +31,10 @@ class HttpGitSourceTest {
     @BeforeEach
     void serve() throws Exception {
         GitCli.requireGit();
-        try (TestRepo work = TestRepo.create(tmp.resolve("work"), "main")) {
+        try (TestRepo work = TestRepo.init(tmp.resolve("work"), "main")) {
             commit = work.write("deploy/web.yaml", "replicas: 2\n").commit("first");
-            Git.cloneRepository().setURI(work.dir.toUri().toString()).setBare(true)
-                    .setDirectory(tmp.resolve("served/repo.git").toFile()).call().close();
+            Git.cloneRepository().setURI(work.dir().toUri().toString()).setBare(true)
+                    .setDirectory(tmp.resolve("served/repo.git()").toFile()).call().close();
         }
         server = new CgiGitHttpServer(tmp.resolve("served"), "alice", PASSWORD);
     }
@@ -47,7 +49,7 @@ class HttpGitSourceTest {
 
     private Snapshot resolve(String password) {
         GitCredentials credentials = new GitCredentials("alice", password, null, null);
-        return source.resolve(new SourceSpec(server.url("repo.git"), null, tmp.resolve("cache"), credentials));
+        return source.resolve(new SourceSpec(server.url("repo.git()"), null, tmp.resolve("cache"), credentials));
     }
 
     @Test
@@ -64,7 +66,7 @@ class HttpGitSourceTest {
         String wrong = "wrong-" + PASSWORD;
         SourceUnavailableException e = assertThrows(SourceUnavailableException.class, () -> resolve(wrong));
 
-        assertEquals("authentication failed for " + server.url("repo.git"), e.getMessage());
+        assertEquals("authentication failed for " + server.url("repo.git()"), e.getMessage());
         assertFalse(e.getMessage().contains(wrong));
         assertFalse(new GitCredentials("alice", wrong, null, null).toString().contains(wrong));
     }
@@ -72,8 +74,8 @@ class HttpGitSourceTest {
     @Test
     void missingCredentialsAreAnAuthenticationFailure() {
         SourceUnavailableException e = assertThrows(SourceUnavailableException.class, () -> source.resolve(
-                new SourceSpec(server.url("repo.git"), "main", tmp.resolve("cache"), GitCredentials.none())));
+                new SourceSpec(server.url("repo.git()"), "main", tmp.resolve("cache"), GitCredentials.none())));
 
-        assertEquals("authentication failed for " + server.url("repo.git"), e.getMessage());
+        assertEquals("authentication failed for " + server.url("repo.git()"), e.getMessage());
     }
 }

@@ -1,5 +1,7 @@
 package dev.berth.git;
 
+import dev.berth.testing.TestRepo;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,13 +36,13 @@ class LocalGitSourceTest {
     /** main: first (a, dir/b, dir/sub/c, old) -> second (old deleted, a changed); feature: first -> feature; tag v1 = first. */
     @BeforeEach
     void buildHistory() throws Exception {
-        repo = TestRepo.create(tmp.resolve("repo"), "main");
+        repo = TestRepo.init(tmp.resolve("repo"), "main");
         first = repo.write("a.yaml", "a: 1\n").write("dir/b.yaml", "b: 1\n").write("dir/sub/c.yaml", "c: 1\n")
                 .write("old.yaml", "old\n").commit("first");
-        repo.git.tag().setName("v1").setMessage("release 1").setAnnotated(true).setObjectId(first).setSigned(false).call();
-        repo.git.checkout().setCreateBranch(true).setName("feature").call();
+        repo.git().tag().setName("v1").setMessage("release 1").setAnnotated(true).setObjectId(first).setSigned(false).call();
+        repo.git().checkout().setCreateBranch(true).setName("feature").call();
         feature = repo.write("feature.yaml", "f\n").commit("feature");
-        repo.git.checkout().setName("main").call();
+        repo.git().checkout().setName("main").call();
         second = repo.write("a.yaml", "a: 2\n").delete("old.yaml").commit("second");
     }
 
@@ -51,7 +53,7 @@ class LocalGitSourceTest {
     }
 
     private Snapshot resolve(String ref) {
-        return source.resolve(new SourceSpec(repo.dir.toString(), ref, tmp.resolve("cache"), GitCredentials.none()));
+        return source.resolve(new SourceSpec(repo.dir().toString(), ref, tmp.resolve("cache"), GitCredentials.none()));
     }
 
     private static String text(TreeReader tree, String path) {
@@ -84,7 +86,7 @@ class LocalGitSourceTest {
         assertFalse(tree.isDirectory("a.yaml"));
         assertFalse(tree.isDirectory("nope"));
         assertEquals("c: 1\n", text(tree, "dir/sub/c.yaml"));
-        assertEquals(repo.dir.toAbsolutePath() + "@" + second.name().substring(0, 12), tree.describe());
+        assertEquals(repo.dir().toAbsolutePath() + "@" + second.name().substring(0, 12), tree.describe());
     }
 
     @Test
@@ -127,7 +129,7 @@ class LocalGitSourceTest {
     @Test
     void unknownRefIsReportedByName() {
         SourceUnavailableException e = assertThrows(SourceUnavailableException.class, () -> resolve("nope"));
-        assertEquals("ref 'nope' not found in " + repo.dir.toAbsolutePath(), e.getMessage());
+        assertEquals("ref 'nope' not found in " + repo.dir().toAbsolutePath(), e.getMessage());
         assertThrows(SourceUnavailableException.class, () -> resolve("deadbeefdeadbeef"));
         assertThrows(SourceUnavailableException.class, () -> resolve("refs/heads/nope"));
     }
@@ -150,7 +152,7 @@ class LocalGitSourceTest {
     @Test
     void readsBareRepositoryInPlace() throws Exception {
         Path bare = tmp.resolve("bare.git");
-        Git.cloneRepository().setURI(repo.dir.toUri().toString()).setDirectory(bare.toFile()).setBare(true).call().close();
+        Git.cloneRepository().setURI(repo.dir().toUri().toString()).setDirectory(bare.toFile()).setBare(true).call().close();
 
         Snapshot snapshot = source.resolve(new SourceSpec(bare.toString(), null, null, null));
 
@@ -160,7 +162,7 @@ class LocalGitSourceTest {
 
     @Test
     void skipsSymlinks() throws Exception {
-        Files.createSymbolicLink(repo.dir.resolve("link.yaml"), Path.of("a.yaml"));
+        Files.createSymbolicLink(repo.dir().resolve("link.yaml"), Path.of("a.yaml"));
         repo.commit("link");
 
         assertEquals(List.of("a.yaml", "dir/b.yaml", "dir/sub/c.yaml"), resolve(null).tree().list(""));

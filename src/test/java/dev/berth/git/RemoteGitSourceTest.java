@@ -1,5 +1,7 @@
 package dev.berth.git;
 
+import dev.berth.testing.TestRepo;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -39,9 +41,9 @@ class RemoteGitSourceTest {
 
     @BeforeEach
     void createOrigin() throws Exception {
-        origin = TestRepo.create(tmp.resolve("origin"), "trunk");
+        origin = TestRepo.init(tmp.resolve("origin"), "trunk");
         first = origin.write("app/deploy.yaml", "v: 1\n").commit("first");
-        url = origin.dir.toUri().toString();
+        url = origin.dir().toUri().toString();
         cacheRoot = tmp.resolve("cache");
     }
 
@@ -95,8 +97,8 @@ class RemoteGitSourceTest {
 
     @Test
     void resolvesBranchesTagsAndCommitIdsFromTheCache() throws Exception {
-        origin.git.tag().setName("v1").setObjectId(first).setAnnotated(false).call();
-        origin.git.checkout().setCreateBranch(true).setName("next").call();
+        origin.git().tag().setName("v1").setObjectId(first).setAnnotated(false).call();
+        origin.git().checkout().setCreateBranch(true).setName("next").call();
         RevCommit next = origin.write("next.yaml", "n\n").commit("next");
 
         assertEquals(next.name(), resolve("next").revision().sha());
@@ -109,10 +111,10 @@ class RemoteGitSourceTest {
 
     @Test
     void branchDeletedOnTheRemoteIsGoneFromTheCache() throws Exception {
-        origin.git.branchCreate().setName("short-lived").call();
+        origin.git().branchCreate().setName("short-lived").call();
         assertEquals(first.name(), resolve("short-lived").revision().sha());
 
-        origin.git.branchDelete().setBranchNames("short-lived").setForce(true).call();
+        origin.git().branchDelete().setBranchNames("short-lived").setForce(true).call();
 
         SourceUnavailableException e = assertThrows(SourceUnavailableException.class, () -> resolve("short-lived"));
         assertEquals("ref 'short-lived' not found in " + url, e.getMessage());
@@ -120,7 +122,7 @@ class RemoteGitSourceTest {
 
     @Test
     void otherFullRefsAreFetchedWhenAskedFor() throws Exception {
-        RefUpdate update = origin.git.getRepository().updateRef("refs/pull/1/head");
+        RefUpdate update = origin.git().getRepository().updateRef("refs/pull/1/head");
         update.setNewObjectId(first);
         assertEquals(RefUpdate.Result.NEW, update.update());
 

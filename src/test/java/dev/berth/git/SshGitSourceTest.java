@@ -1,5 +1,7 @@
 package dev.berth.git;
 
+import dev.berth.testing.TestRepo;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -29,10 +31,10 @@ class SshGitSourceTest {
 
     @BeforeEach
     void serve() throws Exception {
-        try (TestRepo work = TestRepo.create(tmp.resolve("work"), "main")) {
+        try (TestRepo work = TestRepo.init(tmp.resolve("work"), "main")) {
             commit = work.write("svc.yaml", "port: 80\n").commit("first");
-            Git.cloneRepository().setURI(work.dir.toUri().toString()).setBare(true)
-                    .setDirectory(tmp.resolve("served/repo.git").toFile()).call().close();
+            Git.cloneRepository().setURI(work.dir().toUri().toString()).setBare(true)
+                    .setDirectory(tmp.resolve("served/repo.git()").toFile()).call().close();
         }
         KeyPair client = InProcessSshGitServer.newKeyPair();
         clientKey = InProcessSshGitServer.writePrivateKey(client, tmp.resolve("id_ecdsa"));
@@ -48,7 +50,7 @@ class SshGitSourceTest {
 
     private Snapshot resolve(Path key, Path hosts) {
         GitCredentials credentials = new GitCredentials(null, null, key, hosts);
-        return source.resolve(new SourceSpec(server.url("repo.git"), null, tmp.resolve("cache"), credentials));
+        return source.resolve(new SourceSpec(server.url("repo.git()"), null, tmp.resolve("cache"), credentials));
     }
 
     @Test
@@ -76,6 +78,6 @@ class SshGitSourceTest {
 
         SourceUnavailableException e = assertThrows(SourceUnavailableException.class, () -> resolve(otherKey, knownHosts));
 
-        assertEquals("authentication failed for " + server.url("repo.git"), e.getMessage());
+        assertEquals("authentication failed for " + server.url("repo.git()"), e.getMessage());
     }
 }

@@ -6,10 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.revwalk.RevCommit;
 
 /** A real git work tree in a temp dir, driven with jgit: write, delete, commit, branch, tag. */
 public final class TestRepo implements AutoCloseable {
+
+    private static final PersonIdent AUTHOR = new PersonIdent("Test", "test@example.org");
 
     private final Path dir;
     private final Git git;
@@ -20,8 +23,12 @@ public final class TestRepo implements AutoCloseable {
     }
 
     public static TestRepo init(Path dir) {
+        return init(dir, "main");
+    }
+
+    public static TestRepo init(Path dir, String initialBranch) {
         try {
-            return new TestRepo(dir, Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call());
+            return new TestRepo(dir, Git.init().setDirectory(dir.toFile()).setInitialBranch(initialBranch).call());
         } catch (GitAPIException e) {
             throw new IllegalStateException(e);
         }
@@ -29,6 +36,11 @@ public final class TestRepo implements AutoCloseable {
 
     public Path dir() {
         return dir;
+    }
+
+    /** jgit's porcelain, for what this class does not wrap. */
+    public Git git() {
+        return git;
     }
 
     public TestRepo write(String path, String content) {
@@ -51,14 +63,12 @@ public final class TestRepo implements AutoCloseable {
         }
     }
 
-    /** Stages everything (deletions too) and commits; returns the commit id. */
-    public String commit(String message) {
+    /** Stages everything (deletions too) and commits, unsigned whatever the user's git config says. */
+    public RevCommit commit(String message) {
         try {
             git.add().addFilepattern(".").call();
             git.add().addFilepattern(".").setUpdate(true).call();
-            RevCommit c = git.commit().setMessage(message).setAuthor("Test", "test@example.org")
-                    .setCommitter("Test", "test@example.org").call();
-            return c.getName();
+            return git.commit().setMessage(message).setAuthor(AUTHOR).setCommitter(AUTHOR).setSign(false).call();
         } catch (GitAPIException e) {
             throw new IllegalStateException(e);
         }
