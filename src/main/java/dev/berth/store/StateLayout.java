@@ -22,4 +22,29 @@ public record StateLayout(Path root) {
     public Path gitCache() {
         return root.resolve("git");
     }
+
+    /** Verified blobs: content/blobs/sha256/HEX; partial downloads in content/ingest/REF/. */
+    public Path content() {
+        return root.resolve("content");
+    }
+
+    /** Unpacked layers, one directory per chain id: snapshots/ID/{fs,work} plus a small metadata file. */
+    public Path snapshots() {
+        return root.resolve("snapshots");
+    }
+
+    /** Image records: which manifest digest a name (e.g. docker.io/library/busybox:1.35) points at. */
+    public Path images() {
+        return root.resolve("images");
+    }
+
+    /** One directory per pod: its record, volumes/ and logs/. */
+    public Path pods() {
+        return root.resolve("pods");
+    }
+
+    /** Named local volumes that back PersistentVolumeClaims and outlive pods. */
+    public Path volumes() {
+        return root.resolve("volumes");
+    }
 }
