@@ -1,0 +1,100 @@
+package dev.berth.node;
+
+import dev.berth.core.BerthException;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarSource;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A container's environment as the kubelet builds it: the image's, then envFrom, then env (later wins), with
+ * values from ConfigMaps, Secrets and the pod's own fields, and $(VAR) references to earlier variables expanded.
+ */
+final class EnvironmentResolver {
+
+    private final ConfigSource config;
+
+    EnvironmentResolver(ConfigSource config) {
+        this.config = config;
+    }
+
+    /** KEY=VALUE lines, in definition order. */
+    List<String> resolve(String namespace, String podName, List<String> imageEnv, Container container) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String line : imageEnv) {
+            int eq = line.indexOf('=');
+            env.put(eq < 0 ? line : line.substring(0, eq), eq < 0 ? "" : line.substring(eq + 1));
+        }
+        for (EnvFromSource from : orEmpty(container.getEnvFrom())) {
+            String prefix = from.getPrefix() == null ? "" : from.getPrefix();
+            source(namespace, from).forEach((k, v) -> env.put(prefix + k, new String(v, StandardCharsets.UTF_8)));
+        }
+        for (EnvVar var : orEmpty(container.getEnv())) {
+            String value = var.getValueFrom() != null
+                    ? valueFrom(namespace, podName, var.getName(), var.getValueFrom())
+                    : ContainerCommand.expand(var.getValue() == null ? "" : var.getValue(), env);
+            if (value != null) {
+                env.put(var.getName(), value);
+            }
+        }
+        return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+    }
+
+    private Map<String, byte[]> source(String namespace, EnvFromSource from) {
+        if (from.getConfigMapRef() != null) {
+            var ref = from.getConfigMapRef();
+            return required(config.configMap(namespace, ref.getName()), "ConfigMap", ref.getName(), ref.getOptional());
+        }
+        if (from.getSecretRef() != null) {
+            var ref = from.getSecretRef();
+            return required(config.secret(namespace, ref.getName()), "Secret", ref.getName(), ref.getOptional());
+        }
+        return Map.of();
+    }
+
+    /** Null when an optional reference is missing: the variable is then left out. */
+    private String valueFrom(String namespace, String podName, String variable, EnvVarSource from) {
+        if (from.getFieldRef() != null) {
+            String path = from.getFieldRef().getFieldPath();
+            return switch (path) {
+                case "metadata.name" -> podName;
+                case "metadata.namespace" -> namespace;
+                default -> throw new BerthException("env " + variable + ": fieldRef " + path + " is not supported");
+            };
+        }
+        if (from.getConfigMapKeyRef() != null) {
+            var ref = from.getConfigMapKeyRef();
+            return key(config.configMap(namespace, ref.getName()), "ConfigMap", ref.getName(), ref.getKey(), ref.getOptional());
+        }
+        if (from.getSecretKeyRef() != null) {
+            var ref = from.getSecretKeyRef();
+            return key(config.secret(namespace, ref.getName()), "Secret", ref.getName(), ref.getKey(), ref.getOptional());
+        }
+        throw new BerthException("env " + variable + ": resourceFieldRef is not supported");
+    }
+
+    private static String key(Optional<Map<String, byte[]>> data, String kind, String name, String key, Boolean optional) {
+        Map<String, byte[]> values = required(data, kind, name, optional);
+        byte[] value = values.get(key);
+        if (value == null && !Boolean.TRUE.equals(optional) && data.isPresent()) {
+            throw new BerthException(kind + " " + name + " has no key \"" + key + "\"");
+        }
+        return value == null ? null : new String(value, StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, byte[]> required(Optional<Map<String, byte[]>> data, String kind, String name, Boolean optional) {
+        if (data.isEmpty() && !Boolean.TRUE.equals(optional)) {
+            throw new BerthException(kind + " \"" + name + "\" not found");
+        }
+        return data.orElse(Map.of());
+    }
+
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+}
