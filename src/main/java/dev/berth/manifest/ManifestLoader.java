@@ -24,12 +24,14 @@ public final class ManifestLoader {
         if (!root.isEmpty() && !tree.isDirectory(root)) {
             throw new InvalidInputException(SourceLocation.of(root), "no such directory in " + tree.describe());
         }
+        return loadFiles(tree, tree.list(root).stream().filter(ManifestLoader::isManifestFile).toList(), revision);
+    }
+
+    /** The objects of the given files of a tree (e.g. the one file of {@code berth run-pod}). */
+    public DesiredState loadFiles(TreeReader tree, List<String> files, Revision revision) {
         List<Problem> problems = new ArrayList<>();
         Map<ResourceKey, Manifest> manifests = new HashMap<>();
-        for (String file : tree.list(root)) {
-            if (!isManifestFile(file)) {
-                continue;
-            }
+        for (String file : files) {
             try {
                 for (YamlDocuments.Document doc : YamlDocuments.parse(file, tree.read(file))) {
                     toManifest(doc, problems).ifPresent(m -> {
