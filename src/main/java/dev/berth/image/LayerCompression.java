@@ -24,7 +24,7 @@ enum LayerCompression {
         if (mediaType.endsWith("+zstd") || mediaType.endsWith(".zstd")) {
             return ZSTD;
         }
-        if (mediaType.endsWith(".tar") || mediaType.endsWith(".tar.diff")) {
+        if (mediaType.endsWith(".tar")) {
             return NONE;
         }
         return null;
