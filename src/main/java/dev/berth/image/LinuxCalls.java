@@ -1,0 +1,47 @@
+package dev.berth.image;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import java.nio.file.Path;
+
+/**
+ * The few libc calls the JDK does not offer: device nodes (overlay whiteouts, FIFOs) and extended attributes
+ * outside the {@code user.} namespace. Loaded on first use, so code that never needs them runs anywhere.
+ */
+final class LinuxCalls {
+
+    static final int S_IFCHR = 0020000;
+    static final int S_IFIFO = 0010000;
+    static final int EPERM = 1;
+    static final int EACCES = 13;
+    static final int ENOTSUP = 95;
+
+    private interface LibC extends Library {
+        int mknod(String path, int mode, long dev) throws LastErrorException;
+
+        int lsetxattr(String path, String name, byte[] value, NativeLong size, int flags) throws LastErrorException;
+
+        int geteuid();
+    }
+
+    /** Holder idiom: libc is loaded when a call is first made, not when the class is. */
+    private static final class Loaded {
+        static final LibC LIBC = Native.load("c", LibC.class);
+    }
+
+    private LinuxCalls() {}
+
+    static void mknod(Path path, int mode, long device) {
+        Loaded.LIBC.mknod(path.toString(), mode, device);
+    }
+
+    static void lsetxattr(Path path, String name, byte[] value) {
+        Loaded.LIBC.lsetxattr(path.toString(), name, value, new NativeLong(value.length), 0);
+    }
+
+    static boolean isRoot() {
+        return Loaded.LIBC.geteuid() == 0;
+    }
+}
