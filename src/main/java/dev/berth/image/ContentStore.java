@@ -82,6 +82,32 @@ public final class ContentStore {
         }
     }
 
+    /**
+     * Stores content whose digest is not known beforehand (a layer in a {@code docker save} archive): the digest is
+     * computed while writing, so it is verified by construction.
+     */
+    public Digest add(InputStream in) {
+        try {
+            Files.createDirectories(blobs);
+            Path dir = Files.createDirectories(ingest).resolve("add-" + java.util.UUID.randomUUID());
+            Files.createDirectories(dir);
+            MessageDigest hash = sha256();
+            try (OutputStream out = Files.newOutputStream(dir.resolve("data"))) {
+                new DigestInputStream(in, hash).transferTo(out);
+            }
+            Digest digest = Digest.sha256(hash.digest());
+            try (FileChannel data = FileChannel.open(dir.resolve("data"), StandardOpenOption.WRITE)) {
+                data.force(true);
+            }
+            Files.move(dir.resolve("data"), path(digest), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            deleteDirectory(dir);
+            return digest;
+        } catch (IOException e) {
+            throw new BerthException("cannot store blob: " + e.getMessage(), e);
+        }
+    }
+
     /** Stores a stream read from its start; a stale ingest file for the same digest is overwritten. */
     public Digest ingest(InputStream in, Digest expected, long expectedSize) {
         return ingest(BlobSource.of(in), expected, expectedSize);
