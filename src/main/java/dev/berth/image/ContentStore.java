@@ -6,6 +6,7 @@ import dev.berth.store.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -150,9 +151,7 @@ public final class ContentStore {
             BlobSource.Opened opened = source.open(have);
             long start = Math.min(opened.offset(), have);
             // Re-hash the prefix we keep: the hash state of the interrupted run died with it.
-            try (InputStream prefix = Channels.newInputStream(out.position(0))) {
-                updateFrom(hash, prefix, start);
-            }
+            hashPrefix(hash, out, start);
             out.truncate(start).position(start);
             try (InputStream in = opened.stream()) {
                 in.skipNBytes(start - opened.offset());
@@ -190,16 +189,18 @@ public final class ContentStore {
         return written;
     }
 
-    private static void updateFrom(MessageDigest hash, InputStream in, long length) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
-        long left = length;
-        while (left > 0) {
-            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+    /** Positional reads: closing a stream over the channel would close the channel too. */
+    private static void hashPrefix(MessageDigest hash, FileChannel file, long length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        long position = 0;
+        while (position < length) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), length - position));
+            int n = file.read(buffer, position);
             if (n < 0) {
                 throw new IOException("ingest file shorter than expected");
             }
-            hash.update(buffer, 0, n);
-            left -= n;
+            hash.update(buffer.array(), 0, n);
+            position += n;
         }
     }
 
