@@ -55,12 +55,13 @@ public final class ImagePuller {
             }
         }
         List<String> failures = new ArrayList<>();
-        for (URI endpoint : hosts.endpoints(ref.registry())) {
+        List<URI> endpoints = hosts.endpoints(ref.registry());
+        for (URI endpoint : endpoints) {
             try {
                 return pullFrom(endpoint, ref, progress);
             } catch (BerthException e) {
                 failures.add(e.getMessage());
-                if (failures.size() == hosts.endpoints(ref.registry()).size()) {
+                if (failures.size() == endpoints.size()) {
                     throw new ImagePullException("ErrImagePull", ref, String.join("; then ", failures), e);
                 }
             }
