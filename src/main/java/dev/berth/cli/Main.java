@@ -33,7 +33,10 @@ public final class Main implements Runnable {
 
     private static int onError(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
-        boolean verbose = parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose");
+        boolean verbose = false;
+        for (CommandLine.ParseResult r = parsed; r != null; r = r.subcommand()) {
+            verbose |= r.hasMatchedOption("--verbose");
+        }
         if (e instanceof BerthException && !verbose) {
             err.println("error: " + e.getMessage());
         } else {
