@@ -8,6 +8,8 @@ import dev.berth.image.ImageImporter;
 import dev.berth.image.ImagePuller;
 import dev.berth.image.ImageReference;
 import dev.berth.image.ImageStore;
+import dev.berth.image.LayerUnpacker;
+import dev.berth.image.Snapshotter;
 import dev.berth.image.Platform;
 import dev.berth.image.RegistryClient;
 import dev.berth.image.RegistryHosts;
@@ -24,12 +26,17 @@ final class ImageServices {
     final ContentStore content;
     final ImageStore images;
     private final GlobalOptions global;
+    private final StateLayout layout;
 
     ImageServices(GlobalOptions global) {
         this.global = global;
-        StateLayout layout = new StateLayout(global.root());
+        this.layout = new StateLayout(global.root());
         this.content = new ContentStore(layout.content());
         this.images = new ImageStore(layout.images(), content);
+    }
+
+    Snapshotter snapshotter() {
+        return Snapshotter.open(layout, new LayerUnpacker());
     }
 
     ImagePuller puller() {
