@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a program to completion and reaps it; output goes through temp files so no pipe can fill and block it. */
@@ -17,7 +16,12 @@ final class Command {
 
     private Command() {}
 
-    static Result run(List<String> command, Map<String, String> env, Duration timeout) {
+    static Result run(List<String> command, Duration timeout) {
+        return run(command, null, timeout);
+    }
+
+    /** @param workDir the program's working directory; null for the JVM's */
+    static Result run(List<String> command, Path workDir, Duration timeout) {
         Path out = null;
         Path err = null;
         try {
@@ -27,7 +31,9 @@ final class Command {
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile());
-            builder.environment().putAll(env);
+            if (workDir != null) {
+                builder.directory(workDir.toFile());
+            }
             Process process = builder.start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor();

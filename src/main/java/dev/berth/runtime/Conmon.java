@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Starts conmon, the per-container monitor: it runs {@code runc create}, daemonizes, copies the container's
@@ -39,7 +38,8 @@ public final class Conmon {
         } catch (IOException e) {
             throw new BerthException("cannot prepare conmon's directories for " + id + ": " + e.getMessage(), e);
         }
-        Command.Result result = Command.run(command(id, files), Map.of(), CREATE_TIMEOUT);
+        // conmon writes some files (its "oom" marker) into its working directory
+        Command.Result result = Command.run(command(id, files), files.persistDir(), CREATE_TIMEOUT);
         if (result.exitCode() != 0) {
             throw new ContainerException(ContainerException.Kind.FAILED, id, "conmon failed: " + result.stderr().strip());
         }

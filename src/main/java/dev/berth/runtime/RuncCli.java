@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -73,14 +72,14 @@ public final class RuncCli implements OciRuntime {
     public ExecResult exec(String id, List<String> args, Duration timeout) {
         List<String> command = new ArrayList<>(List.of(binary.toString(), "--root", root.toString(), "exec", id));
         command.addAll(args);
-        Command.Result result = Command.run(command, Map.of(), timeout);
+        Command.Result result = Command.run(command, timeout);
         return new ExecResult(result.exitCode(), result.stdout(), result.stderr());
     }
 
     private Command.Result run(String id, String... args) {
         List<String> command = new ArrayList<>(List.of(binary.toString(), "--root", root.toString()));
         command.addAll(List.of(args));
-        Command.Result result = Command.run(command, Map.of(), TIMEOUT);
+        Command.Result result = Command.run(command, TIMEOUT);
         if (result.exitCode() != 0) {
             throw ContainerException.fromRuntime(id, errorMessage(result.stderr()));
         }
