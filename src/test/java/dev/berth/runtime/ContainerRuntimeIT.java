@@ -135,6 +135,9 @@ class ContainerRuntimeIT {
         assertEquals(List.of("sleeper", "polite"), listed.stream().map(ContainerStatus::id).toList());
         assertTrue(listed.stream().allMatch(s -> s.status() == RuntimeState.Status.RUNNING && s.pid() > 0));
         assertTrue(restarted.cleanupOrphans().isEmpty());
+        OciRuntime.ExecResult exec = restarted.exec("sleeper", List.of("hostname"), Duration.ofSeconds(10));
+        assertEquals(0, exec.exitCode());
+        assertEquals("sleeper", exec.stdout().strip());
 
         long before = System.nanoTime();
         ContainerStatus polite = restarted.stop("polite", Duration.ofSeconds(10));
