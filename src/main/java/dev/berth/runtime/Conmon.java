@@ -1,0 +1,106 @@
+package dev.berth.runtime;
+
+import dev.berth.core.BerthException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts conmon, the per-container monitor: it runs {@code runc create}, daemonizes, copies the container's
+ * stdout/stderr into a CRI log and writes the exit code when the container ends, so neither needs berth running.
+ */
+public final class Conmon {
+
+    private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(20);
+
+    private final Path binary;
+    private final OciRuntime runtime;
+
+    public Conmon(Path binary, OciRuntime runtime) {
+        this.binary = binary;
+        this.runtime = runtime;
+    }
+
+    /** The files conmon reads and writes for one container. */
+    public record MonitorFiles(Path bundle, Path pidFile, Path conmonPidFile, Path runtimeLog, Path persistDir,
+                        Path exitDir, Path socketDir, Path log, long logSizeMax) {}
+
+    /** Runs conmon and returns once the container is created (its pid file written); throws with runc's error. */
+    public void create(String id, MonitorFiles files) {
+        try {
+            Files.createDirectories(files.persistDir());
+            Files.createDirectories(files.exitDir());
+            Files.createDirectories(files.socketDir());
+            Files.createDirectories(files.log().toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new BerthException("cannot prepare conmon's directories for " + id + ": " + e.getMessage(), e);
+        }
+        // conmon writes some files (its "oom" marker) into its working directory
+        Command.Result result = Command.run(command(id, files), files.persistDir(), CREATE_TIMEOUT);
+        if (result.exitCode() != 0) {
+            throw new ContainerException(ContainerException.Kind.FAILED, id, "conmon failed: " + result.stderr().strip());
+        }
+        awaitCreated(id, files);
+    }
+
+    private List<String> command(String id, MonitorFiles files) {
+        List<String> command = new ArrayList<>(List.of(binary.toString(), "--api-version", "1",
+                "-c", id, "-u", id, "-n", id, "-r", runtime.binary().toString(),
+                "-b", files.bundle().toString(), "-p", files.pidFile().toString(),
+                "-P", files.conmonPidFile().toString(), "-l", "k8s-file:" + files.log(),
+                "--exit-dir", files.exitDir().toString(), "-0", files.persistDir().toString(),
+                "--socket-dir-path", files.socketDir().toString()));
+        if (files.logSizeMax() > 0) {
+            command.addAll(List.of("--log-size-max", Long.toString(files.logSizeMax())));
+        }
+        for (String arg : runtime.globalArgs()) {
+            command.addAll(List.of("--runtime-arg", arg));
+        }
+        // runc's own log is the only place its create error survives conmon's daemonizing
+        command.addAll(List.of("--runtime-arg", "--log=" + files.runtimeLog()));
+        return command;
+    }
+
+    /** conmon's parent exits before runc create finishes; the pid file, or an error in runc's log, tells the end. */
+    private static void awaitCreated(String id, MonitorFiles files) {
+        long deadline = System.nanoTime() + CREATE_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (nonEmpty(files.pidFile())) {
+                return;
+            }
+            String runcLog = readOrEmpty(files.runtimeLog());
+            if (runcLog.contains("level=error")) {
+                throw ContainerException.fromRuntime(id, RuncCli.errorMessage(runcLog));
+            }
+            if (ExitStatus.read(files.exitDir().resolve(id)).isPresent()) {
+                throw new ContainerException(ContainerException.Kind.FAILED, id, "conmon exited before runc created it");
+            }
+            sleep(Duration.ofMillis(5));
+        }
+        throw new ContainerException(ContainerException.Kind.FAILED, id, "not created within " + CREATE_TIMEOUT);
+    }
+
+    private static boolean nonEmpty(Path file) {
+        return !readOrEmpty(file).isBlank();
+    }
+
+    private static String readOrEmpty(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BerthException("interrupted", e);
+        }
+    }
+}

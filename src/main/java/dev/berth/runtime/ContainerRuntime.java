@@ -1,0 +1,256 @@
+package dev.berth.runtime;
+
+import dev.berth.core.BerthException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Containers on this node: bundle + rootfs mount + conmon + runc. Holds no state in memory; everything is on disk
+ * or in runc, so a new instance (after a berth restart) sees and manages the containers an old one made.
+ */
+public final class ContainerRuntime {
+
+    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    private static final Duration POLL = Duration.ofMillis(20);
+
+    private final RuntimeLayout layout;
+    private final OciRuntime runc;
+    private final Conmon conmon;
+    private final BundleBuilder bundles;
+    private final Mounter mounter;
+    private final Cgroups cgroups;
+
+    public ContainerRuntime(RuntimeLayout layout) {
+        this(layout, RuncCli.detect(layout.runcRoot()), Path.of("/usr/bin/conmon"), new BundleBuilder(),
+                new Mounter(), new Cgroups());
+    }
+
+    ContainerRuntime(RuntimeLayout layout, OciRuntime runc, Path conmonBinary, BundleBuilder bundles,
+                     Mounter mounter, Cgroups cgroups) {
+        this.layout = layout;
+        this.runc = runc;
+        this.conmon = new Conmon(conmonBinary, runc);
+        this.bundles = bundles;
+        this.mounter = mounter;
+        this.cgroups = cgroups;
+    }
+
+    /** Creates the container (not started). On failure, whatever was set up is removed again. */
+    public void create(ContainerSpec spec) {
+        Path bundle = layout.bundle(spec.id());
+        if (Files.exists(bundle)) {
+            throw new ContainerException(ContainerException.Kind.ALREADY_EXISTS, spec.id(), "bundle " + bundle + " exists");
+        }
+        try {
+            Files.createDirectories(bundle.resolve("rootfs"));
+        } catch (IOException e) {
+            throw new BerthException("cannot create bundle " + bundle + ": " + e.getMessage(), e);
+        }
+        // first on disk, so that a crash at any later point leaves something remove() and cleanup() can find
+        new ContainerRecord(spec.id(), spec.cgroupPath(), spec.logPath(), Instant.now()).write(bundle);
+        try {
+            bundles.write(bundle, spec);
+            mounter.mountAll(spec.rootfs(), bundle.resolve("rootfs"));
+            conmon.create(spec.id(), monitorFiles(spec.id(), spec.logPath(), spec.logSizeMax()));
+        } catch (RuntimeException e) {
+            try {
+                remove(spec.id());
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    public void start(String id) {
+        requireRecord(id);
+        runc.start(id);
+    }
+
+    public ContainerStatus state(String id) {
+        ContainerRecord record = requireRecord(id);
+        RuntimeState.Status status;
+        int pid;
+        try {
+            RuntimeState state = runc.state(id);
+            status = state.status();
+            pid = state.pid();
+        } catch (ContainerException e) {
+            if (e.kind() != ContainerException.Kind.NOT_FOUND) {
+                throw e;
+            }
+            status = RuntimeState.Status.STOPPED; // runc forgot it (deleted, or never created): nothing runs
+            pid = 0;
+        }
+        ExitStatus exit = ExitStatus.read(layout.exits().resolve(id)).orElse(null);
+        boolean oomKilled = Files.exists(persistDir(id).resolve("oom")) || cgroups.oomKilled(record.cgroupPath());
+        return new ContainerStatus(id, status, status == RuntimeState.Status.STOPPED ? 0 : pid,
+                exit == null ? null : exit.exitCode(), exit == null ? null : exit.finishedAt(), oomKilled,
+                record.logPath());
+    }
+
+    /** Every container with a bundle, oldest first; works from disk and runc alone. */
+    public List<ContainerStatus> list() {
+        List<ContainerRecord> records = new ArrayList<>();
+        for (String id : ids()) {
+            ContainerRecord.read(layout.bundle(id)).ifPresent(records::add);
+        }
+        records.sort(Comparator.comparing(ContainerRecord::createdAt));
+        return records.stream().map(record -> state(record.id())).toList();
+    }
+
+    /** SIGTERM, then SIGKILL once {@code grace} has passed; returns when the container has stopped. */
+    public ContainerStatus stop(String id, Duration grace) {
+        requireRecord(id);
+        if (signal(id, "TERM") && !awaitStopped(id, grace)) {
+            signal(id, "KILL");
+            if (!awaitStopped(id, KILL_WAIT)) {
+                throw new ContainerException(ContainerException.Kind.FAILED, id, "still running after SIGKILL");
+            }
+        }
+        awaitExitRecorded(id);
+        return state(id);
+    }
+
+    /** Deletes the container whatever its state, unmounts its rootfs, removes its cgroup and bundle. */
+    public void remove(String id) {
+        Path bundle = layout.bundle(id);
+        ContainerRecord record = ContainerRecord.read(bundle).orElse(null);
+        try {
+            runc.delete(id, true);
+        } catch (ContainerException e) {
+            if (e.kind() != ContainerException.Kind.NOT_FOUND) {
+                throw e;
+            }
+        }
+        mounter.unmountAllUnder(bundle);
+        if (record != null) {
+            removeCgroup(id, record.cgroupPath());
+        }
+        deleteTree(bundle);
+        deleteTree(layout.exits().resolve(id));
+    }
+
+    /**
+     * Removes what a crash left behind: bundles runc does not know (a create that never finished), with their
+     * mounts. Containers that exist, running or stopped, are kept; berth may have restarted while they ran.
+     */
+    public List<String> cleanupOrphans() {
+        List<String> removed = new ArrayList<>();
+        for (String id : ids()) {
+            try {
+                runc.state(id);
+            } catch (ContainerException e) {
+                if (e.kind() == ContainerException.Kind.NOT_FOUND) {
+                    remove(id);
+                    removed.add(id);
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** Runs a command in a running container, e.g. for exec probes. */
+    public OciRuntime.ExecResult exec(String id, List<String> args, Duration timeout) {
+        requireRecord(id);
+        return runc.exec(id, args, timeout);
+    }
+
+    private Conmon.MonitorFiles monitorFiles(String id, Path log, long logSizeMax) {
+        Path bundle = layout.bundle(id);
+        return new Conmon.MonitorFiles(bundle, bundle.resolve("pid"), bundle.resolve("conmon.pid"),
+                bundle.resolve("runc.log"), persistDir(id), layout.exits(), layout.sockets(), log, logSizeMax);
+    }
+
+    /** conmon's per-container directory: it writes "exit" and, after an OOM kill it noticed, "oom" there. */
+    private Path persistDir(String id) {
+        return layout.bundle(id).resolve("monitor");
+    }
+
+    private ContainerRecord requireRecord(String id) {
+        return ContainerRecord.read(layout.bundle(id)).orElseThrow(() ->
+                new ContainerException(ContainerException.Kind.NOT_FOUND, id, "no such container"));
+    }
+
+    /** False when the container was not running, so there is nothing to wait for. */
+    private boolean signal(String id, String signal) {
+        try {
+            runc.kill(id, signal);
+            return true;
+        } catch (ContainerException e) {
+            if (e.kind() == ContainerException.Kind.NOT_RUNNING) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private boolean awaitStopped(String id, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        do {
+            if (state(id).status() == RuntimeState.Status.STOPPED) {
+                return true;
+            }
+            Conmon.sleep(POLL);
+        } while (System.nanoTime() < deadline);
+        return false;
+    }
+
+    /** runc reports "stopped" a moment before conmon has reaped the process and written its exit file. */
+    private void awaitExitRecorded(String id) {
+        long deadline = System.nanoTime() + KILL_WAIT.toNanos();
+        while (ExitStatus.read(layout.exits().resolve(id)).isEmpty() && System.nanoTime() < deadline) {
+            Conmon.sleep(POLL);
+        }
+    }
+
+    /** On v1 a cgroup cannot go while a process is still leaving it (EBUSY); wait for it to empty. */
+    private void removeCgroup(String id, String cgroupPath) {
+        long deadline = System.nanoTime() + KILL_WAIT.toNanos();
+        while (!cgroups.remove(cgroupPath)) {
+            if (System.nanoTime() > deadline) {
+                throw new ContainerException(ContainerException.Kind.FAILED, id, "cgroup " + cgroupPath + " still has processes");
+            }
+            Conmon.sleep(POLL);
+        }
+    }
+
+    private List<String> ids() {
+        if (!Files.isDirectory(layout.bundles())) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(layout.bundles())) {
+            return dirs.filter(Files::isDirectory)
+                    .filter(d -> !d.getFileName().toString().startsWith("."))
+                    .map(d -> d.getFileName().toString())
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new BerthException("cannot list " + layout.bundles() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes a file or directory tree; never follows symlinks, and never descends into a mount left behind. */
+    private void deleteTree(Path path) {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!MountTable.mountPointsUnder(path).isEmpty()) {
+            throw new BerthException("refusing to delete " + path + ": something is still mounted under it");
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new BerthException("cannot delete " + path + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.berth.runtime;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.NativeLong;
+import dev.berth.core.BerthException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A pod's shared network, IPC and UTS namespaces, kept alive without a pause process: bind mounts of the namespace
+ * files under {@code <dir>/<pod>/}. They survive berth restarts and last until {@link #release}.
+ */
+public final class PodNamespaces {
+
+    private static final List<String> KINDS = List.of("net", "ipc", "uts");
+
+    private final Path dir;
+    private final Mounter mounter;
+
+    /** @param dir e.g. /run/berth/netns */
+    public PodNamespaces(Path dir, Mounter mounter) {
+        this.dir = dir;
+        this.mounter = mounter;
+    }
+
+    /** The pinned namespaces of {@code pod}, creating them (with loopback up) the first time. */
+    public SharedNamespaces pin(String pod) {
+        if (!pod.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+            throw new IllegalArgumentException("pod name must be [A-Za-z0-9_.-]: " + pod);
+        }
+        Path podDir = dir.resolve(pod);
+        SharedNamespaces shared = new SharedNamespaces(podDir.resolve("net"), podDir.resolve("ipc"), podDir.resolve("uts"));
+        if (isPinned(pod)) {
+            return shared;
+        }
+        try {
+            Files.createDirectories(podDir);
+            for (String kind : KINDS) {
+                if (!Files.exists(podDir.resolve(kind))) {
+                    Files.createFile(podDir.resolve(kind));
+                }
+            }
+        } catch (IOException e) {
+            throw new BerthException("cannot create " + podDir + ": " + e.getMessage(), e);
+        }
+        runOnThrowawayThread(pod, () -> {
+            // unshare changes only the calling thread; this thread exits right after, so no other JVM code runs in them
+            Libc.INSTANCE.unshare(Libc.CLONE_NEWNET | Libc.CLONE_NEWIPC | Libc.CLONE_NEWUTS);
+            bringLoopbackUp();
+            for (String kind : KINDS) {
+                mounter.bind(Path.of("/proc/thread-self/ns/" + kind), podDir.resolve(kind));
+            }
+        });
+        return shared;
+    }
+
+    public boolean isPinned(String pod) {
+        return mounter.isMountPoint(dir.resolve(pod).resolve("net"));
+    }
+
+    /** Unmounts and deletes the pod's namespace files; the kernel frees a namespace once nothing else holds it. */
+    public void release(String pod) {
+        Path podDir = dir.resolve(pod);
+        mounter.unmountAllUnder(podDir);
+        try {
+            for (String kind : KINDS) {
+                Files.deleteIfExists(podDir.resolve(kind));
+            }
+            Files.deleteIfExists(podDir);
+        } catch (IOException e) {
+            throw new BerthException("cannot delete " + podDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** SIOCGIFFLAGS/SIOCSIFFLAGS on "lo" through a socket of the current (new) network namespace. */
+    private static void bringLoopbackUp() {
+        int socket = Libc.INSTANCE.socket(Libc.AF_INET, Libc.SOCK_DGRAM, 0);
+        try {
+            byte[] ifreq = new byte[40]; // struct ifreq: char ifr_name[16], then a union whose first short is flags
+            byte[] name = "lo".getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(name, 0, ifreq, 0, name.length);
+            Libc.INSTANCE.ioctl(socket, new NativeLong(Libc.SIOCGIFFLAGS), ifreq);
+            ByteBuffer flags = ByteBuffer.wrap(ifreq).order(ByteOrder.nativeOrder());
+            flags.putShort(16, (short) (flags.getShort(16) | Libc.IFF_UP));
+            Libc.INSTANCE.ioctl(socket, new NativeLong(Libc.SIOCSIFFLAGS), ifreq);
+        } finally {
+            Libc.INSTANCE.close(socket);
+        }
+    }
+
+    private static void runOnThrowawayThread(String pod, Runnable work) {
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Thread thread = new Thread(() -> {
+            try {
+                work.run();
+            } catch (LastErrorException e) {
+                failure.set(new BerthException("cannot create namespaces for pod " + pod + ": " + e.getMessage(), e));
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        }, "berth-pin-namespaces-" + pod);
+        thread.start();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BerthException("interrupted while pinning namespaces of pod " + pod, e);
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.berth.runtime;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The container's first process and its privileges. Capabilities start from Docker's default set;
+ * {@code capAdd}/{@code capDrop} take names with or without the {@code CAP_} prefix, and "ALL".
+ */
+public record ProcessSpec(List<String> args, List<String> env, String cwd, int uid, int gid,
+                          List<Integer> additionalGids, boolean noNewPrivileges, List<String> capAdd,
+                          List<String> capDrop, boolean readonlyRootfs, boolean privileged) {
+
+    public ProcessSpec {
+        args = List.copyOf(args);
+        if (args.isEmpty()) {
+            throw new IllegalArgumentException("a container process needs at least one argument");
+        }
+        env = List.copyOf(env);
+        cwd = cwd == null || cwd.isEmpty() ? "/" : cwd;
+        additionalGids = List.copyOf(additionalGids);
+        capAdd = List.copyOf(capAdd);
+        capDrop = List.copyOf(capDrop);
+    }
+
+    /** Root, default capabilities, no new privileges, writable root: what most tests and simple pods want. */
+    public static ProcessSpec of(List<String> args, List<String> env) {
+        Objects.requireNonNull(args, "args");
+        return new ProcessSpec(args, env, "/", 0, 0, List.of(), true, List.of(), List.of(), false, false);
+    }
+}

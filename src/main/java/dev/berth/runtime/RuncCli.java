@@ -1,0 +1,107 @@
+package dev.berth.runtime;
+
+import dev.berth.core.BerthException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@link OciRuntime} over runc's command line; crun's is the same, so it serves both. */
+public final class RuncCli implements OciRuntime {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** runc logs errors as {@code time="..." level=error msg="..."}; the msg is what users need. */
+    private static final Pattern MESSAGE = Pattern.compile("msg=\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Path binary;
+    private final Path root;
+
+    /** @param root runc's state directory ({@code --root}), e.g. /run/berth/runc */
+    public RuncCli(Path binary, Path root) {
+        this.binary = binary;
+        this.root = root;
+    }
+
+    @Override
+    public Path binary() {
+        return binary;
+    }
+
+    @Override
+    public List<String> globalArgs() {
+        return List.of("--root=" + root);
+    }
+
+    @Override
+    public void create(String id, Path bundle, Path pidFile) {
+        run(id, "create", "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), id);
+    }
+
+    @Override
+    public void start(String id) {
+        run(id, "start", id);
+    }
+
+    @Override
+    public RuntimeState state(String id) {
+        JsonNode state = JSON.readTree(run(id, "state", id).stdout());
+        return new RuntimeState(state.get("id").asString(), RuntimeState.Status.parse(state.get("status").asString()),
+                state.get("pid").asInt(), Path.of(state.get("bundle").asString()));
+    }
+
+    @Override
+    public void kill(String id, String signal) {
+        run(id, "kill", id, signal);
+    }
+
+    @Override
+    public void delete(String id, boolean force) {
+        if (force) {
+            run(id, "delete", "--force", id);
+        } else {
+            run(id, "delete", id);
+        }
+    }
+
+    @Override
+    public ExecResult exec(String id, List<String> args, Duration timeout) {
+        List<String> command = new ArrayList<>(List.of(binary.toString(), "--root", root.toString(), "exec", id));
+        command.addAll(args);
+        Command.Result result = Command.run(command, timeout);
+        return new ExecResult(result.exitCode(), result.stdout(), result.stderr());
+    }
+
+    private Command.Result run(String id, String... args) {
+        List<String> command = new ArrayList<>(List.of(binary.toString(), "--root", root.toString()));
+        command.addAll(List.of(args));
+        Command.Result result = Command.run(command, TIMEOUT);
+        if (result.exitCode() != 0) {
+            throw ContainerException.fromRuntime(id, errorMessage(result.stderr()));
+        }
+        return result;
+    }
+
+    static String errorMessage(String stderr) {
+        Matcher m = MESSAGE.matcher(stderr);
+        String last = null;
+        while (m.find()) {
+            last = m.group(1).replace("\\\"", "\"");
+        }
+        return last != null ? last : stderr.strip();
+    }
+
+    /** runc where it is installed; on pure cgroup v2 crun works as well, but runc covers every host berth targets. */
+    public static RuncCli detect(Path root) {
+        for (String candidate : List.of("/usr/sbin/runc", "/usr/bin/runc", "/usr/local/sbin/runc", "/usr/local/bin/runc")) {
+            if (java.nio.file.Files.isExecutable(Path.of(candidate))) {
+                return new RuncCli(Path.of(candidate), root);
+            }
+        }
+        throw new BerthException("runc not found (looked in /usr/sbin, /usr/bin, /usr/local/sbin, /usr/local/bin)");
+    }
+}

@@ -1,0 +1,178 @@
+package dev.berth.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Real runc, conmon, overlay mounts and cgroups; needs root. */
+class ContainerRuntimeIT {
+
+    private RuntimeFixture fixture;
+    private ContainerRuntime runtime;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fixture = new RuntimeFixture();
+        runtime = fixture.runtime();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    private List<String> messages(String id) {
+        return ContainerLogs.tail(fixture.logPath(id), Integer.MAX_VALUE);
+    }
+
+    @Test
+    void recordsOutputAndExitCodeThenRemovesEverything() throws Exception {
+        runtime.create(fixture.spec("echo", "sh", "-c", "echo hello; exit 3"));
+        assertEquals(RuntimeState.Status.CREATED, runtime.state("echo").status());
+        runtime.start("echo");
+        ContainerStatus status = RuntimeFixture.awaitExit(runtime, "echo");
+
+        assertEquals(3, status.exitCode());
+        assertNotNull(status.finishedAt());
+        assertEquals(RuntimeState.Status.STOPPED, status.status());
+        assertFalse(status.oomKilled());
+        LogLine line = ContainerLogs.read(fixture.logPath("echo")).get(0);
+        assertEquals("stdout", line.stream());
+        assertEquals("hello", line.content());
+
+        Path bundle = fixture.layout.bundle("echo");
+        assertTrue(new Mounter().isMountPoint(bundle.resolve("rootfs")));
+        runtime.remove("echo");
+        assertTrue(MountTable.mountPointsUnder(bundle).isEmpty());
+        assertFalse(Files.exists(bundle));
+        assertFalse(new Cgroups().exists(fixture.cgroupParent + "/echo"));
+        assertTrue(runtime.list().isEmpty());
+        ContainerException gone = assertThrows(ContainerException.class, () -> runtime.state("echo"));
+        assertEquals(ContainerException.Kind.NOT_FOUND, gone.kind());
+    }
+
+    @Test
+    void namedErrorsForWrongTransitions() throws Exception {
+        runtime.create(fixture.spec("twice", "sh", "-c", "exit 0"));
+        ContainerException exists = assertThrows(ContainerException.class,
+                () -> runtime.create(fixture.spec("twice", "true")));
+        assertEquals(ContainerException.Kind.ALREADY_EXISTS, exists.kind());
+        runtime.start("twice");
+        RuntimeFixture.awaitExit(runtime, "twice");
+        ContainerException restart = assertThrows(ContainerException.class, () -> runtime.start("twice"));
+        assertEquals(ContainerException.Kind.INVALID_TRANSITION, restart.kind());
+    }
+
+    @Test
+    void ownPidNamespaceAndHostname() throws Exception {
+        runtime.create(fixture.spec("ps", "box-7", Resources.NONE, SharedNamespaces.NONE, 0,
+                "sh", "-c", "ps -o pid,comm; hostname"));
+        runtime.start("ps");
+        RuntimeFixture.awaitExit(runtime, "ps");
+        List<String> out = messages("ps");
+        assertEquals("box-7", out.get(out.size() - 1));
+        List<String> processes = out.subList(1, out.size() - 1); // after the header
+        assertEquals(2, processes.size(), "only sh and ps: " + out);
+        assertTrue(processes.get(0).strip().startsWith("1 "), "sh is pid 1: " + out);
+    }
+
+    @Test
+    void memoryLimitIsAppliedAndOomKillIsReported() throws Exception {
+        String limitFile = new Cgroups().mode() == CgroupMode.V2 ? "/sys/fs/cgroup/memory.max"
+                : "/sys/fs/cgroup/memory/memory.limit_in_bytes";
+        runtime.create(fixture.spec("oom", "oom", new Resources(0, 0, 0, 32L << 20, 0), SharedNamespaces.NONE, 0,
+                "sh", "-c", "cat " + limitFile + "; head -c 200m /dev/zero | tail; echo survived"));
+        runtime.start("oom");
+        ContainerStatus status = RuntimeFixture.awaitExit(runtime, "oom");
+        assertEquals("33554432", messages("oom").get(0));
+        assertTrue(status.oomKilled(), "OOM kill reported: " + status + " " + messages("oom"));
+    }
+
+    @Test
+    void containersOfOnePodShareNetworkAndHostname() throws Exception {
+        PodNamespaces pods = new PodNamespaces(fixture.layout.namespaces(), new Mounter());
+        SharedNamespaces pod = pods.pin("pod-a");
+        assertTrue(pods.isPinned("pod-a"));
+        runtime.create(fixture.spec("server", "pod-a", Resources.NONE, pod, 0, "sh", "-c",
+                "mkdir -p /tmp/www && echo pong > /tmp/www/index.html && httpd -f -p 127.0.0.1:8080 -h /tmp/www"));
+        runtime.start("server");
+        runtime.create(fixture.spec("client", "pod-a", Resources.NONE, pod, 0, "sh", "-c",
+                "for i in $(seq 50); do wget -q -O - http://127.0.0.1:8080/ && break; sleep 0.1; done; hostname"));
+        runtime.start("client");
+        ContainerStatus client = RuntimeFixture.awaitExit(runtime, "client");
+        assertEquals(List.of("pong", "pod-a"), messages("client"), "client " + client);
+
+        runtime.stop("server", Duration.ofSeconds(2));
+        runtime.remove("server");
+        runtime.remove("client");
+        pods.release("pod-a");
+        assertFalse(pods.isPinned("pod-a"));
+        assertFalse(Files.exists(fixture.layout.namespaces().resolve("pod-a")));
+    }
+
+    @Test
+    void aNewRuntimeInstanceFindsRunningContainersAndStopsThem() throws Exception {
+        runtime.create(fixture.spec("sleeper", "sleep", "300"));
+        runtime.start("sleeper");
+        runtime.create(fixture.spec("polite", "sh", "-c", "trap 'exit 0' TERM; while true; do sleep 0.1; done"));
+        runtime.start("polite");
+        runtime = null; // berth restarts: nothing of the old instance survives but disk and runc
+
+        ContainerRuntime restarted = fixture.runtime();
+        List<ContainerStatus> listed = restarted.list();
+        assertEquals(List.of("sleeper", "polite"), listed.stream().map(ContainerStatus::id).toList());
+        assertTrue(listed.stream().allMatch(s -> s.status() == RuntimeState.Status.RUNNING && s.pid() > 0));
+        assertTrue(restarted.cleanupOrphans().isEmpty());
+        OciRuntime.ExecResult exec = restarted.exec("sleeper", List.of("hostname"), Duration.ofSeconds(10));
+        assertEquals(0, exec.exitCode());
+        assertEquals("sleeper", exec.stdout().strip());
+
+        long before = System.nanoTime();
+        ContainerStatus polite = restarted.stop("polite", Duration.ofSeconds(10));
+        assertEquals(0, polite.exitCode());
+        assertTrue(Duration.ofNanos(System.nanoTime() - before).toMillis() < 5000, "TERM ended it before the grace");
+
+        before = System.nanoTime();
+        ContainerStatus sleeper = restarted.stop("sleeper", Duration.ofMillis(300));
+        assertTrue(Duration.ofNanos(System.nanoTime() - before).toMillis() >= 300, "waited the grace period");
+        assertEquals(137, sleeper.exitCode(), "pid 1 ignores SIGTERM, so SIGKILL ended it");
+        assertEquals(RuntimeState.Status.STOPPED, sleeper.status());
+    }
+
+    @Test
+    void logIsRotatedAtTheSizeLimit() throws Exception {
+        runtime.create(fixture.spec("chatty", "chatty", Resources.NONE, SharedNamespaces.NONE, 4096,
+                "sh", "-c", "for i in $(seq 1000); do echo line-$i-padding-padding-padding; done"));
+        runtime.start("chatty");
+        RuntimeFixture.awaitExit(runtime, "chatty");
+        long size = Files.size(fixture.logPath("chatty"));
+        assertTrue(size <= 4096 + 200, "rotated near 4096 bytes, not " + size);
+        List<String> out = messages("chatty");
+        assertEquals("line-1000-padding-padding-padding", out.get(out.size() - 1));
+        assertFalse(out.contains("line-1-padding-padding-padding"));
+    }
+
+    @Test
+    void cleanupRemovesABundleThatRuncNeverCreated() throws Exception {
+        Path rootfs = Files.createDirectories(fixture.layout.bundle("half").resolve("rootfs"));
+        new ContainerRecord("half", fixture.cgroupParent + "/half", fixture.logPath("half"), java.time.Instant.now())
+                .write(fixture.layout.bundle("half"));
+        new Mounter().mountAll(fixture.spec("half", "true").rootfs(), rootfs);
+
+        assertEquals(List.of("half"), fixture.runtime().cleanupOrphans());
+        assertTrue(MountTable.mountPointsUnder(fixture.layout.bundle("half")).isEmpty());
+        assertFalse(Files.exists(fixture.layout.bundle("half")));
+    }
+}
