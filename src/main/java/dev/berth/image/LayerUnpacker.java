@@ -3,6 +3,7 @@ package dev.berth.image;
 import com.sun.jna.LastErrorException;
 import dev.berth.core.BerthException;
 import dev.berth.core.Digest;
+import dev.berth.store.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -3,6 +3,7 @@ package dev.berth.image;
 import dev.berth.core.BerthException;
 import dev.berth.core.Digest;
 import dev.berth.core.Mount;
+import dev.berth.store.FileTrees;
 import dev.berth.store.StateLayout;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;

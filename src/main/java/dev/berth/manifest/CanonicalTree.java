@@ -12,7 +12,8 @@ import java.util.TreeMap;
 
 /**
  * The one tree form that desired and actual objects are compared in: keys sorted, integers as Long, quantities
- * spelled canonically, empty maps and lists dropped, and what the server owns (status, uid, ...) left out.
+ * spelled canonically, nulls and empty lists dropped (fabric8 makes every list, written or not), and what the
+ * server owns (status, uid, ...) left out.
  */
 final class CanonicalTree {
 
@@ -52,13 +53,14 @@ final class CanonicalTree {
                     sorted.put(key, value);
                 }
             }
-            return sorted.isEmpty() ? null : Collections.unmodifiableMap(sorted);
+            // an empty map can mean something ("emptyDir: {}"), so it stays
+            return Collections.unmodifiableMap(sorted);
         }
         if (node instanceof List<?> list) {
             List<Object> items = new ArrayList<>(list.size());
             for (int i = 0; i < list.size(); i++) {
                 Object item = normalise(list.get(i), pointer + "/" + i, parentKey);
-                items.add(item == null && list.get(i) instanceof Map ? Map.of() : item);
+                items.add(item);
             }
             return items.isEmpty() ? null : Collections.unmodifiableList(items);
         }

@@ -2,6 +2,7 @@ package dev.berth.manifest;
 
 import dev.berth.core.ResourceKey;
 import dev.berth.core.SourceLocation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.Map;
 
 /**
@@ -13,6 +14,12 @@ import java.util.Map;
  */
 public record Manifest(ResourceKey key, String apiVersion, Map<String, Object> object, SourceLocation location,
                        FieldLocations locations) {
+
+    /** The object as fabric8's typed model (a Pod, a Deployment, ...), for the node that runs it. */
+    public HasMetadata typed() {
+        Class<? extends HasMetadata> model = Kind.named(key.kind()).orElseThrow().model();
+        return ModelBinder.MAPPER.convertValue(Trees.narrowIntegers(object), model);
+    }
 
     /** {@code metadata.labels} or an empty map. */
     @SuppressWarnings("unchecked")

@@ -27,6 +27,25 @@ public final class Trees {
         return node;
     }
 
+    /**
+     * A copy with each Long that fits an int as Integer: canonical trees widen integers to Long, but fabric8's
+     * IntOrString only takes an Integer.
+     */
+    static Object narrowIntegers(Object node) {
+        if (node instanceof Map<?, ?> map) {
+            Map<Object, Object> copy = new java.util.LinkedHashMap<>();
+            map.forEach((k, v) -> copy.put(k, narrowIntegers(v)));
+            return copy;
+        }
+        if (node instanceof List<?> list) {
+            return list.stream().map(Trees::narrowIntegers).toList();
+        }
+        if (node instanceof Long l && l == l.intValue()) {
+            return l.intValue();
+        }
+        return node;
+    }
+
     /** The YAML-ish name of a value's type, for messages. */
     public static String typeName(Object value) {
         if (value instanceof String) {

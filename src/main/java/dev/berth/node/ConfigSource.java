@@ -10,11 +10,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The ConfigMaps and Secrets a pod may read (env, envFrom, volumes): those of the desired state. */
-final class ConfigSource {
+public final class ConfigSource {
 
     private final DesiredState desired;
 
-    ConfigSource(DesiredState desired) {
+    public ConfigSource(DesiredState desired) {
         this.desired = desired;
     }
 

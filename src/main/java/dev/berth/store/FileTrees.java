@@ -1,4 +1,4 @@
-package dev.berth.image;
+package dev.berth.store;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -12,13 +12,16 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** Recursive delete that copes with what layers contain: symlinks (never followed) and read-only directories. */
-final class FileTrees {
+/**
+ * Recursive delete that copes with what image layers and containers leave: symlinks (never followed) and
+ * read-only directories. A missing tree is fine.
+ */
+public final class FileTrees {
 
     private FileTrees() {}
 
-    static void deleteRecursively(Path top) throws IOException {
-        if (ContainedTree.attributesOrNull(top) == null) {
+    public static void deleteRecursively(Path top) throws IOException {
+        if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         Files.walkFileTree(top, new SimpleFileVisitor<>() {

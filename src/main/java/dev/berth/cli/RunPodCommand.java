@@ -1,0 +1,119 @@
+package dev.berth.cli;
+
+import dev.berth.core.DirectoryTreeReader;
+import dev.berth.core.InvalidInputException;
+import dev.berth.core.SourceLocation;
+import dev.berth.manifest.DesiredState;
+import dev.berth.manifest.Manifest;
+import dev.berth.manifest.ManifestLoader;
+import dev.berth.node.ConfigSource;
+import dev.berth.node.PodRuntime;
+import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.ContainerStatus;
+import dev.berth.runtime.Mounter;
+import dev.berth.runtime.PodNamespaces;
+import dev.berth.runtime.RuntimeLayout;
+import dev.berth.store.StateLayout;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "run-pod", mixinStandardHelpOptions = true,
+        description = {"Run one Pod in the foreground, like `docker run --rm`, for debugging: pull what is missing, "
+                + "stream the containers' output, remove the pod when every container has exited (Ctrl-C stops them).",
+                "The file may also hold the ConfigMaps and Secrets the pod uses.",
+                "Exit code: the first non-zero exit code of the containers, else 0; 1 when the pod cannot start."})
+final class RunPodCommand implements Callable<Integer> {
+
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    @Mixin
+    GlobalOptions global;
+
+    @Parameters(paramLabel = "FILE", description = "A YAML file with one Pod.")
+    Path file;
+
+    @Option(names = "--run-root", paramLabel = "DIR", defaultValue = "/run/berth",
+            description = "Volatile state: runc's root, bundles, pinned namespaces (default: ${DEFAULT-VALUE}).")
+    Path runRoot;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        global.configureLogging();
+        DesiredState loaded = load(file);
+        Pod pod = (Pod) onePod(loaded, file).typed();
+        ImageServices images = new ImageServices(global);
+        Mounter mounter = new Mounter();
+        RuntimeLayout runtime = new RuntimeLayout(runRoot);
+        PodRuntime pods = new PodRuntime(new StateLayout(global.root()), images.puller(), images.content,
+                images.snapshotter(), new ContainerRuntime(runtime), new PodNamespaces(runtime.namespaces(), mounter),
+                mounter);
+        PodRuntime.RunningPod running = pods.start(pod, new ConfigSource(loaded));
+        AtomicBoolean finished = new AtomicBoolean();
+        Duration grace = Duration.ofSeconds(pod.getSpec().getTerminationGracePeriodSeconds());
+        Thread onInterrupt = new Thread(() -> {
+            if (!finished.get()) {
+                pods.stop(running, grace);
+                pods.remove(running.id());
+            }
+        }, "berth-run-pod-stop");
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        Map<String, Path> logs = new LinkedHashMap<>();
+        running.containers().forEach((name, id) -> logs.put(name, pods.status(id).logPath()));
+        LogStreamer streamer = new LogStreamer(logs);
+        int exitCode = 0;
+        for (Map.Entry<String, String> c : running.containers().entrySet()) {
+            ContainerStatus done = awaitWhileStreaming(pods, c.getValue(), streamer);
+            if (done.oomKilled()) {
+                System.err.println("berth: container " + c.getKey() + " was OOMKilled");
+            }
+            if (exitCode == 0 && done.exitCode() != 0) {
+                exitCode = done.exitCode();
+            }
+        }
+        streamer.pump();
+        finished.set(true);
+        pods.remove(running.id());
+        Runtime.getRuntime().removeShutdownHook(onInterrupt);
+        return exitCode;
+    }
+
+    private static DesiredState load(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        return new ManifestLoader().loadFiles(new DirectoryTreeReader(absolute.getParent()),
+                List.of(absolute.getFileName().toString()), null);
+    }
+
+    private static Manifest onePod(DesiredState loaded, Path path) {
+        List<Manifest> pods = loaded.manifests().stream().filter(m -> m.key().kind().equals("Pod")).toList();
+        if (pods.size() != 1) {
+            throw new InvalidInputException(SourceLocation.of(path.toString()),
+                    "expected exactly one Pod, found " + pods.size());
+        }
+        return pods.get(0);
+    }
+
+    private static ContainerStatus awaitWhileStreaming(PodRuntime pods, String id, LogStreamer streamer)
+            throws InterruptedException {
+        while (true) {
+            streamer.pump();
+            ContainerStatus status = pods.status(id);
+            if (status.exitCode() != null) {
+                return status;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+    }
+}

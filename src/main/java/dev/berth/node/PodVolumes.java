@@ -1,0 +1,122 @@
+package dev.berth.node;
+
+import dev.berth.core.BerthException;
+import dev.berth.core.Mount;
+import dev.berth.core.Quantity;
+import dev.berth.runtime.Mounter;
+import dev.berth.store.StateLayout;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Volume;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Makes a pod's volumes exist on the host and says where each is: emptyDir (a directory of the pod, or a tmpfs
+ * for {@code medium: Memory}), hostPath (checked by type), configMap and secret (files projected from the desired
+ * state; secrets on a tmpfs so they never touch the disk), persistentVolumeClaim (a named local volume under the
+ * state root that outlives the pod).
+ */
+final class PodVolumes {
+
+    private final StateLayout layout;
+    private final Mounter mounter;
+    private final ConfigSource config;
+
+    PodVolumes(StateLayout layout, Mounter mounter, ConfigSource config) {
+        this.layout = layout;
+        this.mounter = mounter;
+        this.config = config;
+    }
+
+    /** Host path of each volume, by name. On failure, what was set up is torn down again. */
+    Map<String, Path> prepare(Pod pod, Path podDir) {
+        Map<String, Path> paths = new LinkedHashMap<>();
+        String namespace = pod.getMetadata().getNamespace();
+        try {
+            for (Volume v : orEmpty(pod.getSpec().getVolumes())) {
+                paths.put(v.getName(), prepare(namespace, v, podDir.resolve("volumes").resolve(v.getName())));
+            }
+        } catch (RuntimeException e) {
+            release(podDir);
+            throw e;
+        }
+        return paths;
+    }
+
+    /** Unmounts the pod's tmpfs volumes; the directories go with the pod's directory. PVC data stays. */
+    void release(Path podDir) {
+        mounter.unmountAllUnder(podDir.resolve("volumes"));
+    }
+
+    private Path prepare(String namespace, Volume v, Path dir) {
+        if (v.getEmptyDir() != null) {
+            createDirectories(dir);
+            if ("Memory".equals(v.getEmptyDir().getMedium())) {
+                mounter.mount(tmpfs(v.getEmptyDir().getSizeLimit() == null ? null : v.getEmptyDir().getSizeLimit().toString()), dir);
+            }
+            return dir;
+        }
+        if (v.getHostPath() != null) {
+            Path host = Path.of(v.getHostPath().getPath());
+            HostPaths.check(host, v.getHostPath().getType());
+            return host;
+        }
+        if (v.getConfigMap() != null) {
+            var source = v.getConfigMap();
+            Map<String, byte[]> data = required(config.configMap(namespace, source.getName()), source.getOptional(),
+                    v.getName() + ": ConfigMap \"" + source.getName() + "\"");
+            ProjectedFiles.write(dir, data, source.getItems(), source.getDefaultMode());
+            return dir;
+        }
+        if (v.getSecret() != null) {
+            var source = v.getSecret();
+            Map<String, byte[]> data = required(config.secret(namespace, source.getSecretName()), source.getOptional(),
+                    v.getName() + ": Secret \"" + source.getSecretName() + "\"");
+            createDirectories(dir);
+            mounter.mount(tmpfs(null), dir);
+            ProjectedFiles.write(dir, data, source.getItems(), source.getDefaultMode());
+            return dir;
+        }
+        if (v.getPersistentVolumeClaim() != null) {
+            Path claim = layout.volumes().resolve(namespace).resolve(v.getPersistentVolumeClaim().getClaimName());
+            createDirectories(claim);
+            return claim;
+        }
+        throw new BerthException("volume " + v.getName() + ": only emptyDir, hostPath, configMap, secret and "
+                + "persistentVolumeClaim volumes are supported");
+    }
+
+    /** The data, or nothing for a missing {@code optional: true} source; a missing required one is an error. */
+    private static Map<String, byte[]> required(Optional<Map<String, byte[]>> data, Boolean optional, String what) {
+        if (data.isEmpty() && !Boolean.TRUE.equals(optional)) {
+            throw new BerthException("volume " + what + " not found");
+        }
+        return data.orElse(Map.of());
+    }
+
+    private static Mount tmpfs(String sizeLimit) {
+        List<String> options = new ArrayList<>(List.of("mode=0755", "nosuid", "nodev"));
+        if (sizeLimit != null) {
+            options.add("size=" + Quantity.parse(sizeLimit).value().toBigInteger());
+        }
+        return new Mount("tmpfs", "tmpfs", options);
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new BerthException("cannot create volume directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+}
