@@ -1,0 +1,169 @@
+package dev.berth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.testing.CliRun;
+import dev.berth.testing.Prerequisites;
+import dev.berth.testing.TestRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** berth run-pod end to end: a real registry, real runc and conmon, real overlay mounts and namespaces. */
+class RunPodIT {
+
+    private static TestRegistry registry;
+
+    @TempDir
+    Path dir;
+    Path runRoot;
+
+    @BeforeAll
+    static void startRegistry() {
+        Prerequisites.requireRoot();
+        Prerequisites.requireBinaries("runc", "conmon");
+        TestRegistry.requirePrerequisites();
+        registry = TestRegistry.start().pushBusybox();
+    }
+
+    @AfterAll
+    static void stopRegistry() {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    @AfterEach
+    void nothingLeftBehind() throws IOException {
+        assertEquals(List.of(), mountsUnder(dir), "mounts left under the state root");
+        assertEquals(List.of(), mountsUnder(runRoot), "mounts left under the run root");
+        try (Stream<Path> bundles = Files.list(runRoot.resolve("bundles"))) {
+            assertEquals(List.of(), bundles.toList(), "bundles left");
+        }
+    }
+
+    private CliRun runPod(String yaml) throws IOException {
+        runRoot = Path.of("/run/berth-it-" + ProcessHandle.current().pid());
+        Files.createDirectories(runRoot.resolve("bundles"));
+        Path config = dir.resolve("config.yaml");
+        Files.writeString(config, "registries:\n  docker.io: {mirrors: [\"" + registry.url() + "\"]}\n");
+        Path pod = dir.resolve("pod.yaml");
+        Files.writeString(pod, yaml);
+        return CliRun.of("run-pod", pod.toString(), "--config", config.toString(), "--root", dir.resolve("state").toString(),
+                "--run-root", runRoot.toString());
+    }
+
+    @Test
+    void runsInitContainersThenTheAppAndReturnsItsExitCode() throws IOException {
+        CliRun run = runPod("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: greeting}
+                data: {message: hello from a configmap}
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: token}
+                stringData: {value: s3cret}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: demo}
+                spec:
+                  initContainers:
+                    - {name: first, image: busybox:1.35, command: [sh, -c, "echo one >> /work/order"],
+                       volumeMounts: [{name: work, mountPath: /work}]}
+                    - {name: second, image: busybox:1.35, command: [sh, -c, "echo two >> /work/order"],
+                       volumeMounts: [{name: work, mountPath: /work}]}
+                  containers:
+                    - name: main
+                      image: busybox:1.35
+                      command: [sh, -c, "cat /work/order /config/message; echo; cat /secret/value; echo; hostname; ps -o comm; echo oops >&2; exit 7"]
+                      volumeMounts:
+                        - {name: work, mountPath: /work}
+                        - {name: config, mountPath: /config}
+                        - {name: secret, mountPath: /secret, readOnly: true}
+                  volumes:
+                    - {name: work, emptyDir: {}}
+                    - {name: config, configMap: {name: greeting}}
+                    - {name: secret, secret: {secretName: token}}
+                """);
+        assertEquals(7, run.exitCode(), run::toString);
+        List<String> lines = run.out().lines().toList();
+        assertEquals(List.of("one", "two", "hello from a configmap", "s3cret", "demo", "COMMAND", "sh", "ps"), lines,
+                "init containers in order, volumes, hostname, and only the container's own processes");
+        assertTrue(run.err().contains("oops"), run::toString);
+        try (Stream<Path> pods = Files.list(dir.resolve("state/pods"))) {
+            assertEquals(0, pods.count(), "the pod is removed");
+        }
+    }
+
+    @Test
+    void containersOfAPodShareLocalhostAndTheirOutputIsPrefixed() throws IOException {
+        CliRun run = runPod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: pair}
+                spec:
+                  containers:
+                    - {name: server, image: busybox:1.35,
+                       command: [sh, -c, "mkdir /www && echo hi > /www/index.html && httpd -p 8080 -h /www && sleep 2"]}
+                    - {name: client, image: busybox:1.35,
+                       command: [sh, -c, "for i in 1 2 3 4 5 6 7 8 9 10; do wget -q -O - http://127.0.0.1:8080/ && exit 0; sleep 0.2; done; exit 1"]}
+                """);
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("client | hi"), run::toString);
+    }
+
+    @Test
+    void claimDataOutlivesThePod() throws IOException {
+        String pod = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: writer}
+                spec:
+                  containers:
+                    - {name: main, image: busybox:1.35, command: [sh, -c, "%s"],
+                       volumeMounts: [{name: data, mountPath: /data}]}
+                  volumes:
+                    - {name: data, persistentVolumeClaim: {claimName: store}}
+                """;
+        assertEquals(0, runPod(pod.formatted("echo kept > /data/file")).exitCode());
+        CliRun second = runPod(pod.formatted("cat /data/file"));
+        assertEquals(0, second.exitCode(), second::toString);
+        assertEquals("kept\n", second.out());
+        assertEquals("kept\n", Files.readString(dir.resolve("state/volumes/default/store/file")));
+    }
+
+    @Test
+    void anImageThatDoesNotExistFailsCleanly() throws IOException {
+        CliRun run = runPod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: ghost}
+                spec:
+                  containers: [{name: main, image: "busybox:no-such-tag"}]
+                """);
+        assertEquals(1, run.exitCode(), run::toString);
+        assertTrue(run.err().startsWith("error: ErrImagePull: "), run::toString);
+        try (Stream<Path> pods = Files.list(dir.resolve("state/pods"))) {
+            assertEquals(0, pods.count(), "no partial pod left");
+        }
+    }
+
+    private static List<String> mountsUnder(Path path) throws IOException {
+        String prefix = path.toAbsolutePath().toString();
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .map(line -> line.split(" ")[4])
+                .filter(mountPoint -> mountPoint.startsWith(prefix))
+                .toList();
+    }
+}
