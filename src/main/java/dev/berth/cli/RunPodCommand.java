@@ -54,9 +54,10 @@ final class RunPodCommand implements Callable<Integer> {
         ImageServices images = new ImageServices(global);
         Mounter mounter = new Mounter();
         RuntimeLayout runtime = new RuntimeLayout(runRoot);
+        ContainerRuntime containers = new ContainerRuntime(runtime);
+        containers.cleanupOrphans(); // what a crashed run left half-created: its mounts and bundles
         PodRuntime pods = new PodRuntime(new StateLayout(global.root()), images.puller(), images.content,
-                images.snapshotter(), new ContainerRuntime(runtime), new PodNamespaces(runtime.namespaces(), mounter),
-                mounter);
+                images.snapshotter(), containers, new PodNamespaces(runtime.namespaces(), mounter), mounter);
         PodRuntime.RunningPod running = pods.start(pod, new ConfigSource(loaded));
         AtomicBoolean finished = new AtomicBoolean();
         Duration grace = Duration.ofSeconds(pod.getSpec().getTerminationGracePeriodSeconds());

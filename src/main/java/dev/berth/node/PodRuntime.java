@@ -7,6 +7,7 @@ import dev.berth.image.ImagePuller;
 import dev.berth.image.ImageReference;
 import dev.berth.image.PullPolicy;
 import dev.berth.image.Snapshotter;
+import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ContainerStatus;
 import dev.berth.runtime.Mounter;
@@ -149,7 +150,12 @@ public final class PodRuntime {
         snapshotter.unpack(image, content::path);
         var rootfs = snapshotter.prepare(id, image);
         Path log = podDir.resolve("logs").resolve(c.getName() + ".log");
-        containers.create(ContainerSpecs.of(id, podId, hostname, launch, rootfs, volumes, shared, log));
+        try {
+            containers.create(ContainerSpecs.of(id, podId, hostname, launch, rootfs, volumes, shared, log));
+        } catch (ContainerException e) {
+            // named as the kubelet names it, so users find the cause where they would look in a cluster
+            throw new BerthException("CreateContainerError: container " + c.getName() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Every image first, so that a pull error leaves no container behind. */

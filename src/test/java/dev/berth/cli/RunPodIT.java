@@ -3,6 +3,7 @@ package dev.berth.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.store.FileTrees;
 import dev.berth.testing.CliRun;
 import dev.berth.testing.Prerequisites;
 import dev.berth.testing.TestRegistry;
@@ -48,6 +49,7 @@ class RunPodIT {
         try (Stream<Path> bundles = Files.list(runRoot.resolve("bundles"))) {
             assertEquals(List.of(), bundles.toList(), "bundles left");
         }
+        FileTrees.deleteRecursively(runRoot);
     }
 
     private CliRun runPod(String yaml) throws IOException {
@@ -157,6 +159,35 @@ class RunPodIT {
         try (Stream<Path> pods = Files.list(dir.resolve("state/pods"))) {
             assertEquals(0, pods.count(), "no partial pod left");
         }
+    }
+
+    @Test
+    void aProcessOverItsMemoryLimitIsOomKilled() throws IOException {
+        CliRun run = runPod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: hungry}
+                spec:
+                  containers:
+                    - {name: main, image: busybox:1.35, command: [sh, -c, "head -c 200m /dev/zero | tail"],
+                       resources: {limits: {memory: 16Mi}}}
+                """);
+        assertEquals(137, run.exitCode(), run::toString);
+        assertEquals("berth: container main was OOMKilled\n", run.err());
+    }
+
+    @Test
+    void aCommandMissingFromTheImageIsACreateContainerError() throws IOException {
+        CliRun run = runPod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: typo}
+                spec:
+                  containers: [{name: main, image: busybox:1.35, command: [no-such-binary]}]
+                """);
+        assertEquals(1, run.exitCode(), run::toString);
+        assertTrue(run.err().startsWith("error: CreateContainerError: container main: ")
+                && run.err().contains("\"no-such-binary\": executable file not found"), run::toString);
     }
 
     private static List<String> mountsUnder(Path path) throws IOException {
