@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import sun.misc.Signal;
 
 @Command(name = "run-pod", mixinStandardHelpOptions = true,
         description = {"Run one Pod in the foreground, like `docker run --rm`, for debugging: pull what is missing, "
@@ -58,22 +59,24 @@ final class RunPodCommand implements Callable<Integer> {
         containers.cleanupOrphans(); // what a crashed run left half-created: its mounts and bundles
         PodRuntime pods = new PodRuntime(new StateLayout(global.root()), images.puller(), images.content,
                 images.snapshotter(), containers, new PodNamespaces(runtime.namespaces(), mounter), mounter);
+        // Ctrl-C or SIGTERM stop the containers (grace period, then SIGKILL); the pod is then removed as usual.
+        AtomicBoolean stopRequested = new AtomicBoolean();
+        for (String name : List.of("INT", "TERM")) {
+            Signal.handle(new Signal(name), signal -> stopRequested.set(true));
+        }
         PodRuntime.RunningPod running = pods.start(pod, new ConfigSource(loaded));
-        AtomicBoolean finished = new AtomicBoolean();
         Duration grace = Duration.ofSeconds(pod.getSpec().getTerminationGracePeriodSeconds());
-        Thread onInterrupt = new Thread(() -> {
-            if (!finished.get()) {
+        Runnable stopIfAsked = () -> {
+            if (stopRequested.getAndSet(false)) {
                 pods.stop(running, grace);
-                pods.remove(running.id());
             }
-        }, "berth-run-pod-stop");
-        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        };
         Map<String, Path> logs = new LinkedHashMap<>();
         running.containers().forEach((name, id) -> logs.put(name, pods.status(id).logPath()));
         LogStreamer streamer = new LogStreamer(logs);
         int exitCode = 0;
         for (Map.Entry<String, String> c : running.containers().entrySet()) {
-            ContainerStatus done = awaitWhileStreaming(pods, c.getValue(), streamer);
+            ContainerStatus done = awaitWhileStreaming(pods, c.getValue(), streamer, stopIfAsked);
             if (done.oomKilled()) {
                 System.err.println("berth: container " + c.getKey() + " was OOMKilled");
             }
@@ -82,9 +85,7 @@ final class RunPodCommand implements Callable<Integer> {
             }
         }
         streamer.pump();
-        finished.set(true);
         pods.remove(running.id());
-        Runtime.getRuntime().removeShutdownHook(onInterrupt);
         return exitCode;
     }
 
@@ -103,9 +104,10 @@ final class RunPodCommand implements Callable<Integer> {
         return pods.get(0);
     }
 
-    private static ContainerStatus awaitWhileStreaming(PodRuntime pods, String id, LogStreamer streamer)
-            throws InterruptedException {
+    private static ContainerStatus awaitWhileStreaming(PodRuntime pods, String id, LogStreamer streamer,
+                                                       Runnable stopIfAsked) throws InterruptedException {
         while (true) {
+            stopIfAsked.run();
             streamer.pump();
             ContainerStatus status = pods.status(id);
             if (status.exitCode() != null) {

@@ -53,14 +53,48 @@ class RunPodIT {
     }
 
     private CliRun runPod(String yaml) throws IOException {
+        return CliRun.of(arguments(yaml).toArray(String[]::new));
+    }
+
+    private List<String> arguments(String yaml) throws IOException {
         runRoot = Path.of("/run/berth-it-" + ProcessHandle.current().pid());
         Files.createDirectories(runRoot.resolve("bundles"));
         Path config = dir.resolve("config.yaml");
         Files.writeString(config, "registries:\n  docker.io: {mirrors: [\"" + registry.url() + "\"]}\n");
         Path pod = dir.resolve("pod.yaml");
         Files.writeString(pod, yaml);
-        return CliRun.of("run-pod", pod.toString(), "--config", config.toString(), "--root", dir.resolve("state").toString(),
+        return List.of("run-pod", pod.toString(), "--config", config.toString(), "--root", dir.resolve("state").toString(),
                 "--run-root", runRoot.toString());
+    }
+
+    /** As a user would: the built jar in its own process, interrupted with Ctrl-C (SIGINT) once the pod runs. */
+    @Test
+    void ctrlCStopsTheContainersGracefullyAndRemovesThePod() throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", "target/berth.jar"));
+        command.addAll(arguments("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: trap}
+                spec:
+                  terminationGracePeriodSeconds: 10
+                  containers:
+                    - {name: main, image: busybox:1.35,
+                       command: [sh, -c, "trap 'echo bye; exit 3' TERM; echo ready; while true; do sleep 0.1; done"]}
+                """));
+        Process berth = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(berth.getInputStream()))) {
+            assertEquals("ready", out.readLine(), "the container's first line");
+            new ProcessBuilder("kill", "-INT", String.valueOf(berth.pid())).start().waitFor();
+            assertEquals("bye", out.readLine(), "SIGTERM reached the container's trap");
+            assertTrue(berth.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(3, berth.exitValue(), "the container's exit code");
+        } finally {
+            berth.destroyForcibly();
+        }
+        try (Stream<Path> pods = Files.list(dir.resolve("state/pods"))) {
+            assertEquals(0, pods.count(), "the pod is removed");
+        }
     }
 
     @Test

@@ -1,0 +1,107 @@
+package dev.berth.bench;
+
+import dev.berth.runtime.Mounter;
+import dev.berth.store.FileTrees;
+import dev.berth.testing.Processes;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The baseline for pod start: a bare {@code runc run -d} of a busybox {@code sleep 30} bundle made by
+ * {@code runc spec}, with the rootfs either copied once or overlay-mounted over the image's layer per run.
+ */
+final class BareRunc implements AutoCloseable {
+
+    private static final Path ROOT = Path.of("/run/berth-bench-runc");
+    private static final Pattern RUNNING = Pattern.compile("\"status\":\\s*\"running\"");
+
+    private final Path copied;
+    private final Path overlay;
+    private final Path lower;
+    private final Path log;
+    private final Mounter mounter = new Mounter();
+    private final List<String> live = new ArrayList<>();
+
+    BareRunc(Path dir, Path layerFs) throws IOException {
+        log = Files.createDirectories(dir).resolve("runc.err");
+        lower = layerFs;
+        copied = bundle(dir.resolve("copied"));
+        Processes.run("cp", "-a", layerFs + "/.", copied.resolve("rootfs").toString());
+        overlay = bundle(dir.resolve("overlay"));
+    }
+
+    /** Create to running on the copied rootfs, in ns. */
+    long runCopied(String id) throws Exception {
+        long start = System.nanoTime();
+        runAndAwait(copied, id);
+        return System.nanoTime() - start;
+    }
+
+    /** Create to running with a fresh upper dir mounted over the image's layer, as a runtime would, in ns. */
+    long runOverlay(String id) throws Exception {
+        long start = System.nanoTime();
+        Path upper = Files.createDirectories(overlay.resolve("layers").resolve(id).resolve("upper"));
+        Path work = Files.createDirectories(upper.resolveSibling("work"));
+        Processes.run("mount", "-t", "overlay", "overlay", "-o",
+                "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work, overlay.resolve("rootfs").toString());
+        runAndAwait(overlay, id);
+        return System.nanoTime() - start;
+    }
+
+    /** runc delete --force, then the overlay (if any) and its upper dir. */
+    void delete(String id) throws IOException {
+        Processes.run("runc", "--root", ROOT.toString(), "delete", "--force", id);
+        live.remove(id);
+        mounter.unmountAllUnder(overlay.resolve("rootfs"));
+        FileTrees.deleteRecursively(overlay.resolve("layers").resolve(id));
+    }
+
+    private void runAndAwait(Path bundle, String id) throws Exception {
+        live.add(id);
+        // The container inherits runc's stdio: a pipe would keep us waiting for it to exit.
+        Process runc = new ProcessBuilder("runc", "--root", ROOT.toString(), "run", "-d", "--bundle", bundle.toString(), id)
+                .redirectInput(new File("/dev/null")).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(log.toFile()).start();
+        if (runc.waitFor() != 0) {
+            throw new IllegalStateException("runc run " + id + " failed: " + Files.readString(log));
+        }
+        while (!RUNNING.matcher(Processes.run("runc", "--root", ROOT.toString(), "state", id)).find()) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** `runc spec` edited to run `sleep 30` without a terminal; its rootfs/ is relative to the bundle. */
+    private static Path bundle(Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("rootfs"));
+        Processes.run("runc", "spec", "--bundle", dir.toString());
+        JsonMapper json = JsonMapper.builder().build();
+        Path file = dir.resolve("config.json");
+        ObjectNode config = (ObjectNode) json.readTree(Files.readString(file));
+        ObjectNode process = (ObjectNode) config.get("process");
+        process.put("terminal", false);
+        process.putArray("args").add("sleep").add("30");
+        Files.writeString(file, json.writeValueAsString(config));
+        return dir;
+    }
+
+    /** Best effort after a failure: whatever is left must not outlive the benchmark. */
+    @Override
+    public void close() throws IOException {
+        for (String id : List.copyOf(live)) {
+            try {
+                delete(id);
+            } catch (RuntimeException e) {
+                System.err.println("cleanup: " + e.getMessage());
+            }
+        }
+        mounter.unmountAllUnder(overlay);
+        FileTrees.deleteRecursively(ROOT);
+    }
+}

@@ -1,0 +1,256 @@
+package dev.berth.bench;
+
+import dev.berth.core.DirectoryTreeReader;
+import dev.berth.image.ContentStore;
+import dev.berth.image.DockerAuthFile;
+import dev.berth.image.Image;
+import dev.berth.image.ImagePuller;
+import dev.berth.image.ImageReference;
+import dev.berth.image.ImageStore;
+import dev.berth.image.Layer;
+import dev.berth.image.LayerUnpacker;
+import dev.berth.image.Platform;
+import dev.berth.image.PullPolicy;
+import dev.berth.image.RegistryClient;
+import dev.berth.image.RegistryHosts;
+import dev.berth.image.Snapshotter;
+import dev.berth.manifest.DesiredState;
+import dev.berth.manifest.ManifestLoader;
+import dev.berth.node.ConfigSource;
+import dev.berth.node.PodRuntime;
+import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.ContainerStatus;
+import dev.berth.runtime.Mounter;
+import dev.berth.runtime.PodNamespaces;
+import dev.berth.runtime.RuntimeLayout;
+import dev.berth.runtime.RuntimeState;
+import dev.berth.store.FileTrees;
+import dev.berth.store.StateLayout;
+import dev.berth.testing.Processes;
+import dev.berth.testing.TestImages;
+import dev.berth.testing.TestRegistry;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Node runtime timings for the README, each against the field's tool side by side in the same run: pull (+ unpack)
+ * of a ~100 MB image versus {@code skopeo copy} (+ {@code tar -xzf}), and pod start (image present, create to
+ * running) versus a bare {@code runc run -d}. Needs root, runc, conmon, docker-registry, skopeo, umoci, busybox.
+ */
+public final class RuntimeBenchmark {
+
+    private static final int PULL_RUNS = 5;
+    private static final int POD_RUNS = 10;
+    private static final int POD_WARMUPS = 3;
+    private static final int RANDOM_LAYERS = 3;
+    private static final int LAYER_BYTES = 33 << 20;
+    private static final String BIG = "bench/big:1";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Path work;
+    private final TestRegistry registry;
+    private final RegistryHosts hosts;
+
+    private RuntimeBenchmark(Path work, TestRegistry registry) {
+        this.work = work;
+        this.registry = registry;
+        this.hosts = new RegistryHosts(Map.of(), Set.of(registry.host()));
+    }
+
+    /** One node's image services over a state root, wired as the CLI wires them. */
+    private record Node(StateLayout layout, ContentStore content, ImagePuller puller, Snapshotter snapshotter) {
+        static Node open(Path root, RegistryHosts hosts) {
+            StateLayout layout = new StateLayout(root);
+            ContentStore content = new ContentStore(layout.content());
+            ImagePuller puller = new ImagePuller(content, new ImageStore(layout.images(), content),
+                    new RegistryClient(DockerAuthFile.empty()), hosts, Platform.current());
+            return new Node(layout, content, puller, Snapshotter.open(layout, new LayerUnpacker()));
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.out.printf("java %s, %d cpus, %s%n", Runtime.version(), Runtime.getRuntime().availableProcessors(),
+                Processes.run("runc", "--version").lines().findFirst().orElse("runc"));
+        Path work = Files.createTempDirectory("berth-bench-rt-");
+        try (TestRegistry registry = TestRegistry.start()) {
+            RuntimeBenchmark bench = new RuntimeBenchmark(work, registry);
+            registry.push(bench.bigImage(), BIG).pushBusybox();
+            bench.pulls();
+            bench.podStarts();
+        } finally {
+            new Mounter().unmountAllUnder(work); // never delete through a mount
+            FileTrees.deleteRecursively(work);
+        }
+    }
+
+    /** TestImages' busybox plus three layers of random (incompressible) bytes, one umoci repack each. */
+    private Path bigImage() throws IOException {
+        Path layout = work.resolve("big-layout");
+        Path bundle = work.resolve("big-bundle");
+        TestImages.copyTree(TestImages.busybox(), layout);
+        String image = layout + ":" + TestImages.TAG;
+        Processes.run("umoci", "unpack", "--image", image, bundle.toString());
+        byte[] chunk = new byte[1 << 20];
+        Random random = new Random(42);
+        for (int layer = 1; layer <= RANDOM_LAYERS; layer++) {
+            try (OutputStream out = Files.newOutputStream(bundle.resolve("rootfs/random-" + layer))) {
+                for (int written = 0; written < LAYER_BYTES; written += chunk.length) {
+                    random.nextBytes(chunk);
+                    out.write(chunk);
+                }
+            }
+            Processes.run("umoci", "repack", "--image", image, bundle.toString());
+        }
+        FileTrees.deleteRecursively(bundle);
+        return layout;
+    }
+
+    private void pulls() throws IOException {
+        ImageReference ref = ImageReference.parse(registry.host() + "/" + BIG);
+        long[][] berth = new long[2][PULL_RUNS];
+        long[][] skopeo = new long[2][PULL_RUNS];
+        for (int run = -1; run < PULL_RUNS; run++) { // run -1 warms the JIT, the registry and the page cache
+            long[] b = berthPull(ref, work.resolve("pull-state"));
+            long[] s = skopeoPull(work.resolve("pull-skopeo"));
+            for (int phase = 0; run >= 0 && phase < 2; phase++) {
+                berth[phase][run] = b[phase];
+                skopeo[phase][run] = s[phase];
+            }
+        }
+        Image image = Node.open(work.resolve("pull-state"), hosts).puller().pull(ref, PullPolicy.ALWAYS);
+        long bytes = image.layers().stream().mapToLong(Layer::size).sum();
+        System.out.printf("image %s: %d layers, %.1f MB compressed; %d runs each, interleaved, after 1 warm-up%n",
+                BIG, image.layers().size(), bytes / 1e6, PULL_RUNS);
+        report("pull (fetch only)", "berth", berth[0], "skopeo copy", skopeo[0], "<= 1.0x");
+        report("pull + unpack", "berth", berth[1], "skopeo copy + tar -xzf", skopeo[1], "<= 1.0x");
+        FileTrees.deleteRecursively(work.resolve("pull-state"));
+    }
+
+    /** Pull, then pull + unpack, in ns, into a fresh state root. */
+    private long[] berthPull(ImageReference ref, Path root) throws IOException {
+        FileTrees.deleteRecursively(root);
+        Node node = Node.open(root, hosts);
+        long start = System.nanoTime();
+        Image image = node.puller().pull(ref, PullPolicy.ALWAYS);
+        long pulled = System.nanoTime();
+        node.snapshotter().unpack(image, node.content()::path);
+        return new long[] {pulled - start, System.nanoTime() - start};
+    }
+
+    /** skopeo copy into a fresh OCI layout, then each layer extracted into its own directory, in ns. */
+    private long[] skopeoPull(Path dir) throws IOException {
+        FileTrees.deleteRecursively(dir);
+        long start = System.nanoTime();
+        Processes.run("skopeo", "--insecure-policy", "copy", "-q", "--src-tls-verify=false",
+                "docker://" + registry.host() + "/" + BIG, "oci:" + dir + ":big");
+        long fetched = System.nanoTime();
+        List<Path> layers = ociLayers(dir);
+        for (int i = 0; i < layers.size(); i++) {
+            Path target = Files.createDirectories(dir.resolve("unpacked/" + i));
+            Processes.run("tar", "-xzf", layers.get(i).toString(), "-C", target.toString());
+        }
+        return new long[] {fetched - start, System.nanoTime() - start};
+    }
+
+    /** The layer blobs of the layout's only image, bottom first. */
+    private static List<Path> ociLayers(Path layout) throws IOException {
+        JsonNode index = JSON.readTree(Files.readString(layout.resolve("index.json")));
+        JsonNode manifest = JSON.readTree(Files.readString(blob(layout, index.get("manifests").get(0))));
+        List<Path> layers = new ArrayList<>();
+        manifest.get("layers").forEach(layer -> layers.add(blob(layout, layer)));
+        return layers;
+    }
+
+    private static Path blob(Path layout, JsonNode descriptor) {
+        return layout.resolve("blobs/sha256").resolve(descriptor.get("digest").asString().substring("sha256:".length()));
+    }
+
+    private void podStarts() throws Exception {
+        Node node = Node.open(work.resolve("pod-state"), hosts);
+        String busybox = registry.host() + "/" + TestRegistry.BUSYBOX;
+        Image image = node.puller().pull(ImageReference.parse(busybox), PullPolicy.ALWAYS);
+        Path layerFs = node.snapshotter().unpack(image, node.content()::path).get(0);
+        Path podFile = Files.writeString(work.resolve("pod.yaml"), """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: bench}
+                spec:
+                  containers: [{name: main, image: "%s", command: [sleep, "30"]}]
+                """.formatted(busybox));
+        RuntimeLayout runtime = new RuntimeLayout(Path.of("/run/berth-bench-" + ProcessHandle.current().pid()));
+        Mounter mounter = new Mounter();
+        PodRuntime pods = new PodRuntime(node.layout(), node.puller(), node.content(), node.snapshotter(),
+                new ContainerRuntime(runtime), new PodNamespaces(runtime.namespaces(), mounter), mounter);
+        long[][] times = new long[3][POD_RUNS];
+        try (BareRunc bare = new BareRunc(work.resolve("runc"), layerFs)) {
+            for (int run = -POD_WARMUPS; run < POD_RUNS; run++) {
+                long[] t = {startPod(pods, podFile), bare.runCopied("copied" + run), bare.runOverlay("overlay" + run)};
+                bare.delete("copied" + run);
+                bare.delete("overlay" + run);
+                for (int i = 0; run >= 0 && i < t.length; i++) {
+                    times[i][run] = t[i];
+                }
+            }
+        } finally {
+            mounter.unmountAllUnder(runtime.root());
+            FileTrees.deleteRecursively(runtime.root());
+        }
+        System.out.printf("pod start, busybox `sleep 30`, image present, create to running; %d runs each, interleaved,"
+                + " after %d warm-ups%n", POD_RUNS, POD_WARMUPS);
+        report("pod start", "berth PodRuntime", times[0], "bare runc run -d (copied rootfs)", times[1], "<= 1.3x");
+        report("pod start", "berth PodRuntime", times[0], "bare mount -t overlay + runc run -d", times[2], "<= 1.3x");
+    }
+
+    /** PodRuntime.start() until runc reports the container running, in ns; then stop and remove, untimed. */
+    private static long startPod(PodRuntime pods, Path podFile) {
+        DesiredState desired = new ManifestLoader().loadFiles(new DirectoryTreeReader(podFile.getParent()),
+                List.of(podFile.getFileName().toString()), null);
+        Pod pod = (Pod) desired.manifests().iterator().next().typed();
+        long start = System.nanoTime();
+        PodRuntime.RunningPod running = pods.start(pod, new ConfigSource(desired));
+        try {
+            String id = running.containers().get("main");
+            for (ContainerStatus s = pods.status(id); s.status() != RuntimeState.Status.RUNNING; s = pods.status(id)) {
+                if (s.status() == RuntimeState.Status.STOPPED) {
+                    throw new IllegalStateException("the benchmark pod stopped: " + s);
+                }
+            }
+            return System.nanoTime() - start;
+        } finally {
+            try {
+                pods.stop(running, Duration.ZERO);
+            } finally {
+                pods.remove(running.id());
+            }
+        }
+    }
+
+    private static void report(String what, String ours, long[] ourNanos, String theirs, long[] theirNanos, String target) {
+        long a = median(ourNanos);
+        long b = median(theirNanos);
+        System.out.printf("%-18s %s %5.0f ms (min %5.0f) | %s %5.0f ms (min %5.0f) | ratio %.2fx (target %s)%n", what,
+                ours, a / 1e6, min(ourNanos) / 1e6, theirs, b / 1e6, min(theirNanos) / 1e6, (double) a / b, target);
+    }
+
+    private static long median(long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static long min(long[] nanos) {
+        return Arrays.stream(nanos).min().orElseThrow();
+    }
+}
