@@ -121,32 +121,34 @@ public final class RuntimeBenchmark {
         ImageReference ref = ImageReference.parse(registry.host() + "/" + BIG);
         long[][] berth = new long[2][PULL_RUNS];
         long[][] skopeo = new long[2][PULL_RUNS];
+        Image image = null;
         for (int run = -1; run < PULL_RUNS; run++) { // run -1 warms the JIT, the registry and the page cache
-            long[] b = berthPull(ref, work.resolve("pull-state"));
+            Pulled b = berthPull(ref, work.resolve("pull-state"));
             long[] s = skopeoPull(work.resolve("pull-skopeo"));
+            image = b.image();
             for (int phase = 0; run >= 0 && phase < 2; phase++) {
-                berth[phase][run] = b[phase];
+                berth[phase][run] = b.nanos()[phase];
                 skopeo[phase][run] = s[phase];
             }
         }
-        Image image = Node.open(work.resolve("pull-state"), hosts).puller().pull(ref, PullPolicy.ALWAYS);
         long bytes = image.layers().stream().mapToLong(Layer::size).sum();
         System.out.printf("image %s: %d layers, %.1f MB compressed; %d runs each, interleaved, after 1 warm-up%n",
                 BIG, image.layers().size(), bytes / 1e6, PULL_RUNS);
         report("pull (fetch only)", "berth", berth[0], "skopeo copy", skopeo[0], "<= 1.0x");
         report("pull + unpack", "berth", berth[1], "skopeo copy + tar -xzf", skopeo[1], "<= 1.0x");
-        FileTrees.deleteRecursively(work.resolve("pull-state"));
     }
 
+    private record Pulled(Image image, long[] nanos) {}
+
     /** Pull, then pull + unpack, in ns, into a fresh state root. */
-    private long[] berthPull(ImageReference ref, Path root) throws IOException {
+    private Pulled berthPull(ImageReference ref, Path root) throws IOException {
         FileTrees.deleteRecursively(root);
         Node node = Node.open(root, hosts);
         long start = System.nanoTime();
         Image image = node.puller().pull(ref, PullPolicy.ALWAYS);
         long pulled = System.nanoTime();
         node.snapshotter().unpack(image, node.content()::path);
-        return new long[] {pulled - start, System.nanoTime() - start};
+        return new Pulled(image, new long[] {pulled - start, System.nanoTime() - start});
     }
 
     /** skopeo copy into a fresh OCI layout, then each layer extracted into its own directory, in ns. */
@@ -247,7 +249,7 @@ public final class RuntimeBenchmark {
     private static long median(long[] nanos) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
+        return (sorted[(sorted.length - 1) / 2] + sorted[sorted.length / 2]) / 2;
     }
 
     private static long min(long[] nanos) {
