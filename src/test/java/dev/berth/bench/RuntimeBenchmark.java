@@ -18,6 +18,7 @@ import dev.berth.manifest.DesiredState;
 import dev.berth.manifest.ManifestLoader;
 import dev.berth.node.ConfigSource;
 import dev.berth.node.PodRuntime;
+import dev.berth.runtime.Cgroups;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ContainerStatus;
 import dev.berth.runtime.Mounter;
@@ -61,23 +62,22 @@ public final class RuntimeBenchmark {
 
     private final Path work;
     private final TestRegistry registry;
-    private final RegistryHosts hosts;
 
     private RuntimeBenchmark(Path work, TestRegistry registry) {
         this.work = work;
         this.registry = registry;
-        this.hosts = new RegistryHosts(Map.of(), Set.of(registry.host()));
     }
 
-    /** One node's image services over a state root, wired as the CLI wires them. */
-    private record Node(StateLayout layout, ContentStore content, ImagePuller puller, Snapshotter snapshotter) {
-        static Node open(Path root, RegistryHosts hosts) {
-            StateLayout layout = new StateLayout(root);
-            ContentStore content = new ContentStore(layout.content());
-            ImagePuller puller = new ImagePuller(content, new ImageStore(layout.images(), content),
-                    new RegistryClient(DockerAuthFile.empty()), hosts, Platform.current());
-            return new Node(layout, content, puller, Snapshotter.open(layout, new LayerUnpacker()));
-        }
+    private record Node(StateLayout layout, ContentStore content, ImagePuller puller, Snapshotter snapshotter) {}
+
+    /** One node's image services over a state root, wired as the CLI wires them; the registry is plain http. */
+    private Node node(Path root) {
+        StateLayout layout = new StateLayout(root);
+        ContentStore content = new ContentStore(layout.content());
+        ImagePuller puller = new ImagePuller(content, new ImageStore(layout.images(), content),
+                new RegistryClient(DockerAuthFile.empty()), new RegistryHosts(Map.of(), Set.of(registry.host())),
+                Platform.current());
+        return new Node(layout, content, puller, Snapshotter.open(layout, new LayerUnpacker()));
     }
 
     public static void main(String[] args) throws Exception {
@@ -111,7 +111,8 @@ public final class RuntimeBenchmark {
                     out.write(chunk);
                 }
             }
-            Processes.run("umoci", "repack", "--image", image, bundle.toString());
+            // --refresh-bundle: otherwise the next repack diffs against the first unpack, replacing this layer
+            Processes.run("umoci", "repack", "--refresh-bundle", "--image", image, bundle.toString());
         }
         FileTrees.deleteRecursively(bundle);
         return layout;
@@ -143,7 +144,7 @@ public final class RuntimeBenchmark {
     /** Pull, then pull + unpack, in ns, into a fresh state root. */
     private Pulled berthPull(ImageReference ref, Path root) throws IOException {
         FileTrees.deleteRecursively(root);
-        Node node = Node.open(root, hosts);
+        Node node = node(root);
         long start = System.nanoTime();
         Image image = node.puller().pull(ref, PullPolicy.ALWAYS);
         long pulled = System.nanoTime();
@@ -180,7 +181,7 @@ public final class RuntimeBenchmark {
     }
 
     private void podStarts() throws Exception {
-        Node node = Node.open(work.resolve("pod-state"), hosts);
+        Node node = node(work.resolve("pod-state"));
         String busybox = registry.host() + "/" + TestRegistry.BUSYBOX;
         Image image = node.puller().pull(ImageReference.parse(busybox), PullPolicy.ALWAYS);
         Path layerFs = node.snapshotter().unpack(image, node.content()::path).get(0);
@@ -235,6 +236,7 @@ public final class RuntimeBenchmark {
                 pods.stop(running, Duration.ZERO);
             } finally {
                 pods.remove(running.id());
+                new Cgroups().remove("/berth/" + running.id()); // remove() leaves the pod's parent cgroup behind
             }
         }
     }
@@ -243,16 +245,12 @@ public final class RuntimeBenchmark {
         long a = median(ourNanos);
         long b = median(theirNanos);
         System.out.printf("%-18s %s %5.0f ms (min %5.0f) | %s %5.0f ms (min %5.0f) | ratio %.2fx (target %s)%n", what,
-                ours, a / 1e6, min(ourNanos) / 1e6, theirs, b / 1e6, min(theirNanos) / 1e6, (double) a / b, target);
+                ours, a / 1e6, Arrays.stream(ourNanos).min().orElseThrow() / 1e6, theirs, b / 1e6,
+                Arrays.stream(theirNanos).min().orElseThrow() / 1e6, (double) a / b, target);
     }
 
     private static long median(long[] nanos) {
-        long[] sorted = nanos.clone();
-        Arrays.sort(sorted);
+        long[] sorted = Arrays.stream(nanos).sorted().toArray();
         return (sorted[(sorted.length - 1) / 2] + sorted[sorted.length / 2]) / 2;
-    }
-
-    private static long min(long[] nanos) {
-        return Arrays.stream(nanos).min().orElseThrow();
     }
 }

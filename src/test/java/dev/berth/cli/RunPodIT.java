@@ -150,10 +150,16 @@ class RunPodIT {
                 metadata: {name: pair}
                 spec:
                   containers:
-                    - {name: server, image: busybox:1.35,
-                       command: [sh, -c, "mkdir /www && echo hi > /www/index.html && httpd -p 8080 -h /www && sleep 2"]}
-                    - {name: client, image: busybox:1.35,
-                       command: [sh, -c, "for i in 1 2 3 4 5 6 7 8 9 10; do wget -q -O - http://127.0.0.1:8080/ && exit 0; sleep 0.2; done; exit 1"]}
+                    - name: server
+                      image: busybox:1.35
+                      # serves until the client says it is done (or 30 s pass)
+                      command: [sh, -c, "mkdir /www && echo hi > /www/index.html && httpd -p 8080 -h /www && for i in $(seq 300); do [ -f /shared/done ] && exit 0; sleep 0.1; done; exit 1"]
+                      volumeMounts: [{name: shared, mountPath: /shared}]
+                    - name: client
+                      image: busybox:1.35
+                      command: [sh, -c, "for i in $(seq 100); do wget -q -O - http://127.0.0.1:8080/ && touch /shared/done && exit 0; sleep 0.2; done; exit 1"]
+                      volumeMounts: [{name: shared, mountPath: /shared}]
+                  volumes: [{name: shared, emptyDir: {}}]
                 """);
         assertEquals(0, run.exitCode(), run::toString);
         assertTrue(run.out().contains("client | hi"), run::toString);
