@@ -19,7 +19,7 @@ final class ContainerSpecs {
 
     private ContainerSpecs() {}
 
-    static ContainerSpec of(String id, String podId, String hostname, ContainerLaunch launch, List<Mount> rootfs,
+    static ContainerSpec of(String id, String hostname, ContainerLaunch launch, List<Mount> rootfs,
                             Map<String, Path> volumes, SharedNamespaces namespaces, Path logPath) {
         var security = launch.security();
         ProcessSpec process = new ProcessSpec(launch.argv(), launch.env(), launch.cwd(), Math.toIntExact(launch.uid()),
@@ -28,8 +28,9 @@ final class ContainerSpecs {
         List<ExtraMount> mounts = launch.volumes().stream().map(m -> mount(m, volumes)).toList();
         CgroupLimits l = launch.limits();
         Resources resources = new Resources(l.cpuQuota(), l.cpuPeriod(), l.cpuShares(), l.memoryLimit(), l.pidsLimit());
-        return new ContainerSpec(id, hostname, process, rootfs, mounts, resources, namespaces,
-                "/berth/" + podId + "/" + launch.name(), logPath, LOG_SIZE_MAX);
+        // one flat level under /berth: a per-pod parent would be one more cgroup to remove in every hierarchy
+        return new ContainerSpec(id, hostname, process, rootfs, mounts, resources, namespaces, "/berth/" + id,
+                logPath, LOG_SIZE_MAX);
     }
 
     private static ExtraMount mount(ContainerLaunch.VolumeMount m, Map<String, Path> volumes) {

@@ -151,7 +151,7 @@ public final class PodRuntime {
         var rootfs = snapshotter.prepare(id, image);
         Path log = podDir.resolve("logs").resolve(c.getName() + ".log");
         try {
-            containers.create(ContainerSpecs.of(id, podId, hostname, launch, rootfs, volumes, shared, log));
+            containers.create(ContainerSpecs.of(id, hostname, launch, rootfs, volumes, shared, log));
         } catch (ContainerException e) {
             // named as the kubelet names it, so users find the cause where they would look in a cluster
             throw new BerthException("CreateContainerError: container " + c.getName() + ": " + e.getMessage(), e);

@@ -18,7 +18,6 @@ import dev.berth.manifest.DesiredState;
 import dev.berth.manifest.ManifestLoader;
 import dev.berth.node.ConfigSource;
 import dev.berth.node.PodRuntime;
-import dev.berth.runtime.Cgroups;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ContainerStatus;
 import dev.berth.runtime.Mounter;
@@ -236,7 +235,6 @@ public final class RuntimeBenchmark {
                 pods.stop(running, Duration.ZERO);
             } finally {
                 pods.remove(running.id());
-                new Cgroups().remove("/berth/" + running.id()); // remove() leaves the pod's parent cgroup behind
             }
         }
     }

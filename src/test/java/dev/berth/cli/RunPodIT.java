@@ -50,6 +50,13 @@ class RunPodIT {
             assertEquals(List.of(), bundles.toList(), "bundles left");
         }
         FileTrees.deleteRecursively(runRoot);
+        Path berthCgroups = Path.of(Files.isDirectory(Path.of("/sys/fs/cgroup/pids")) ? "/sys/fs/cgroup/pids/berth"
+                : "/sys/fs/cgroup/berth"); // cgroup v1 (or hybrid) : v2
+        if (Files.isDirectory(berthCgroups)) {
+            try (Stream<Path> cgroups = Files.list(berthCgroups)) {
+                assertEquals(List.of(), cgroups.filter(Files::isDirectory).toList(), "cgroups left");
+            }
+        }
     }
 
     private CliRun runPod(String yaml) throws IOException {
