@@ -1,10 +1,13 @@
 package dev.berth.runtime;
 
 import dev.berth.core.BerthException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -95,13 +98,23 @@ public final class RuncCli implements OciRuntime {
         return last != null ? last : stderr.strip();
     }
 
-    /** runc where it is installed; on pure cgroup v2 crun works as well, but runc covers every host berth targets. */
+    private static final List<String> DIRECTORIES = List.of("/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin");
+
+    /** The OCI runtime that works on this host: crun (lighter) where it can, else runc. */
     public static RuncCli detect(Path root) {
-        for (String candidate : List.of("/usr/sbin/runc", "/usr/bin/runc", "/usr/local/sbin/runc", "/usr/local/bin/runc")) {
-            if (java.nio.file.Files.isExecutable(Path.of(candidate))) {
-                return new RuncCli(Path.of(candidate), root);
+        return new RuncCli(choose(CgroupMode.detect(), name -> DIRECTORIES.stream().map(d -> Path.of(d, name))
+                .filter(Files::isExecutable).findFirst()), root);
+    }
+
+    /** crun refuses hosts with cgroups in hybrid mode (v1 controllers plus a v2 mount); runc works everywhere. */
+    static Path choose(CgroupMode mode, Function<String, Optional<Path>> installed) {
+        List<String> preference = mode == CgroupMode.HYBRID ? List.of("runc") : List.of("crun", "runc");
+        for (String name : preference) {
+            Optional<Path> binary = installed.apply(name);
+            if (binary.isPresent()) {
+                return binary.get();
             }
         }
-        throw new BerthException("runc not found (looked in /usr/sbin, /usr/bin, /usr/local/sbin, /usr/local/bin)");
+        throw new BerthException(String.join(" or ", preference) + " not found in " + String.join(", ", DIRECTORIES));
     }
 }

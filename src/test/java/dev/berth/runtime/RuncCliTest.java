@@ -2,6 +2,9 @@ package dev.berth.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class RuncCliTest {
@@ -23,5 +26,15 @@ class RuncCliTest {
                 ContainerException.fromRuntime("a", "cannot start a container that has stopped").kind());
         assertEquals(ContainerException.Kind.FAILED,
                 ContainerException.fromRuntime("a", "error setting rlimit type 7: operation not permitted").kind());
+    }
+
+    @Test
+    void choosesCrunExceptOnHybridCgroupHosts() {
+        Function<String, Optional<Path>> both = name -> Optional.of(Path.of("/usr/bin", name));
+        assertEquals(Path.of("/usr/bin/runc"), RuncCli.choose(CgroupMode.HYBRID, both));
+        assertEquals(Path.of("/usr/bin/crun"), RuncCli.choose(CgroupMode.V2, both));
+        assertEquals(Path.of("/usr/bin/crun"), RuncCli.choose(CgroupMode.V1, both));
+        assertEquals(Path.of("/usr/bin/runc"), RuncCli.choose(CgroupMode.V2,
+                name -> name.equals("runc") ? Optional.of(Path.of("/usr/bin/runc")) : Optional.empty()));
     }
 }
