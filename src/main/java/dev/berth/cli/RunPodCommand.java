@@ -111,6 +111,7 @@ final class RunPodCommand implements Callable<Integer> {
             streamer.pump();
             ContainerStatus status = pods.status(id);
             if (status.exitCode() != null) {
+                streamer.pump(); // its last lines, written as it exited, before anything said about it
                 return status;
             }
             if (Thread.interrupted()) {
