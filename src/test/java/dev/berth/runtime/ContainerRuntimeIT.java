@@ -109,7 +109,7 @@ class ContainerRuntimeIT {
                 "mkdir -p /tmp/www && echo pong > /tmp/www/index.html && httpd -f -p 127.0.0.1:8080 -h /tmp/www"));
         runtime.start("server");
         runtime.create(fixture.spec("client", "pod-a", Resources.NONE, pod, 0, "sh", "-c",
-                "for i in $(seq 50); do wget -q -O - http://127.0.0.1:8080/ && break; sleep 0.1; done; hostname"));
+                "for i in $(seq 300); do wget -q -O - http://127.0.0.1:8080/ && break; sleep 0.1; done; hostname"));
         runtime.start("client");
         ContainerStatus client = RuntimeFixture.awaitExit(runtime, "client");
         assertEquals(List.of("pong", "pod-a"), messages("client"), "client " + client);
