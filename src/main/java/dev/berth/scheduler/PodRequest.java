@@ -37,10 +37,6 @@ public record PodRequest(ResourceKey pod, long cpuMillis, long memoryBytes, int 
         this(pod, requests.cpuMillis(), requests.memoryBytes(), priority, createdAt, nodeSelector, tolerations, null);
     }
 
-    public Requests requests() {
-        return new Requests(cpuMillis, memoryBytes);
-    }
-
     boolean mayPreempt() {
         return preemptionPolicy == PreemptionPolicy.PREEMPT_LOWER_PRIORITY;
     }
