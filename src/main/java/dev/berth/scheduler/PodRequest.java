@@ -1,0 +1,43 @@
+package dev.berth.scheduler;
+
+import dev.berth.core.ResourceKey;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the scheduler needs to know about one pod, already translated from the Pod object by the caller: effective
+ * requests (see {@link Requests#effective}), resolved priority (see {@link PriorityClasses}), creation time,
+ * nodeSelector and tolerations.
+ */
+public record PodRequest(ResourceKey pod, long cpuMillis, long memoryBytes, int priority, Instant createdAt,
+        Map<String, String> nodeSelector, List<Toleration> tolerations, PreemptionPolicy preemptionPolicy) {
+
+    /** The scheduling queue's order: higher priority first, then older first; the key makes ties deterministic. */
+    public static final Comparator<PodRequest> QUEUE_ORDER = Comparator.comparingInt(PodRequest::priority).reversed()
+            .thenComparing(PodRequest::createdAt)
+            .thenComparing(PodRequest::pod);
+
+    public PodRequest {
+        Objects.requireNonNull(pod, "pod");
+        Objects.requireNonNull(createdAt, "createdAt");
+        if (cpuMillis < 0 || memoryBytes < 0) {
+            throw new IllegalArgumentException(pod + ": requests cannot be negative");
+        }
+        nodeSelector = nodeSelector == null ? Map.of() : Map.copyOf(nodeSelector);
+        tolerations = tolerations == null ? List.of() : List.copyOf(tolerations);
+        preemptionPolicy = preemptionPolicy == null ? PreemptionPolicy.PREEMPT_LOWER_PRIORITY : preemptionPolicy;
+    }
+
+    /** A pod with the Kubernetes default preemption policy, PreemptLowerPriority. */
+    public PodRequest(ResourceKey pod, Requests requests, int priority, Instant createdAt,
+            Map<String, String> nodeSelector, List<Toleration> tolerations) {
+        this(pod, requests.cpuMillis(), requests.memoryBytes(), priority, createdAt, nodeSelector, tolerations, null);
+    }
+
+    boolean mayPreempt() {
+        return preemptionPolicy == PreemptionPolicy.PREEMPT_LOWER_PRIORITY;
+    }
+}
