@@ -41,7 +41,7 @@ public record Quantity(BigDecimal value) {
             case "m": return new BigDecimal("1e-3");
             default:
         }
-        if (suffix.startsWith("e") || suffix.startsWith("E")) {
+        if (suffix.length() > 1 && (suffix.startsWith("e") || suffix.startsWith("E")) && !suffix.equals("Ei")) {
             return BigDecimal.ONE.scaleByPowerOfTen(Integer.parseInt(suffix.substring(1)));
         }
         for (int i = 0; i < BINARY.length; i++) {
