@@ -127,9 +127,7 @@ public final class PodRuntime {
     public void remove(String podId) {
         Path podDir = layout.pods().resolve(podId);
         PodRecord.read(podDir).ifPresent(record -> record.containers().forEach(id -> {
-            if (containers.list().stream().anyMatch(s -> s.id().equals(id))) {
-                containers.remove(id);
-            }
+            containers.remove(id); // also fine for a container the crash left uncreated
             snapshotter.remove(id);
         }));
         namespaces.release(podId);
