@@ -71,22 +71,24 @@ final class RunPodCommand implements Callable<Integer> {
                 pods.stop(running, grace);
             }
         };
-        Map<String, Path> logs = new LinkedHashMap<>();
-        running.containers().forEach((name, id) -> logs.put(name, pods.status(id).logPath()));
-        LogStreamer streamer = new LogStreamer(logs);
-        int exitCode = 0;
-        for (Map.Entry<String, String> c : running.containers().entrySet()) {
-            ContainerStatus done = awaitWhileStreaming(pods, c.getValue(), streamer, stopIfAsked);
-            if (done.oomKilled()) {
-                System.err.println("berth: container " + c.getKey() + " was OOMKilled");
+        try {
+            Map<String, Path> logs = new LinkedHashMap<>();
+            running.containers().forEach((name, id) -> logs.put(name, pods.status(id).logPath()));
+            LogStreamer streamer = new LogStreamer(logs);
+            int exitCode = 0;
+            for (Map.Entry<String, String> c : running.containers().entrySet()) {
+                ContainerStatus done = awaitWhileStreaming(pods, c.getValue(), streamer, stopIfAsked);
+                if (done.oomKilled()) {
+                    System.err.println("berth: container " + c.getKey() + " was OOMKilled");
+                }
+                if (exitCode == 0 && done.exitCode() != 0) {
+                    exitCode = done.exitCode();
+                }
             }
-            if (exitCode == 0 && done.exitCode() != 0) {
-                exitCode = done.exitCode();
-            }
+            return exitCode;
+        } finally {
+            pods.remove(running.id());
         }
-        streamer.pump();
-        pods.remove(running.id());
-        return exitCode;
     }
 
     private static DesiredState load(Path path) {
