@@ -7,8 +7,10 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Copies containers' CRI log files to the terminal as they grow, like {@code docker run} does: stdout lines to
@@ -18,6 +20,8 @@ final class LogStreamer {
 
     private final Map<String, Path> logs;
     private final Map<String, Long> offsets = new LinkedHashMap<>();
+    /** Containers whose last printed piece was a partial line: the next piece continues it, unprefixed. */
+    private final Set<String> midLine = new HashSet<>();
     private final boolean prefix;
 
     LogStreamer(Map<String, Path> logsByContainer) {
@@ -63,11 +67,13 @@ final class LogStreamer {
 
     private void print(String name, LogLine line) {
         PrintStream out = line.stream().equals("stderr") ? System.err : System.out;
-        String text = (prefix ? name + " | " : "") + line.content();
+        String text = (prefix && !midLine.contains(name) ? name + " | " : "") + line.content();
         if (line.partial()) {
             out.print(text);
+            midLine.add(name);
         } else {
             out.println(text);
+            midLine.remove(name);
         }
         out.flush();
     }
