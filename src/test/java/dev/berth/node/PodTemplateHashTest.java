@@ -25,7 +25,7 @@ class PodTemplateHashTest {
 
     @Test
     void encodesDigitsLikeKubernetes() {
-        // '0' is 48: 48 % 27 = 21 -> '5'; '9' is 57: 57 % 27 = 3 -> 'f'
-        assertEquals("5f", PodTemplateHash.encode("09"));
+        // '0' is 48: 48 % 27 = 21 -> '4'; '9' is 57: 57 % 27 = 3 -> 'f'
+        assertEquals("4f", PodTemplateHash.encode("09"));
     }
 }
