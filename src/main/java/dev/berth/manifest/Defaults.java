@@ -1,5 +1,7 @@
 package dev.berth.manifest;
 
+import static dev.berth.core.Nulls.orEmpty;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -22,7 +24,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -145,13 +146,5 @@ final class Defaults {
         if (getter.get() == null) {
             setter.accept(value);
         }
-    }
-
-    private static <T> List<T> orEmpty(List<T> list) {
-        return list == null ? List.of() : list;
-    }
-
-    private static <K, V> Map<K, V> orEmpty(Map<K, V> map) {
-        return map == null ? Map.of() : map;
     }
 }

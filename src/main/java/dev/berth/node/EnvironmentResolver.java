@@ -1,5 +1,7 @@
 package dev.berth.node;
 
+import static dev.berth.core.Nulls.orEmpty;
+
 import dev.berth.core.BerthException;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
@@ -92,9 +94,5 @@ final class EnvironmentResolver {
             throw new BerthException(kind + " \"" + name + "\" not found");
         }
         return data.orElse(Map.of());
-    }
-
-    private static <T> List<T> orEmpty(List<T> list) {
-        return list == null ? List.of() : list;
     }
 }

@@ -1,5 +1,7 @@
 package dev.berth.node;
 
+import static dev.berth.core.Nulls.orEmpty;
+
 import dev.berth.core.BerthException;
 import dev.berth.image.ImageConfig;
 import io.fabric8.kubernetes.api.model.Capabilities;
@@ -77,9 +79,5 @@ final class LaunchPlanner {
         boolean noNewPrivileges = !privileged && !Boolean.TRUE.equals(sc.getAllowPrivilegeEscalation());
         return new ContainerLaunch.Security(privileged, Boolean.TRUE.equals(sc.getReadOnlyRootFilesystem()), noNewPrivileges,
                 caps == null ? List.of() : orEmpty(caps.getAdd()), caps == null ? List.of() : orEmpty(caps.getDrop()));
-    }
-
-    private static <T> List<T> orEmpty(List<T> list) {
-        return list == null ? List.of() : list;
     }
 }

@@ -1,5 +1,7 @@
 package dev.berth.node;
 
+import static dev.berth.core.Nulls.orEmpty;
+
 import dev.berth.core.BerthException;
 import dev.berth.image.ContentStore;
 import dev.berth.image.Image;
@@ -181,9 +183,5 @@ public final class PodRuntime {
             Thread.currentThread().interrupt();
             throw new BerthException("interrupted while waiting for a container");
         }
-    }
-
-    private static <T> List<T> orEmpty(List<T> list) {
-        return list == null ? List.of() : list;
     }
 }

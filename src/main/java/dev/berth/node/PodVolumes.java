@@ -1,5 +1,7 @@
 package dev.berth.node;
 
+import static dev.berth.core.Nulls.orEmpty;
+
 import dev.berth.core.BerthException;
 import dev.berth.core.Mount;
 import dev.berth.core.Quantity;
@@ -114,9 +116,5 @@ final class PodVolumes {
         } catch (IOException e) {
             throw new BerthException("cannot create volume directory " + dir + ": " + e.getMessage(), e);
         }
-    }
-
-    private static <T> List<T> orEmpty(List<T> list) {
-        return list == null ? List.of() : list;
     }
 }

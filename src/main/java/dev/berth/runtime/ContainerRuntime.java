@@ -1,6 +1,7 @@
 package dev.berth.runtime;
 
 import dev.berth.core.BerthException;
+import dev.berth.store.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -245,10 +246,8 @@ public final class ContainerRuntime {
         if (!MountTable.mountPointsUnder(path).isEmpty()) {
             throw new BerthException("refusing to delete " + path + ": something is still mounted under it");
         }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
+        try {
+            FileTrees.deleteRecursively(path);
         } catch (IOException e) {
             throw new BerthException("cannot delete " + path + ": " + e.getMessage(), e);
         }
