@@ -1,4 +1,4 @@
-package dev.berth.node;
+package dev.berth.node.workload;
 
 import java.text.ParseException;
 import java.time.ZoneId;

@@ -1,4 +1,4 @@
-package dev.berth.node;
+package dev.berth.node.workload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

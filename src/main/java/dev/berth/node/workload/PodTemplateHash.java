@@ -1,4 +1,4 @@
-package dev.berth.node;
+package dev.berth.node.workload;
 
 import dev.berth.manifest.ComparableForm;
 import java.util.Map;
