@@ -20,7 +20,9 @@ import dev.berth.store.FileTrees;
 import dev.berth.store.StateLayout;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,46 +63,133 @@ public final class PodRuntime {
     /** A started pod: its id and its app containers' runtime ids by name. */
     public record RunningPod(String id, String namespace, String name, Map<String, String> containers) {}
 
+    /** Runs {@code pod} to the end of its start, like {@code docker run}: on failure nothing of it is left. */
     public RunningPod start(Pod pod, ConfigSource config) {
+        PodRecord record = register(pod);
+        try {
+            start(record, config);
+        } catch (RuntimeException e) {
+            try {
+                remove(record.id());
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        Map<String, String> started = new LinkedHashMap<>();
+        orEmpty(pod.getSpec().getContainers()).forEach(c -> started.put(c.getName(), containerId(record.id(), c)));
+        return new RunningPod(record.id(), record.namespace(), record.name(), started);
+    }
+
+    /** Gives the pod an id and writes its record; nothing runs yet. */
+    public PodRecord register(Pod pod) {
         String namespace = pod.getMetadata().getNamespace() == null ? "default" : pod.getMetadata().getNamespace();
         pod.getMetadata().setNamespace(namespace);
         String name = pod.getMetadata().getName();
         String id = namespace + "." + name + "." + HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
+        List<String> ids = new ArrayList<>();
+        orEmpty(pod.getSpec().getInitContainers()).forEach(c -> ids.add(containerId(id, c)));
+        orEmpty(pod.getSpec().getContainers()).forEach(c -> ids.add(containerId(id, c)));
+        PodRecord record = new PodRecord(id, namespace, name, ids, Instant.now(), pod);
+        record.write(podDir(id));
+        return record;
+    }
+
+    /**
+     * Pulls, makes volumes and namespaces, runs the init containers to completion in order, then creates and starts
+     * the app containers. On failure whatever was made is torn down again; the record stays.
+     */
+    public void start(PodRecord record, ConfigSource config) {
+        Pod pod = record.pod();
+        String id = record.id();
+        Path podDir = podDir(id);
         List<Container> init = orEmpty(pod.getSpec().getInitContainers());
         List<Container> app = orEmpty(pod.getSpec().getContainers());
-        List<String> ids = new ArrayList<>();
-        init.forEach(c -> ids.add(containerId(id, c)));
-        app.forEach(c -> ids.add(containerId(id, c)));
-        Path podDir = layout.pods().resolve(id);
-        new PodRecord(id, namespace, name, ids, Instant.now()).write(podDir);
         try {
-            Map<String, Image> images = pullAll(init, app);
+            Map<String, Image> images = pullImages(pod);
             Map<String, Path> volumes = new PodVolumes(layout, mounter, config).prepare(pod, podDir);
             SharedNamespaces shared = namespaces.pin(id);
             LaunchPlanner planner = new LaunchPlanner(new EnvironmentResolver(config));
             for (Container c : init) {
-                create(id, name, pod, c, images, volumes, shared, planner, podDir);
+                create(id, record.name(), pod, c, images, volumes, shared, planner, podDir);
                 containers.start(containerId(id, c));
                 ContainerStatus done = awaitExit(containerId(id, c));
                 if (done.exitCode() == null || done.exitCode() != 0) {
                     throw new BerthException("init container " + c.getName() + " failed with exit code " + done.exitCode());
                 }
             }
-            Map<String, String> started = new LinkedHashMap<>();
             for (Container c : app) {
-                create(id, name, pod, c, images, volumes, shared, planner, podDir);
-                started.put(c.getName(), containerId(id, c));
+                create(id, record.name(), pod, c, images, volumes, shared, planner, podDir);
             }
-            started.values().forEach(containers::start);
-            return new RunningPod(id, namespace, name, started);
+            app.forEach(c -> containers.start(containerId(id, c)));
         } catch (RuntimeException e) {
             try {
-                remove(id);
+                teardown(record);
             } catch (RuntimeException cleanup) {
                 e.addSuppressed(cleanup);
             }
             throw e;
         }
+    }
+
+    /**
+     * Starts one app container of a running pod again with a fresh rootfs, as the kubelet does after an exit; the
+     * log of the run before is kept as {@code NAME.previous.log} for {@code logs --previous}.
+     */
+    public void restartContainer(PodRecord record, String name, ConfigSource config) {
+        Pod pod = record.pod();
+        Container c = orEmpty(pod.getSpec().getContainers()).stream().filter(x -> x.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new BerthException("pod " + record.name() + " has no container " + name));
+        String id = containerId(record.id(), c);
+        containers.remove(id);
+        snapshotter.remove(id);
+        Path podDir = podDir(record.id());
+        Path log = podDir.resolve("logs").resolve(name + ".log");
+        try {
+            if (Files.exists(log)) {
+                Files.move(log, log.resolveSibling(name + ".previous.log"), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (java.io.IOException e) {
+            throw new BerthException("cannot keep the previous log of " + id + ": " + e.getMessage(), e);
+        }
+        Map<String, Image> images = pullImages(pod);
+        Map<String, Path> volumes = new PodVolumes(layout, mounter, config).locate(pod, podDir);
+        SharedNamespaces shared = namespaces.pin(record.id());
+        create(record.id(), record.name(), pod, c, images, volumes, shared, new LaunchPlanner(new EnvironmentResolver(config)),
+                podDir);
+        containers.start(id);
+    }
+
+    /** Every image of the pod, pulled as its pull policies say; done before a pod it replaces is stopped. */
+    public Map<String, Image> pullImages(Pod pod) {
+        List<Container> all = new ArrayList<>(orEmpty(pod.getSpec().getInitContainers()));
+        all.addAll(orEmpty(pod.getSpec().getContainers()));
+        Map<String, Image> images = new LinkedHashMap<>();
+        for (Container c : all) {
+            if (!images.containsKey(c.getImage())) {
+                PullPolicy policy = PullPolicy.parse(c.getImagePullPolicy() == null ? "IfNotPresent" : c.getImagePullPolicy());
+                images.put(c.getImage(), puller.pull(ImageReference.parse(c.getImage()), policy));
+            }
+        }
+        return images;
+    }
+
+    /** Every pod with a record on this node, oldest first. */
+    public List<PodRecord> list() {
+        if (!Files.isDirectory(layout.pods())) {
+            return List.of();
+        }
+        try (var dirs = Files.list(layout.pods())) {
+            return dirs.filter(d -> !d.getFileName().toString().startsWith("."))
+                    .map(PodRecord::read).flatMap(java.util.Optional::stream)
+                    .sorted(java.util.Comparator.comparing(PodRecord::createdAt)).toList();
+        } catch (java.io.IOException e) {
+            throw new BerthException("cannot list " + layout.pods() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path podDir(String podId) {
+        return layout.pods().resolve(podId);
     }
 
     public ContainerStatus status(String containerId) {
@@ -125,21 +214,56 @@ public final class PodRuntime {
         }
     }
 
+    /** Stops one container: SIGTERM, then SIGKILL after {@code grace}. */
+    public ContainerStatus stopContainer(String containerId, Duration grace) {
+        return containers.stop(containerId, grace);
+    }
+
+    /** Stops every container of the pod that runs, all at once, each with {@code grace}. */
+    public void stopAll(PodRecord record, Duration grace) {
+        List<Thread> stops = new ArrayList<>();
+        for (String id : record.containers()) {
+            Thread stop = new Thread(() -> {
+                try {
+                    containers.stop(id, grace);
+                } catch (ContainerException e) {
+                    // not created (a crash or a failed start): nothing to stop
+                }
+            }, "stop-" + id);
+            stop.start();
+            stops.add(stop);
+        }
+        for (Thread t : stops) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BerthException("interrupted while stopping pod " + record.id());
+            }
+        }
+    }
+
     /** Removes every container, rootfs, namespace and volume of the pod (PVC data stays), whatever state it is in. */
     public void remove(String podId) {
-        Path podDir = layout.pods().resolve(podId);
-        PodRecord.read(podDir).ifPresent(record -> record.containers().forEach(id -> {
-            containers.remove(id); // also fine for a container the crash left uncreated
-            snapshotter.remove(id);
-        }));
+        Path podDir = podDir(podId);
+        PodRecord.read(podDir).ifPresent(this::teardown);
         namespaces.release(podId);
-        new PodVolumes(layout, mounter, null).release(podDir);
         mounter.unmountAllUnder(podDir); // never delete through a mount left behind
         try {
             FileTrees.deleteRecursively(podDir);
         } catch (java.io.IOException e) {
             throw new BerthException("cannot delete " + podDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Removes the pod's containers, rootfs mounts, namespaces and volume mounts; its record and files stay. */
+    public void teardown(PodRecord record) {
+        record.containers().forEach(id -> {
+            containers.remove(id); // also fine for a container the crash left uncreated
+            snapshotter.remove(id);
+        });
+        namespaces.release(record.id());
+        new PodVolumes(layout, mounter, null).release(podDir(record.id()));
     }
 
     private void create(String podId, String hostname, Pod pod, Container c, Map<String, Image> images,
@@ -158,18 +282,9 @@ public final class PodRuntime {
         }
     }
 
-    /** Every image first, so that a pull error leaves no container behind. */
-    private Map<String, Image> pullAll(List<Container> init, List<Container> app) {
-        Map<String, Image> images = new LinkedHashMap<>();
-        List<Container> all = new ArrayList<>(init);
-        all.addAll(app);
-        for (Container c : all) {
-            if (!images.containsKey(c.getImage())) {
-                PullPolicy policy = PullPolicy.parse(c.getImagePullPolicy() == null ? "IfNotPresent" : c.getImagePullPolicy());
-                images.put(c.getImage(), puller.pull(ImageReference.parse(c.getImage()), policy));
-            }
-        }
-        return images;
+    /** The runtime id of a container of the pod: {@code <pod id>.<container name>}. */
+    public static String containerId(String podId, String containerName) {
+        return podId + "." + containerName;
     }
 
     private static String containerId(String podId, Container c) {

@@ -51,6 +51,26 @@ final class PodVolumes {
         return paths;
     }
 
+    /** Where each volume of a pod that runs already is, by name: nothing is created or mounted again. */
+    Map<String, Path> locate(Pod pod, Path podDir) {
+        Map<String, Path> paths = new LinkedHashMap<>();
+        for (Volume v : orEmpty(pod.getSpec().getVolumes())) {
+            Path own = podDir.resolve("volumes").resolve(v.getName());
+            if (v.getHostPath() != null) {
+                paths.put(v.getName(), Path.of(v.getHostPath().getPath()));
+            } else if (v.getPersistentVolumeClaim() != null) {
+                paths.put(v.getName(), claim(pod.getMetadata().getNamespace(), v.getPersistentVolumeClaim().getClaimName()));
+            } else {
+                paths.put(v.getName(), own);
+            }
+        }
+        return paths;
+    }
+
+    private Path claim(String namespace, String claimName) {
+        return layout.volumes().resolve(namespace).resolve(claimName);
+    }
+
     /** Unmounts the pod's tmpfs volumes; the directories go with the pod's directory. PVC data stays. */
     void release(Path podDir) {
         mounter.unmountAllUnder(podDir.resolve("volumes"));
@@ -86,7 +106,7 @@ final class PodVolumes {
             return dir;
         }
         if (v.getPersistentVolumeClaim() != null) {
-            Path claim = layout.volumes().resolve(namespace).resolve(v.getPersistentVolumeClaim().getClaimName());
+            Path claim = claim(namespace, v.getPersistentVolumeClaim().getClaimName());
             createDirectories(claim);
             return claim;
         }

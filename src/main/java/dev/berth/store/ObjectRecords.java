@@ -46,7 +46,19 @@ public final class ObjectRecords {
         json.put("appliedAt", record.appliedAt().toString());
         json.put("prune", record.prune());
         json.put("object", record.object());
+        json.put("manifest", record.manifest());
+        ownerOnly(layout.objects());
         AtomicFiles.write(layout.record(record.key()), JSON.writeValueAsBytes(json));
+    }
+
+    /** Records hold Secret values: only root may read them, as only root may read etcd. */
+    private static void ownerOnly(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new BerthException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     public void delete(ResourceKey key) {
@@ -86,7 +98,8 @@ public final class ObjectRecords {
             return new ObjectRecord(new ResourceKey(key.get("kind"), key.get("namespace"), key.get("name")),
                     (String) json.get("objectApiVersion"), (String) json.get("hash"),
                     revision == null ? null : new Revision(revision), Instant.parse((String) json.get("appliedAt")),
-                    !Boolean.FALSE.equals(json.get("prune")), (Map<String, Object>) json.get("object"));
+                    !Boolean.FALSE.equals(json.get("prune")), (Map<String, Object>) json.get("object"),
+                    (Map<String, Object>) json.get("manifest"));
         } catch (JacksonException | ClassCastException | NullPointerException | IllegalArgumentException
                  | java.time.format.DateTimeParseException e) {
             throw new BerthException(file + ": corrupt state record (" + e.getMessage() + ")", e);

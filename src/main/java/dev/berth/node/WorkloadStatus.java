@@ -1,0 +1,42 @@
+package dev.berth.node;
+
+import dev.berth.core.ResourceKey;
+import dev.berth.node.workload.Health;
+import dev.berth.store.JsonFiles;
+import dev.berth.store.StateLayout;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An applied object's health as the node last assessed it ({@code <root>/status/KIND/NS/NAME.json}), with its
+ * controller's memo and how often drift was found on it.
+ *
+ * @param driftCount times something was found changed or gone behind berth's back
+ * @param lastError  the last failure to converge the object; null when it converged
+ */
+public record WorkloadStatus(Health health, String message, Instant assessedAt, Map<String, String> memo,
+                             int driftCount, String lastError) {
+
+    public WorkloadStatus {
+        memo = memo == null ? Map.of() : Map.copyOf(memo);
+    }
+
+    public static Optional<WorkloadStatus> read(StateLayout layout, ResourceKey key) {
+        return JsonFiles.read(file(layout, key), WorkloadStatus.class);
+    }
+
+    public void write(StateLayout layout, ResourceKey key) {
+        JsonFiles.write(file(layout, key), this);
+    }
+
+    public static void delete(StateLayout layout, ResourceKey key) {
+        dev.berth.store.AtomicFiles.delete(file(layout, key));
+    }
+
+    private static Path file(StateLayout layout, ResourceKey key) {
+        String namespace = key.clusterScoped() ? "_cluster" : key.namespace();
+        return layout.root().resolve("status").resolve(key.kind()).resolve(namespace).resolve(key.name() + ".json");
+    }
+}
