@@ -188,6 +188,24 @@ public final class PodRuntime {
         }
     }
 
+    /**
+     * Removes containers no pod record names (left by a crash between a record's deletion and its containers', or
+     * made behind berth's back under its runtime root) and bundles runc never finished creating. Returns their ids.
+     */
+    public List<String> removeStrayContainers() {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        list().forEach(record -> known.addAll(record.containers()));
+        List<String> removed = new ArrayList<>(containers.cleanupOrphans());
+        for (ContainerStatus c : containers.list()) {
+            if (!known.contains(c.id())) {
+                containers.remove(c.id());
+                snapshotter.remove(c.id());
+                removed.add(c.id());
+            }
+        }
+        return removed;
+    }
+
     public Path podDir(String podId) {
         return layout.pods().resolve(podId);
     }

@@ -46,7 +46,25 @@ public record PodSnapshot(PodRecord record, PodState state, Map<String, Containe
     /** A container that runc does not know and that left no exit code: removed behind berth's back, or a reboot. */
     public boolean lost(String container) {
         ContainerStatus status = containers.get(container);
-        return status == null || (status.status() == RuntimeState.Status.STOPPED && status.exitCode() == null);
+        boolean gone = status == null || (status.status() == RuntimeState.Status.STOPPED && status.exitCode() == null);
+        return gone && !finishedForGood(container);
+    }
+
+    /** Exited for good by the node's own record: after a reboot the runtime forgot it, the node did not. */
+    private boolean finishedForGood(String container) {
+        ContainerRun run = state.containers().get(container);
+        return run != null && run.lastExitCode() != null && run.restartAt() == null
+                && !RestartBackoff.shouldRestart(restartPolicy(), run.lastExitCode());
+    }
+
+    /** The exit code of the container's last run; null while it never exited. */
+    public Integer exitCode(String container) {
+        ContainerStatus status = containers.get(container);
+        if (status != null && status.exitCode() != null) {
+            return status.exitCode();
+        }
+        ContainerRun run = state.containers().get(container);
+        return run == null ? null : run.lastExitCode();
     }
 
     public boolean running(String container) {
@@ -56,8 +74,8 @@ public record PodSnapshot(PodRecord record, PodState state, Map<String, Containe
 
     /** Whether the container, now stopped, will be started again under the pod's restart policy. */
     public boolean willRestart(String container) {
-        ContainerStatus status = containers.get(container);
-        return lost(container) || RestartBackoff.shouldRestart(restartPolicy(), status.exitCode());
+        Integer code = exitCode(container);
+        return lost(container) || code == null || RestartBackoff.shouldRestart(restartPolicy(), code);
     }
 
     public PodPhase phase() {
@@ -73,7 +91,7 @@ public record PodSnapshot(PodRecord record, PodState state, Map<String, Containe
             }
             if (willRestart(name)) {
                 anyRestarting = true;
-            } else if (containers.get(name).exitCode() != 0) {
+            } else if (exitCode(name) != 0) {
                 allSucceeded = false;
             }
         }

@@ -1,0 +1,82 @@
+package dev.berth.node;
+
+import static dev.berth.core.Nulls.orEmpty;
+
+import dev.berth.core.Quantity;
+import dev.berth.core.ResourceKey;
+import dev.berth.scheduler.Decision;
+import dev.berth.scheduler.NodeCapacity;
+import dev.berth.scheduler.PodRequest;
+import dev.berth.scheduler.PreemptionPolicy;
+import dev.berth.scheduler.PriorityClasses;
+import dev.berth.scheduler.Requests;
+import dev.berth.scheduler.Scheduler;
+import dev.berth.scheduler.Taint;
+import dev.berth.scheduler.Toleration;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.List;
+import java.util.Map;
+
+/** Translates pods for the pure {@link Scheduler} and asks it which waiting pods the node can take now. */
+final class Admission {
+
+    private final Scheduler scheduler = new Scheduler();
+    private final NodeCapacity node;
+    private final PriorityClasses priorities;
+
+    Admission(NodeCapacity node, PriorityClasses priorities) {
+        this.node = node;
+        this.priorities = priorities;
+    }
+
+    /** Scheduler keys are {@code Pod <namespace>/<pod id>}: ids are unique where names may repeat. */
+    static ResourceKey key(PodSnapshot pod) {
+        return new ResourceKey("Pod", pod.record().namespace(), pod.id());
+    }
+
+    Decision admit(List<PodSnapshot> running, List<PodSnapshot> waiting) {
+        return scheduler.schedule(node, running.stream().map(this::request).toList(),
+                waiting.stream().map(this::request).toList());
+    }
+
+    private PodRequest request(PodSnapshot pod) {
+        PodSpec spec = pod.record().pod().getSpec();
+        Requests requests = Requests.effective(orEmpty(spec.getInitContainers()).stream().map(Admission::requests).toList(),
+                orEmpty(spec.getContainers()).stream().map(Admission::requests).toList());
+        int priority = priorities.resolve(spec.getPriorityClassName(), spec.getPriority());
+        List<Toleration> tolerations = orEmpty(spec.getTolerations()).stream().map(Admission::toleration).toList();
+        PreemptionPolicy policy = "Never".equals(spec.getPreemptionPolicy()) ? PreemptionPolicy.NEVER
+                : PreemptionPolicy.PREEMPT_LOWER_PRIORITY;
+        return new PodRequest(key(pod), requests.cpuMillis(), requests.memoryBytes(), priority, pod.record().createdAt(),
+                spec.getNodeSelector(), tolerations, policy);
+    }
+
+    /** A container's requests; a limit stands in for a missing request, as in Kubernetes. */
+    private static Requests requests(Container c) {
+        var resources = c.getResources();
+        Map<String, ?> requests = resources == null ? Map.of() : orEmpty(resources.getRequests());
+        Map<String, ?> limits = resources == null ? Map.of() : orEmpty(resources.getLimits());
+        BigDecimal cpu = amount(requests, limits, "cpu");
+        BigDecimal memory = amount(requests, limits, "memory");
+        return new Requests(cpu == null ? 0 : cpu.movePointRight(3).setScale(0, RoundingMode.CEILING).longValueExact(),
+                memory == null ? 0 : memory.setScale(0, RoundingMode.CEILING).longValueExact());
+    }
+
+    private static BigDecimal amount(Map<String, ?> requests, Map<String, ?> limits, String name) {
+        Object v = requests.containsKey(name) ? requests.get(name) : limits.get(name);
+        return v == null ? null : Quantity.parse(String.valueOf(v)).value();
+    }
+
+    private static Toleration toleration(io.fabric8.kubernetes.api.model.Toleration t) {
+        Toleration.Operator operator = "Exists".equals(t.getOperator()) ? Toleration.Operator.EXISTS : Toleration.Operator.EQUAL;
+        Taint.Effect effect = t.getEffect() == null || t.getEffect().isEmpty() ? null : switch (t.getEffect()) {
+            case "NoSchedule" -> Taint.Effect.NO_SCHEDULE;
+            case "PreferNoSchedule" -> Taint.Effect.PREFER_NO_SCHEDULE;
+            default -> Taint.Effect.NO_EXECUTE;
+        };
+        return new Toleration(t.getKey(), operator, t.getValue(), effect);
+    }
+}
