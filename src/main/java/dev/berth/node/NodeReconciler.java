@@ -1,0 +1,279 @@
+package dev.berth.node;
+
+import dev.berth.core.ResourceKey;
+import dev.berth.manifest.Annotations;
+import dev.berth.manifest.DesiredState;
+import dev.berth.manifest.Manifest;
+import dev.berth.node.workload.DeploymentController;
+import dev.berth.node.workload.PodView;
+import dev.berth.node.workload.Workload;
+import dev.berth.node.workload.WorkloadController;
+import dev.berth.node.workload.WorkloadDecision;
+import dev.berth.scheduler.Decision;
+import dev.berth.store.StateLayout;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One level-triggered pass over the node: observe every pod, keep started pods running (restarts, drift), ask each
+ * workload's controller for its next step and act on it, admit waiting pods through the scheduler, start what was
+ * admitted. Everything it knows is on disk or in the runtime, so a pass after a crash carries on where one stopped.
+ */
+public final class NodeReconciler implements AutoCloseable {
+
+    private static final Map<String, WorkloadController> CONTROLLERS = Map.of(
+            "Pod", new PodObjectController(),
+            "Deployment", new DeploymentController());
+
+    private final StateLayout layout;
+    private final PodRuntime pods;
+    private final PodObserver observer;
+    private final PodKeeper keeper;
+    private final PodStarter starter;
+    private final PodRemover remover;
+    private final NodeResources resources;
+
+    public NodeReconciler(StateLayout layout, PodRuntime pods, NodeResources resources) {
+        this.layout = layout;
+        this.pods = pods;
+        this.observer = new PodObserver(pods);
+        this.keeper = new PodKeeper(pods);
+        this.starter = new PodStarter(pods);
+        this.remover = new PodRemover(pods);
+        this.resources = resources;
+    }
+
+    /** What one pass did and found. */
+    public record PassResult(int changes, int waiting, Map<ResourceKey, String> failures, Instant wakeAt) {
+        /** Nothing left to do now: no action taken, nothing failed. */
+        public boolean settled() {
+            return changes == 0 && failures.isEmpty();
+        }
+    }
+
+    public PassResult pass(DesiredState applied, Instant now) {
+        Pass pass = new Pass(applied, now);
+        pass.removeStrays();
+        List<PodSnapshot> all = observer.observe();
+        List<PodSnapshot> live = pass.finishTerminations(all);
+        live = pass.prune(live);
+        pass.keepRunning(live);
+        live = observer.observe(); // containers restarted or pods lost: controllers see the state after that
+        pass.runControllers(live);
+        pass.admitAndStart(observer.observe());
+        return new PassResult(pass.changes, pass.waiting, pass.failures, pass.wakeAt);
+    }
+
+    /** The state of one pass; lives for that pass only. */
+    private final class Pass {
+
+        private final DesiredState applied;
+        private final Instant now;
+        private final ConfigSource config;
+        private final Map<ResourceKey, Integer> drift = new HashMap<>();
+        private final Map<ResourceKey, String> failures = new LinkedHashMap<>();
+        private int changes;
+        private int waiting;
+        private Instant wakeAt;
+
+        Pass(DesiredState applied, Instant now) {
+            this.applied = applied;
+            this.now = now;
+            this.config = new ConfigSource(applied);
+        }
+
+        void removeStrays() {
+            changes += pods.removeStrayContainers().size();
+        }
+
+        List<PodSnapshot> finishTerminations(List<PodSnapshot> all) {
+            List<PodSnapshot> live = new ArrayList<>();
+            for (PodSnapshot pod : all) {
+                if (pod.state().terminating()) {
+                    remover.remove(pod, "finishing a deletion cut short");
+                    changes++;
+                } else {
+                    live.add(pod);
+                }
+            }
+            return live;
+        }
+
+        /** Pods whose owner is no longer applied go; pods berth did not make (run-pod's) are left alone. */
+        List<PodSnapshot> prune(List<PodSnapshot> live) {
+            List<PodSnapshot> kept = new ArrayList<>();
+            for (PodSnapshot pod : live) {
+                Optional<ResourceKey> owner = pod.owner();
+                if (owner.isPresent() && applied.get(owner.get()).isEmpty()) {
+                    remover.remove(pod, owner.get() + " is no longer applied");
+                    changes++;
+                } else {
+                    kept.add(pod);
+                }
+            }
+            return kept;
+        }
+
+        void keepRunning(List<PodSnapshot> live) {
+            for (PodSnapshot pod : live) {
+                if (!pod.state().scheduled() || !pod.state().started()) {
+                    continue;
+                }
+                ResourceKey owner = pod.owner().orElse(null);
+                try {
+                    PodKeeper.Outcome outcome = keeper.keep(pod, config, correctsDrift(owner), now);
+                    if (!outcome.state().equals(pod.state())) {
+                        outcome.state().write(pods.podDir(pod.id()));
+                        changes += restartsOrRecreations(pod.state(), outcome.state());
+                    }
+                    if (owner != null && outcome.driftFound() > 0) {
+                        drift.merge(owner, outcome.driftFound(), Integer::sum);
+                    }
+                    wake(outcome.wakeAt());
+                } catch (RuntimeException e) {
+                    failures.put(owner == null ? Admission.key(pod) : owner, e.getMessage());
+                }
+            }
+        }
+
+        void runControllers(List<PodSnapshot> live) {
+            Map<ResourceKey, List<PodView>> owned = new HashMap<>();
+            for (PodSnapshot pod : live) {
+                pod.owner().ifPresent(o -> owned.computeIfAbsent(o, k -> new ArrayList<>()).add(pod.view(false)));
+            }
+            for (Manifest m : applied.manifests()) {
+                WorkloadController controller = CONTROLLERS.get(m.key().kind());
+                if (controller == null) {
+                    continue;
+                }
+                ResourceKey key = m.key();
+                WorkloadStatus before = WorkloadStatus.read(layout, key).orElse(null);
+                int driftCount = (before == null ? 0 : before.driftCount()) + drift.getOrDefault(key, 0);
+                try {
+                    Manifest annotated = ConfigHash.annotate(m, applied);
+                    WorkloadDecision decision = controller.decide(
+                            new Workload(annotated, before == null ? Map.of() : before.memo()),
+                            owned.getOrDefault(key, List.of()), now);
+                    act(decision, live);
+                    wake(nextDecisionAt(decision));
+                    new WorkloadStatus(decision.health(), decision.message(), now, decision.memo(), driftCount, null)
+                            .write(layout, key);
+                } catch (RuntimeException e) {
+                    failures.put(key, e.getMessage());
+                    new WorkloadStatus(before == null ? dev.berth.node.workload.Health.MISSING : before.health(),
+                            before == null ? "" : before.message(), now, before == null ? Map.of() : before.memo(),
+                            driftCount, e.getMessage()).write(layout, key);
+                }
+            }
+        }
+
+        /** Pulls the new pods' images before the pods they replace stop, then deletes, then registers the new. */
+        private void act(WorkloadDecision decision, List<PodSnapshot> live) {
+            for (Pod pod : decision.create()) {
+                pods.pullImages(pod);
+            }
+            Set<String> doomed = new HashSet<>(decision.delete());
+            for (PodSnapshot pod : live) {
+                if (doomed.contains(pod.id())) {
+                    remover.remove(pod, "replaced or scaled down");
+                    changes++;
+                }
+            }
+            for (Pod pod : decision.create()) {
+                PodRecord record = pods.register(pod);
+                PodState.unscheduled("Pending", "waiting to be scheduled").write(pods.podDir(record.id()));
+                changes++;
+            }
+        }
+
+        void admitAndStart(List<PodSnapshot> live) {
+            List<PodSnapshot> running = new ArrayList<>();
+            List<PodSnapshot> queue = new ArrayList<>();
+            for (PodSnapshot pod : live) {
+                if (!pod.state().scheduled()) {
+                    queue.add(pod);
+                } else if (!pod.phase().finished()) {
+                    running.add(pod);
+                }
+            }
+            Map<ResourceKey, PodSnapshot> byKey = new HashMap<>();
+            live.forEach(p -> byKey.put(Admission.key(p), p));
+            Decision decision = resources.admission(applied).admit(running, queue);
+            for (ResourceKey victim : decision.preempt()) {
+                remover.remove(byKey.get(victim), "Preempted by a higher-priority pod");
+                changes++;
+            }
+            for (Decision.Pending p : decision.pending()) {
+                PodSnapshot pod = byKey.get(p.pod());
+                if (!p.reason().equals(pod.state().message())) {
+                    PodEvents.warning(pods.podDir(pod.id()), "FailedScheduling", "0/1 nodes are available: " + p.reason());
+                    PodState.unscheduled("Unschedulable", p.reason()).write(pods.podDir(pod.id()));
+                }
+                waiting++;
+            }
+            List<PodSnapshot> toStart = new ArrayList<>();
+            for (ResourceKey admitted : decision.admitted()) {
+                PodSnapshot pod = byKey.get(admitted);
+                PodState state = pod.state().admitted();
+                state.write(pods.podDir(pod.id()));
+                PodEvents.normal(pods.podDir(pod.id()), "Scheduled", "Successfully assigned " + pod.record().namespace()
+                        + "/" + pod.record().name() + " to this node");
+                toStart.add(new PodSnapshot(pod.record(), state, Map.of()));
+            }
+            for (PodSnapshot pod : live) { // admitted earlier, but the start was cut short or failed
+                boolean due = pod.state().retryAt() == null || !pod.state().retryAt().isAfter(now);
+                if (pod.state().scheduled() && !pod.state().started() && !pod.state().terminating()) {
+                    if (due) {
+                        pods.teardown(pod.record());
+                        toStart.add(pod);
+                    } else {
+                        wake(pod.state().retryAt());
+                    }
+                }
+            }
+            for (Map.Entry<String, PodState> started : starter.start(toStart, config).entrySet()) {
+                changes++;
+                if (!started.getValue().started()) {
+                    wake(started.getValue().retryAt());
+                }
+            }
+        }
+
+        private boolean correctsDrift(ResourceKey owner) {
+            if (owner == null) {
+                return true;
+            }
+            return applied.get(owner).map(m -> !"warn".equals(m.annotations().get(Annotations.DRIFT))).orElse(true);
+        }
+
+        private void wake(Instant at) {
+            if (at != null && (wakeAt == null || at.isBefore(wakeAt))) {
+                wakeAt = at;
+            }
+        }
+    }
+
+    private static int restartsOrRecreations(PodState before, PodState after) {
+        int restarts = after.containers().values().stream().mapToInt(ContainerRun::restarts).sum()
+                - before.containers().values().stream().mapToInt(ContainerRun::restarts).sum();
+        return Math.max(0, restarts) + (before.started() && !after.started() ? 1 : 0);
+    }
+
+    private static Instant nextDecisionAt(WorkloadDecision decision) {
+        String at = decision.memo().get("nextDecisionAt");
+        return at == null ? null : Instant.parse(at);
+    }
+
+    @Override
+    public void close() {
+        starter.close();
+    }
+}
