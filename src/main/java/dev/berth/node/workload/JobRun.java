@@ -172,8 +172,9 @@ final class JobRun {
             }
         }
         Instant wakeAt = earliest(deadline(state), occupied < wanted && create.isEmpty() ? retryAt : null);
-        String message = succeeded + "/" + spec.completions() + " succeeded, " + (active.size() + create.size() - delete.size())
-                + " active" + (state.failuresSeen() > 0 ? ", " + state.failuresSeen() + " failed" : "");
+        int nowActive = active.size() + create.size() - delete.size();
+        String message = succeeded + "/" + spec.completions() + " succeeded, " + nowActive + " active"
+                + (state.failuresSeen() > 0 ? ", " + state.failuresSeen() + " failed" : "");
         return new Step(create, delete, Health.PROGRESSING, message, state, wakeAt);
     }
 
