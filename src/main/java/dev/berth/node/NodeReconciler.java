@@ -4,7 +4,9 @@ import dev.berth.core.ResourceKey;
 import dev.berth.manifest.Annotations;
 import dev.berth.manifest.DesiredState;
 import dev.berth.manifest.Manifest;
+import dev.berth.node.workload.CronJobController;
 import dev.berth.node.workload.DeploymentController;
+import dev.berth.node.workload.JobController;
 import dev.berth.node.workload.PodView;
 import dev.berth.node.workload.Workload;
 import dev.berth.node.workload.WorkloadController;
@@ -31,7 +33,9 @@ public final class NodeReconciler implements AutoCloseable {
 
     private static final Map<String, WorkloadController> CONTROLLERS = Map.of(
             "Pod", new PodObjectController(),
-            "Deployment", new DeploymentController());
+            "Deployment", new DeploymentController(),
+            "Job", new JobController(),
+            "CronJob", new CronJobController());
 
     private final StateLayout layout;
     private final PodRuntime pods;
@@ -268,7 +272,7 @@ public final class NodeReconciler implements AutoCloseable {
     }
 
     private static Instant nextDecisionAt(WorkloadDecision decision) {
-        String at = decision.memo().get("nextDecisionAt");
+        String at = decision.memo().get(JobController.NEXT_DECISION_AT);
         return at == null ? null : Instant.parse(at);
     }
 

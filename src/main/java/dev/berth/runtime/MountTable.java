@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Mount points of this process's mount namespace, from /proc/self/mountinfo. */
-final class MountTable {
+public final class MountTable {
 
     private MountTable() {}
 
@@ -41,7 +41,7 @@ final class MountTable {
     }
 
     /** Mount points at or below {@code dir}, deepest first so that unmounting them in order never hits EBUSY. */
-    static List<Path> mountPointsUnder(Path dir) {
+    public static List<Path> mountPointsUnder(Path dir) {
         Path root = dir.toAbsolutePath().normalize();
         return mountPoints().stream()
                 .filter(p -> p.startsWith(root))

@@ -1,0 +1,148 @@
+package dev.berth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.node.PodSnapshot;
+import dev.berth.node.workload.PodPhase;
+import dev.berth.testing.CliRun;
+import dev.berth.testing.Prerequisites;
+import dev.berth.testing.TestImages;
+import dev.berth.testing.TestRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** berth apply end to end: real git repositories, a real registry, real runc, conmon, overlayfs and cgroups. */
+class ApplyIT {
+
+    private static TestRegistry registry;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startRegistry() {
+        Prerequisites.requireRoot();
+        Prerequisites.requireBinaries("runc", "conmon");
+        TestRegistry.requirePrerequisites();
+        registry = TestRegistry.start().pushBusybox().push(TestImages.busybox(), "library/busybox:1.36");
+    }
+
+    @AfterAll
+    static void stopRegistry() {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    static String pod(String name, String image, String command) {
+        return """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: %s}
+                spec:
+                  terminationGracePeriodSeconds: 2
+                  containers:
+                    - {name: main, image: "%s", command: [sh, -c, "%s"]}
+                """.formatted(name, image, command);
+    }
+
+    static String deployment(String name, int replicas, String image) {
+        return """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: %s}
+                spec:
+                  replicas: %d
+                  selector: {matchLabels: {app: %s}}
+                  template:
+                    metadata: {labels: {app: %s}}
+                    spec:
+                      terminationGracePeriodSeconds: 1
+                      containers:
+                        - {name: main, image: "%s", command: [sleep, "3600"]}
+                """.formatted(name, replicas, name, name, image);
+    }
+
+    private static Map<String, Instant> startTimes(NodeFixture node) {
+        return node.pods().stream().collect(Collectors.toMap(p -> p.id(),
+                p -> p.state().containers().get("main").startedAt()));
+    }
+
+    @Test
+    void appliesFromEmptyThenNothingOnReapplyThenReplacesOnlyTheChangedPodThenPrunes() throws Exception {
+        try (NodeFixture node = new NodeFixture(dir, registry, "")) {
+            node.commit("a.yaml", pod("a", "busybox:1.35", "sleep 3600"), "b.yaml", pod("b", "busybox:1.35", "sleep 3600"));
+            CliRun first = node.apply();
+            assertEquals(0, first.exitCode(), first.toString());
+            assertTrue(first.out().contains("Applied"), first.toString());
+            assertEquals(2, node.pods().size());
+            for (PodSnapshot p : node.pods()) {
+                assertEquals(PodPhase.RUNNING, p.phase(), p.toString());
+            }
+            Map<String, Instant> started = startTimes(node);
+
+            CliRun again = node.apply();
+            assertEquals(0, again.exitCode(), again.toString());
+            assertEquals(started, startTimes(node), "a no-op apply restarts nothing");
+
+            node.commit("a.yaml", pod("a", "busybox:1.36", "sleep 3600"), "b.yaml", pod("b", "busybox:1.35", "sleep 3600"));
+            CliRun changed = node.apply();
+            assertEquals(0, changed.exitCode(), changed.toString());
+            PodSnapshot b = node.pod("b");
+            assertEquals(started.get(b.id()), b.state().containers().get("main").startedAt(), "b is untouched");
+            PodSnapshot a = node.pod("a");
+            assertTrue(!started.containsKey(a.id()), "a was replaced");
+            assertEquals("busybox:1.36", a.record().pod().getSpec().getContainers().get(0).getImage());
+
+            node.commit("b.yaml", pod("b", "busybox:1.35", "sleep 3600"));
+            CliRun pruned = node.apply();
+            assertEquals(0, pruned.exitCode(), pruned.toString());
+            assertEquals(1, node.pods().size());
+            assertEquals("b", node.pods().get(0).record().name());
+        }
+    }
+
+    @Test
+    void scalesADeployment() throws Exception {
+        try (NodeFixture node = new NodeFixture(dir, registry, "")) {
+            for (int replicas : new int[] {2, 5, 1}) {
+                node.commit("web.yaml", deployment("web", replicas, "busybox:1.35"));
+                CliRun run = node.apply("--wait");
+                assertEquals(0, run.exitCode(), run.toString());
+                assertEquals(replicas, node.pods(p -> p.phase() == PodPhase.RUNNING).size(), "running pods");
+                assertEquals(replicas, node.pods().size(), "all pods");
+            }
+        }
+    }
+
+    @Test
+    void restartsAContainerKilledBehindItsBack() throws Exception {
+        try (NodeFixture node = new NodeFixture(dir, registry, "")) {
+            node.commit("a.yaml", pod("a", "busybox:1.35", "sleep 3600"));
+            assertEquals(0, node.apply().exitCode());
+            PodSnapshot before = node.pod("a");
+            int pid = before.containers().get("main").pid();
+            assertNotEquals(0, pid);
+            new ProcessBuilder("kill", "-9", String.valueOf(pid)).start().waitFor();
+            NodeFixture.await("the container to die", java.time.Duration.ofSeconds(10),
+                    () -> !node.pod("a").running("main"));
+            CliRun heal = node.apply("--wait");
+            assertEquals(0, heal.exitCode(), heal.toString());
+            PodSnapshot after = node.pod("a");
+            assertEquals(before.id(), after.id(), "the same pod");
+            assertTrue(after.running("main"), after.toString());
+            assertEquals(1, after.restarts());
+            assertEquals(137, after.state().containers().get("main").lastExitCode());
+            assertTrue(Files.exists(node.root.resolve("pods").resolve(after.id()).resolve("logs/main.previous.log")));
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.berth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.berth.node.PodObserver;
+import dev.berth.node.PodSnapshot;
+import dev.berth.runtime.MountTable;
+import dev.berth.store.FileTrees;
+import dev.berth.testing.CliRun;
+import dev.berth.testing.TestRegistry;
+import dev.berth.testing.TestRepo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * A node for integration tests: a git repository, a state root and a run root of its own, images from a real
+ * registry on 127.0.0.1. {@link #close} prunes everything through berth and checks nothing is left behind.
+ */
+final class NodeFixture implements AutoCloseable {
+
+    final TestRepo repo;
+    final Path root;
+    final Path runRoot;
+    final Path config;
+
+    NodeFixture(Path dir, TestRegistry registry, String configExtra) throws IOException {
+        this.repo = TestRepo.init(dir.resolve("repo"));
+        this.root = dir.resolve("state");
+        this.runRoot = Path.of("/run/berth-it-" + ProcessHandle.current().pid() + "-" + dir.getFileName());
+        this.config = dir.resolve("config.yaml");
+        Files.writeString(config, "registries:\n  docker.io: {mirrors: [\"" + registry.url() + "\"]}\n" + configExtra);
+    }
+
+    /** Commits {@code files} (path, yaml, path, yaml, ...) replacing what the repository had. */
+    NodeFixture commit(String... files) throws IOException {
+        try (Stream<Path> old = Files.list(repo.dir())) {
+            for (Path p : old.filter(p -> p.getFileName().toString().endsWith(".yaml")).toList()) {
+                Files.delete(p);
+            }
+        }
+        for (int i = 0; i < files.length; i += 2) {
+            repo.write(files[i], files[i + 1]);
+        }
+        repo.commit("change");
+        return this;
+    }
+
+    CliRun apply(String... extra) {
+        List<String> args = new ArrayList<>(List.of("apply", "--repo", repo.dir().toString(), "--config", config.toString(),
+                "--root", root.toString(), "--run-root", runRoot.toString(), "--timeout", "2m"));
+        args.addAll(List.of(extra));
+        return CliRun.of(args.toArray(String[]::new));
+    }
+
+    CliRun berth(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--config", config.toString(), "--root", root.toString()));
+        return CliRun.of(all.toArray(String[]::new));
+    }
+
+    List<PodSnapshot> pods() {
+        GlobalOptions global = new GlobalOptions();
+        global.configFile = config;
+        global.root = root;
+        return new PodObserver(new NodeServices(global, runRoot).pods).observe();
+    }
+
+    List<PodSnapshot> pods(Predicate<PodSnapshot> filter) {
+        return pods().stream().filter(filter).toList();
+    }
+
+    PodSnapshot pod(String name) {
+        List<PodSnapshot> named = pods(p -> p.record().name().equals(name));
+        assertEquals(1, named.size(), "pods named " + name + ": " + named);
+        return named.get(0);
+    }
+
+    /** Polls until {@code condition} holds; fails after {@code timeout}. */
+    static void await(String what, Duration timeout, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Prunes everything berth runs, then checks that no pod, mount, bundle or cgroup is left. */
+    @Override
+    public void close() throws IOException {
+        try {
+            commit();
+            CliRun pruned = apply();
+            assertEquals(0, pruned.exitCode(), pruned.toString());
+            assertEquals(List.of(), pods(), "pods left after pruning everything");
+            assertEquals(List.of(), MountTable.mountPointsUnder(root), "mounts left under the state root");
+            assertEquals(List.of(), MountTable.mountPointsUnder(runRoot), "mounts left under the run root");
+            try (Stream<Path> bundles = Files.list(runRoot.resolve("bundles"))) {
+                assertEquals(List.of(), bundles.toList(), "bundles left");
+            }
+        } finally {
+            repo.close();
+            for (Path mount : MountTable.mountPointsUnder(runRoot)) {
+                new ProcessBuilder("umount", "-l", mount.toString()).start();
+            }
+            FileTrees.deleteRecursively(runRoot);
+        }
+    }
+}
