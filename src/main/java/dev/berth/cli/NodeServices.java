@@ -1,0 +1,51 @@
+package dev.berth.cli;
+
+import dev.berth.node.PodObserver;
+import dev.berth.node.PodRuntime;
+import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.Mounter;
+import dev.berth.runtime.PodNamespaces;
+import dev.berth.runtime.RuntimeLayout;
+import dev.berth.store.StateLayout;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Wires the node's pods and containers from {@code --root} and {@code --run-root}. */
+final class NodeServices {
+
+    /** {@code --run-root}: a mixin, so every command that reaches containers takes it alike. */
+    static final class RunRoot {
+        @Option(names = "--run-root", paramLabel = "DIR", defaultValue = "/run/berth",
+                description = "Volatile state: runc's root, bundles, pinned namespaces (default: ${DEFAULT-VALUE}).")
+        Path dir;
+    }
+
+    final StateLayout layout;
+    final RuntimeLayout runtime;
+    private ContainerRuntime containers;
+
+    NodeServices(GlobalOptions global, RunRoot runRoot) {
+        this.layout = new StateLayout(global.root());
+        this.runtime = new RuntimeLayout(runRoot.dir);
+    }
+
+    /** Made on first use: it looks for runc, which reading records and logs does not need. */
+    ContainerRuntime containers() {
+        if (containers == null) {
+            containers = new ContainerRuntime(runtime);
+        }
+        return containers;
+    }
+
+    /** What starts and removes pods: images, snapshots, namespaces and mounts as well as containers. */
+    PodRuntime pods(ImageServices images, ContainerRuntime containers) {
+        Mounter mounter = new Mounter();
+        return new PodRuntime(layout, images.puller(), images.content, images.snapshotter(), containers,
+                new PodNamespaces(runtime.namespaces(), mounter), mounter);
+    }
+
+    /** Reads pods and asks runc about their containers; opens nothing that writes, unlike {@link #pods}. */
+    PodObserver observer() {
+        return new PodObserver(layout, containers());
+    }
+}
