@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 /** Entry point: picocli wiring, and the one place where errors become messages and exit codes. */
 @Command(name = "berth", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Declarative GitOps for a container node: plan, validate and (soon) apply committed manifests.",
-        subcommands = {PlanCommand.class, ValidateCommand.class, StatusCommand.class, ImagesCommand.class,
-                RunPodCommand.class, VersionCommand.class})
+        subcommands = {PlanCommand.class, ValidateCommand.class, StatusCommand.class, HistoryCommand.class,
+                ImagesCommand.class, RunPodCommand.class, VersionCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
