@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "berth", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Declarative GitOps for a container node: plan, validate and (soon) apply committed manifests.",
         subcommands = {PlanCommand.class, ValidateCommand.class, StatusCommand.class, HistoryCommand.class,
-                LogsCommand.class, ImagesCommand.class, RunPodCommand.class, VersionCommand.class})
+                DescribeCommand.class, LogsCommand.class, ImagesCommand.class, RunPodCommand.class,
+                VersionCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
