@@ -4,7 +4,7 @@ import dev.berth.node.NodeReconciler;
 import dev.berth.pipeline.GitCacheDir;
 import dev.berth.sync.Applier;
 import dev.berth.sync.ApplyLock;
-import java.nio.file.Path;
+import dev.berth.node.PodRuntime;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,9 +36,8 @@ final class ApplyCommand implements Callable<Integer> {
             description = "Give up converging after this long, e.g. 90s, 5m (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--run-root", paramLabel = "DIR", defaultValue = "/run/berth",
-            description = "Volatile state: runc's root, bundles, pinned namespaces (default: ${DEFAULT-VALUE}).")
-    Path runRoot;
+    @Mixin
+    NodeServices.RunRoot runRoot;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -46,7 +45,8 @@ final class ApplyCommand implements Callable<Integer> {
         try (ApplyLock lock = ApplyLock.acquire(global.root());
              GitCacheDir cache = GitCacheDir.forRoot(global.root())) {
             NodeServices node = new NodeServices(global, runRoot);
-            try (NodeReconciler reconciler = node.reconciler()) {
+            PodRuntime pods = node.pods(new ImageServices(global), node.containers());
+            try (NodeReconciler reconciler = node.reconciler(global, pods)) {
                 Applier applier = new Applier(node.layout, reconciler, line -> progress(line));
                 Applier.Outcome outcome = applier.apply(source.request(global, "state:" + global.root(), cache.path()),
                         new Applier.Options(waitForHealth, timeout, false));

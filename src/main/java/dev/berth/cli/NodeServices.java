@@ -3,6 +3,7 @@ package dev.berth.cli;
 import dev.berth.config.BerthConfig;
 import dev.berth.node.NodeReconciler;
 import dev.berth.node.NodeResources;
+import dev.berth.node.PodObserver;
 import dev.berth.node.PodRuntime;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.Mounter;
@@ -10,27 +11,51 @@ import dev.berth.runtime.PodNamespaces;
 import dev.berth.runtime.RuntimeLayout;
 import dev.berth.store.StateLayout;
 import java.nio.file.Path;
+import picocli.CommandLine.Option;
 
-/** Wires the node from the global options: images, runtime, pods, and the reconciler over them. */
+/** Wires the node's pods and containers from {@code --root} and {@code --run-root}. */
 final class NodeServices {
 
-    final StateLayout layout;
-    final PodRuntime pods;
-    private final GlobalOptions global;
-
-    NodeServices(GlobalOptions global, Path runRoot) {
-        this.global = global;
-        this.layout = new StateLayout(global.root());
-        ImageServices images = new ImageServices(global);
-        Mounter mounter = new Mounter();
-        RuntimeLayout runtime = new RuntimeLayout(runRoot);
-        this.pods = new PodRuntime(layout, images.puller(), images.content, images.snapshotter(),
-                new ContainerRuntime(runtime), new PodNamespaces(runtime.namespaces(), mounter), mounter);
+    /** {@code --run-root}: a mixin, so every command that reaches containers takes it alike. */
+    static final class RunRoot {
+        @Option(names = "--run-root", paramLabel = "DIR", defaultValue = "/run/berth",
+                description = "Volatile state: runc's root, bundles, pinned namespaces (default: ${DEFAULT-VALUE}).")
+        Path dir;
     }
 
-    NodeReconciler reconciler() {
+    final StateLayout layout;
+    final RuntimeLayout runtime;
+    private ContainerRuntime containers;
+
+    NodeServices(GlobalOptions global, RunRoot runRoot) {
+        this.layout = new StateLayout(global.root());
+        this.runtime = new RuntimeLayout(runRoot.dir);
+    }
+
+    /** Made on first use: it looks for runc, which reading records and logs does not need. */
+    ContainerRuntime containers() {
+        if (containers == null) {
+            containers = new ContainerRuntime(runtime);
+        }
+        return containers;
+    }
+
+    /** What starts and removes pods: images, snapshots, namespaces and mounts as well as containers. */
+    PodRuntime pods(ImageServices images, ContainerRuntime containers) {
+        Mounter mounter = new Mounter();
+        return new PodRuntime(layout, images.puller(), images.content, images.snapshotter(), containers,
+                new PodNamespaces(runtime.namespaces(), mounter), mounter);
+    }
+
+    /** The reconciler over {@link #pods}, with this machine's capacity less the config's reserve. */
+    NodeReconciler reconciler(GlobalOptions global, PodRuntime pods) {
         BerthConfig.Node node = global.config().node();
         return new NodeReconciler(layout, pods, NodeResources.ofMachine(node.labels(), node.reservedCpu(),
                 node.reservedMemory()));
+    }
+
+    /** Reads pods and asks runc about their containers; opens nothing that writes, unlike {@link #pods}. */
+    PodObserver observer() {
+        return new PodObserver(layout, containers());
     }
 }

@@ -10,10 +10,6 @@ import dev.berth.node.ConfigSource;
 import dev.berth.node.PodRuntime;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ContainerStatus;
-import dev.berth.runtime.Mounter;
-import dev.berth.runtime.PodNamespaces;
-import dev.berth.runtime.RuntimeLayout;
-import dev.berth.store.StateLayout;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +20,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import sun.misc.Signal;
 
@@ -43,22 +38,18 @@ final class RunPodCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "A YAML file with one Pod.")
     Path file;
 
-    @Option(names = "--run-root", paramLabel = "DIR", defaultValue = "/run/berth",
-            description = "Volatile state: runc's root, bundles, pinned namespaces (default: ${DEFAULT-VALUE}).")
-    Path runRoot;
+    @Mixin
+    NodeServices.RunRoot runRoot;
 
     @Override
     public Integer call() throws InterruptedException {
         global.configureLogging();
         DesiredState loaded = load(file);
         Pod pod = (Pod) onePod(loaded, file).typed();
-        ImageServices images = new ImageServices(global);
-        Mounter mounter = new Mounter();
-        RuntimeLayout runtime = new RuntimeLayout(runRoot);
-        ContainerRuntime containers = new ContainerRuntime(runtime);
+        NodeServices node = new NodeServices(global, runRoot);
+        ContainerRuntime containers = node.containers();
         containers.cleanupOrphans(); // what a crashed run left half-created: its mounts and bundles
-        PodRuntime pods = new PodRuntime(new StateLayout(global.root()), images.puller(), images.content,
-                images.snapshotter(), containers, new PodNamespaces(runtime.namespaces(), mounter), mounter);
+        PodRuntime pods = node.pods(new ImageServices(global), containers);
         // Ctrl-C or SIGTERM stop the containers (grace period, then SIGKILL); the pod is then removed as usual.
         AtomicBoolean stopRequested = new AtomicBoolean();
         for (String name : List.of("INT", "TERM")) {

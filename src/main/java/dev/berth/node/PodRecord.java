@@ -1,11 +1,16 @@
 package dev.berth.node;
 
+import dev.berth.core.BerthException;
 import dev.berth.store.JsonFiles;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * What berth writes about a pod before it creates anything for it ({@code pods/ID/pod.json}): enough to find and
@@ -24,5 +29,19 @@ public record PodRecord(String id, String namespace, String name, List<String> c
 
     public static Optional<PodRecord> read(Path podDir) {
         return JsonFiles.read(podDir.resolve(FILE), PodRecord.class);
+    }
+
+    /** The record of every pod directory under {@code podsDir} (the state root's pods/), oldest first. */
+    public static List<PodRecord> readAll(Path podsDir) {
+        if (!Files.isDirectory(podsDir)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(podsDir)) {
+            return dirs.filter(d -> !d.getFileName().toString().startsWith("."))
+                    .map(PodRecord::read).flatMap(Optional::stream)
+                    .sorted(Comparator.comparing(PodRecord::createdAt)).toList();
+        } catch (IOException e) {
+            throw new BerthException("cannot list " + podsDir + ": " + e.getMessage(), e);
+        }
     }
 }

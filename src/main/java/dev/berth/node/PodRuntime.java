@@ -176,16 +176,7 @@ public final class PodRuntime {
 
     /** Every pod with a record on this node, oldest first. */
     public List<PodRecord> list() {
-        if (!Files.isDirectory(layout.pods())) {
-            return List.of();
-        }
-        try (var dirs = Files.list(layout.pods())) {
-            return dirs.filter(d -> !d.getFileName().toString().startsWith("."))
-                    .map(PodRecord::read).flatMap(java.util.Optional::stream)
-                    .sorted(java.util.Comparator.comparing(PodRecord::createdAt)).toList();
-        } catch (java.io.IOException e) {
-            throw new BerthException("cannot list " + layout.pods() + ": " + e.getMessage(), e);
-        }
+        return PodRecord.readAll(layout.pods());
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.berth.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.berth.node.PodObserver;
 import dev.berth.node.PodSnapshot;
 import dev.berth.runtime.MountTable;
 import dev.berth.store.FileTrees;
@@ -68,7 +67,9 @@ final class NodeFixture implements AutoCloseable {
         GlobalOptions global = new GlobalOptions();
         global.configFile = config;
         global.root = root;
-        return new PodObserver(new NodeServices(global, runRoot).pods).observe();
+        NodeServices.RunRoot run = new NodeServices.RunRoot();
+        run.dir = runRoot;
+        return new NodeServices(global, run).observer().observe();
     }
 
     List<PodSnapshot> pods(Predicate<PodSnapshot> filter) {

@@ -1,0 +1,87 @@
+package dev.berth.inspect;
+
+import dev.berth.sync.SyncState;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+
+/** {@code berth status} for people: a header on the sync, then the objects and the pods as kubectl tables. */
+public final class StatusText {
+
+    private StatusText() {}
+
+    public static String render(NodeStatus status, Path root, Instant now) {
+        StringBuilder out = new StringBuilder();
+        if (status.applied()) {
+            out.append(header(status, now));
+        } else {
+            out.append("Nothing applied yet (no sync state in ").append(root).append(").\n");
+        }
+        if (!status.objects().isEmpty()) {
+            out.append('\n').append(objects(status));
+        }
+        out.append('\n').append(status.pods().isEmpty() ? "No pods.\n" : pods(status, now));
+        return out.toString();
+    }
+
+    private static String header(NodeStatus status, Instant now) {
+        SyncState sync = status.sync();
+        StringBuilder text = new StringBuilder();
+        if (sync != null) {
+            text.append("Source:\t").append(sync.repo()).append(", ref ").append(sync.ref());
+            if (sync.path() != null && !sync.path().isEmpty()) {
+                text.append(", path ").append(sync.path());
+            }
+            text.append('\n');
+            text.append("Revision:\t").append(sync.revision() == null ? "<none>" : Revisions.shorten(sync.revision()));
+            if (sync.appliedAt() != null) {
+                text.append(", applied ").append(sync.appliedAt().truncatedTo(ChronoUnit.SECONDS))
+                        .append(" (").append(Ages.since(sync.appliedAt(), now)).append(" ago)");
+            }
+            text.append('\n');
+            text.append("Result:\t").append(Objects.requireNonNullElse(sync.result(), "<none>"));
+            if (sync.message() != null && !sync.message().isEmpty()) {
+                text.append(": ").append(sync.message());
+            }
+            text.append('\n');
+            if (sync.pinnedOver() != null) {
+                text.append("Pinned:\tpinned by rollback; `berth resume` to follow ").append(sync.ref())
+                        .append(" again\n");
+            }
+        }
+        text.append("Sync:\t").append(status.syncStatus());
+        if (!status.outOfSyncReasons().isEmpty()) {
+            text.append(" (").append(String.join("; ", status.outOfSyncReasons())).append(')');
+        }
+        return TabWriter.DESCRIBE.format(text.append('\n').toString());
+    }
+
+    private static String objects(NodeStatus status) {
+        StringBuilder table = new StringBuilder("KIND\tNAMESPACE\tNAME\tHEALTH\tMESSAGE\tDRIFT\n");
+        for (ObjectStatus o : status.objects()) {
+            String message = Objects.requireNonNullElse(o.message(), "");
+            if (o.lastError() != null) {
+                message = (message.isEmpty() ? "" : message + "; ") + "last error: " + o.lastError();
+            }
+            table.append(String.join("\t", o.key().kind(), o.key().namespace(), o.key().name(),
+                    o.health().toString(), message, String.valueOf(o.drift()))).append('\n');
+        }
+        return TabWriter.TABLE.format(table.toString());
+    }
+
+    private static String pods(NodeStatus status, Instant now) {
+        StringBuilder table = new StringBuilder("NAMESPACE\tNAME\tREADY\tSTATUS\tRESTARTS\tAGE\tIP\tLAST EXIT\n");
+        for (PodSummary p : status.pods()) {
+            String restarts = p.restarts() + (p.lastRestartAt() == null ? ""
+                    : " (" + Ages.since(p.lastRestartAt(), now) + " ago)");
+            table.append(String.join("\t", p.namespace(), p.name(), p.readyContainers() + "/" + p.containers(),
+                    p.status(), restarts, Ages.since(p.createdAt(), now), "<none>", lastExit(p))).append('\n');
+        }
+        return TabWriter.TABLE.format(table.toString());
+    }
+
+    private static String lastExit(PodSummary p) {
+        return p.lastExit() == null ? "<none>" : p.lastExit().exitCode() + " (" + p.lastExit().reason() + ")";
+    }
+}
