@@ -6,9 +6,7 @@ import dev.berth.core.Mount;
 import dev.berth.store.FileTrees;
 import dev.berth.store.StateLayout;
 import java.io.IOException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -93,10 +91,11 @@ public final class Snapshotter {
             long size = unpacker.unpack(layer, blob, temp.resolve(FS));
             SnapshotFiles.writeInfo(temp, new SnapshotInfo(chainId, parent, layer.diffId(), size, Instant.now()));
             Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-            deleteQuietly(temp); // unpacked meanwhile by someone else: theirs is as good as ours
         } catch (IOException | RuntimeException e) {
             deleteQuietly(temp);
+            if (e instanceof IOException && Files.isDirectory(dir)) {
+                return; // unpacked meanwhile by another pod's start (rename(2) says ENOTEMPTY): theirs is as good
+            }
             throw e instanceof BerthException b ? b
                     : new BerthException("cannot unpack layer " + layer.digest() + ": " + e.getMessage(), e);
         }

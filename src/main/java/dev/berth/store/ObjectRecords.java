@@ -46,12 +46,22 @@ public final class ObjectRecords {
         json.put("appliedAt", record.appliedAt().toString());
         json.put("prune", record.prune());
         json.put("object", record.object());
-        json.put("manifest", record.manifest());
         ownerOnly(layout.objects());
+        if (isSecret(record.key())) {
+            // kept apart, so the records stay showable and copyable (plan --against state:) with digests only
+            ownerOnly(layout.secrets());
+            AtomicFiles.write(layout.secret(record.key()), JSON.writeValueAsBytes(record.manifest()));
+        } else {
+            json.put("manifest", record.manifest());
+        }
         AtomicFiles.write(layout.record(record.key()), JSON.writeValueAsBytes(json));
     }
 
-    /** Records hold Secret values: only root may read them, as only root may read etcd. */
+    private static boolean isSecret(ResourceKey key) {
+        return key.kind().equals("Secret");
+    }
+
+    /** Records hold the applied manifests (Secrets apart): only root may read them, as only root may read etcd. */
     private static void ownerOnly(Path dir) {
         try {
             Files.createDirectories(dir);
@@ -63,6 +73,9 @@ public final class ObjectRecords {
 
     public void delete(ResourceKey key) {
         AtomicFiles.delete(layout.record(key));
+        if (isSecret(key)) {
+            AtomicFiles.delete(layout.secret(key));
+        }
     }
 
     /** Every record under the state root; a missing root means none. */
@@ -87,7 +100,7 @@ public final class ObjectRecords {
     }
 
     @SuppressWarnings("unchecked")
-    private static ObjectRecord read(Path file) {
+    private ObjectRecord read(Path file) {
         try {
             Map<String, Object> json = JSON.readValue(file.toFile(), Map.class);
             if (!API_VERSION.equals(json.get("apiVersion")) || !KIND.equals(json.get("kind"))) {
@@ -95,11 +108,17 @@ public final class ObjectRecords {
             }
             Map<String, String> key = (Map<String, String>) json.get("key");
             String revision = (String) json.get("revision");
-            return new ObjectRecord(new ResourceKey(key.get("kind"), key.get("namespace"), key.get("name")),
+            ObjectRecord record = new ObjectRecord(new ResourceKey(key.get("kind"), key.get("namespace"), key.get("name")),
                     (String) json.get("objectApiVersion"), (String) json.get("hash"),
                     revision == null ? null : new Revision(revision), Instant.parse((String) json.get("appliedAt")),
                     !Boolean.FALSE.equals(json.get("prune")), (Map<String, Object>) json.get("object"),
                     (Map<String, Object>) json.get("manifest"));
+            if (isSecret(record.key()) && Files.isRegularFile(layout.secret(record.key()))) {
+                Map<String, Object> manifest = JSON.readValue(layout.secret(record.key()).toFile(), Map.class);
+                return new ObjectRecord(record.key(), record.apiVersion(), record.hash(), record.revision(),
+                        record.appliedAt(), record.prune(), record.object(), manifest);
+            }
+            return record;
         } catch (JacksonException | ClassCastException | NullPointerException | IllegalArgumentException
                  | java.time.format.DateTimeParseException e) {
             throw new BerthException(file + ": corrupt state record (" + e.getMessage() + ")", e);

@@ -18,6 +18,15 @@ public record StateLayout(Path root) {
         return objects().resolve(key.kind()).resolve(namespace).resolve(key.name() + ".json");
     }
 
+    /** Applied Secrets with their values, readable by root only: secrets/NAMESPACE/NAME.json. */
+    public Path secrets() {
+        return root.resolve("secrets");
+    }
+
+    public Path secret(ResourceKey key) {
+        return secrets().resolve(key.namespace()).resolve(key.name() + ".json");
+    }
+
     /** Bare git caches, one per repository URL. */
     public Path gitCache() {
         return root.resolve("git");
