@@ -15,8 +15,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Exec probes through real runc; lives here for the package's RuntimeFixture. Needs root. */
-class ProbeIT {
+/**
+ * Exec probes through real runc; lives here for the package's RuntimeFixture. Needs root, so it is named for
+ * {@code -Dtest=Probe*} (unit tests, no lock) to miss it.
+ */
+class ExecProbeIT {
 
     private static final Instant T0 = Instant.parse("2026-11-29T05:00:00Z");
 
