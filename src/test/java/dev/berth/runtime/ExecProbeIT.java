@@ -1,0 +1,81 @@
+package dev.berth.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.node.probe.ContainerProbes;
+import dev.berth.node.probe.ProbeVerdict;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Exec probes through real runc; lives here for the package's RuntimeFixture. Needs root, so it is named for
+ * {@code -Dtest=Probe*} (unit tests, no lock) to miss it.
+ */
+class ExecProbeIT {
+
+    private static final Instant T0 = Instant.parse("2026-11-29T05:00:00Z");
+
+    private RuntimeFixture fixture;
+    private ContainerRuntime runtime;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fixture = new RuntimeFixture();
+        runtime = fixture.runtime();
+        runtime.create(fixture.spec("probed", "sleep", "300"));
+        runtime.start("probed");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void readinessFailsUntilTheFileExists() {
+        Container container = new ContainerBuilder().withName("app").withNewReadinessProbe().withNewExec()
+                .withCommand("cat", "/tmp/ready").endExec().withPeriodSeconds(1).withTimeoutSeconds(10)
+                .endReadinessProbe().build();
+        ContainerProbes probes = ContainerProbes.of(container);
+
+        ProbeVerdict before = probes.evaluate(probes.initial(T0), runtime.state("probed"), T0, runtime::exec);
+        assertFalse(before.ready());
+        assertEquals(1, before.failures().size());
+        assertTrue(before.failures().get(0).startsWith("Readiness probe failed: cat: can't open '/tmp/ready'"),
+                before.failures().get(0));
+
+        OciRuntime.ExecResult touch = runtime.exec("probed", List.of("sh", "-c", "echo yes > /tmp/ready"),
+                Duration.ofSeconds(10));
+        assertEquals(0, touch.exitCode(), touch.stderr());
+        ProbeVerdict after = probes.evaluate(before.states(), runtime.state("probed"), T0.plusSeconds(1),
+                runtime::exec);
+        assertTrue(after.ready());
+        assertEquals(List.of(), after.failures());
+    }
+
+    @Test
+    void aProbeThatOutlivesItsTimeoutFails() {
+        Container container = new ContainerBuilder().withName("app").withNewLivenessProbe().withNewExec()
+                .withCommand("sleep", "30").endExec().withTimeoutSeconds(1).withFailureThreshold(1)
+                .endLivenessProbe().build();
+        ContainerProbes probes = ContainerProbes.of(container);
+
+        long start = System.nanoTime();
+        ProbeVerdict verdict = probes.evaluate(probes.initial(T0), runtime.state("probed"), T0, runtime::exec);
+        long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        assertTrue(millis >= 1000 && millis < 10_000, "gave up after its timeout, not " + millis + " ms");
+        assertTrue(verdict.restart());
+        assertTrue(verdict.restartMessage().startsWith("Liveness probe failed: ")
+                && verdict.restartMessage().contains("did not finish within PT1S"), verdict.restartMessage());
+    }
+}
