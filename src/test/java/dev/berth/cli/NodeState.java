@@ -58,7 +58,7 @@ final class NodeState {
     static PodState crashLooping(int restarts, Instant lastExit) {
         ContainerRun run = new ContainerRun(restarts, lastExit.minusSeconds(5), 1, lastExit, "Error", 80,
                 lastExit.plusSeconds(80));
-        return new PodState(true, true, null, null, null, Map.of("app", run));
+        return new PodState(true, true, false, null, null, null, 0, null, Map.of("app", run));
     }
 
     /** Runs berth on this state root, with a run root of its own beside it: no container is known to runc. */
