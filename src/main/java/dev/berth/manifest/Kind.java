@@ -3,6 +3,7 @@ package dev.berth.manifest;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -17,6 +18,7 @@ import java.util.stream.Collectors;
 /** The kinds berth understands, with the apiVersion each must carry and fabric8's model class for it. */
 public enum Kind {
     NAMESPACE("Namespace", "v1", Namespace.class, false, 0),
+    PRIORITY_CLASS("PriorityClass", "scheduling.k8s.io/v1", PriorityClass.class, false, 0),
     CONFIG_MAP("ConfigMap", "v1", ConfigMap.class, true, 1),
     SECRET("Secret", "v1", Secret.class, true, 1),
     PERSISTENT_VOLUME_CLAIM("PersistentVolumeClaim", "v1", PersistentVolumeClaim.class, true, 1),

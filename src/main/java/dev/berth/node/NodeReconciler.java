@@ -70,6 +70,7 @@ public final class NodeReconciler implements AutoCloseable {
         List<PodSnapshot> live = pass.finishTerminations(all);
         live = pass.prune(live);
         pass.keepRunning(live);
+        keeper.retainProbes(live.stream().map(PodSnapshot::id).collect(java.util.stream.Collectors.toSet()));
         live = observer.observe(); // containers restarted or pods lost: controllers see the state after that
         pass.runControllers(live);
         pass.admitAndStart(observer.observe());

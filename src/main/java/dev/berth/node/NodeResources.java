@@ -34,8 +34,15 @@ public final class NodeResources {
         return capacity;
     }
 
+    /** Admission with the PriorityClasses the desired state defines. */
     Admission admission(DesiredState applied) {
-        return new Admission(capacity, new PriorityClasses(Map.of()));
+        Map<String, Integer> classes = new java.util.HashMap<>();
+        for (var m : applied.manifests()) {
+            if (m.key().kind().equals("PriorityClass") && m.object().get("value") instanceof Number value) {
+                classes.put(m.key().name(), value.intValue());
+            }
+        }
+        return new Admission(capacity, new PriorityClasses(classes));
     }
 
     private static long memTotal() {

@@ -1,10 +1,15 @@
 package dev.berth.node;
 
+import dev.berth.node.probe.ContainerProbes;
+import dev.berth.node.probe.ProbeStates;
+import dev.berth.node.probe.ProbeVerdict;
 import dev.berth.runtime.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Container;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The kubelet's part for a pod that has started: notes each container exit, restarts containers as the restart
@@ -17,6 +22,7 @@ final class PodKeeper {
     record Outcome(PodState state, int driftFound, Instant wakeAt) {}
 
     private final PodRuntime pods;
+    private final Map<String, ProbeStates> probeStates = new ConcurrentHashMap<>();
 
     PodKeeper(PodRuntime pods) {
         this.pods = pods;
@@ -51,13 +57,52 @@ final class PodKeeper {
             state = state.withContainer(name, run);
             wakeAt = earliest(wakeAt, run.restartAt());
         }
-        boolean allRunning = pod.appContainers().stream().allMatch(c -> pod.running(c.getName()));
-        if (allRunning && state.readySince() == null) {
+        boolean ready = true;
+        for (Container c : pod.appContainers()) {
+            if (!pod.running(c.getName())) {
+                ready = false;
+                continue;
+            }
+            ProbeVerdict verdict = probe(pod, c, state.containers().get(c.getName()), now, podDir);
+            ready &= verdict.ready();
+            wakeAt = earliest(wakeAt, ContainerProbes.of(c).nextDueAt(verdict.states()).orElse(null));
+        }
+        if (ready && state.readySince() == null) {
             state = state.withReadySince(now);
-        } else if (!allRunning && state.readySince() != null) {
+        } else if (!ready && state.readySince() != null) {
             state = state.withReadySince(null);
         }
         return new Outcome(state, drift, wakeAt);
+    }
+
+    /**
+     * Runs the container's due probes. A failed liveness or startup probe stops the container; its exit is then
+     * handled as any other (restart per policy). Probe counters live in memory: after a berth restart they start
+     * again, so a container is unready until its readiness probe passes once more.
+     */
+    private ProbeVerdict probe(PodSnapshot pod, Container c, ContainerRun run, Instant now, Path podDir) {
+        ContainerProbes probes = ContainerProbes.of(c);
+        String id = PodRuntime.containerId(pod.id(), c.getName());
+        Instant startedAt = run == null || run.startedAt() == null ? now : run.startedAt();
+        ProbeStates before = probeStates.get(id);
+        if (before == null || !before.startedAt().equals(startedAt)) {
+            before = probes.initial(startedAt);
+        }
+        ProbeVerdict verdict = probes.evaluate(before, pod.containers().get(c.getName()), now, pods::exec);
+        probeStates.put(id, verdict.states());
+        verdict.failures().forEach(f -> PodEvents.warning(podDir, "Unhealthy", f));
+        if (verdict.restart()) {
+            PodEvents.normal(podDir, "Killing", "Container " + c.getName() + " failed a probe, will be restarted: "
+                    + verdict.restartMessage());
+            Long grace = pod.record().pod().getSpec().getTerminationGracePeriodSeconds();
+            pods.stopContainer(id, Duration.ofSeconds(grace == null ? 30 : grace));
+        }
+        return verdict;
+    }
+
+    /** Forgets probe counters of containers that no longer exist. */
+    void retainProbes(java.util.Set<String> podIds) {
+        probeStates.keySet().removeIf(id -> podIds.stream().noneMatch(p -> id.startsWith(p + ".")));
     }
 
     /** Every container gone with no exit recorded: removed behind berth's back, or the host rebooted. */

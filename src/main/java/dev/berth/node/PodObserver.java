@@ -59,7 +59,7 @@ public final class PodObserver {
 
     public PodSnapshot observe(PodRecord record) {
         // no state yet: a crash came right after the record; the pod goes through scheduling like a new one
-        PodState state = PodState.read(podDir(record.id())).orElse(PodState.unscheduled("Pending", "waiting to be scheduled"));
+        PodState state = PodState.read(podDir(record.id())).orElse(PodState.unscheduled(null, null));
         Map<String, ContainerStatus> live = new LinkedHashMap<>();
         if (state.started()) {
             for (Container c : record.pod().getSpec().getContainers()) {

@@ -223,6 +223,11 @@ public final class PodRuntime {
         }
     }
 
+    /** Runs a command in a running container: exec probes. */
+    public dev.berth.runtime.OciRuntime.ExecResult exec(String containerId, List<String> args, Duration timeout) {
+        return containers.exec(containerId, args, timeout);
+    }
+
     /** Stops one container: SIGTERM, then SIGKILL after {@code grace}. */
     public ContainerStatus stopContainer(String containerId, Duration grace) {
         return containers.stop(containerId, grace);

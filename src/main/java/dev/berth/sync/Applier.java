@@ -58,8 +58,11 @@ public final class Applier {
         for (Action action : report.plan().actions()) {
             writer.write(action, revision);
         }
-        String pinnedOver = options.rollback() && before != null ? before.revision() : null;
-        new SyncState(request.repo(), request.ref(), request.path(), revision.sha(), Instant.now(), "Syncing", null,
+        // a rollback pins over the revision it rolls back from, and keeps following the source's ref afterwards
+        String pinnedOver = !options.rollback() || before == null ? null
+                : before.pinnedOver() != null ? before.pinnedOver() : before.revision();
+        String ref = options.rollback() && before != null ? before.ref() : request.ref();
+        new SyncState(request.repo(), ref, request.path(), revision.sha(), Instant.now(), "Syncing", null,
                 pinnedOver).write(layout);
         Convergence.Result result = new Convergence(layout, reconciler, progress)
                 .run(RecordedState.applied(layout, revision), options.waitForHealth(), options.timeout());

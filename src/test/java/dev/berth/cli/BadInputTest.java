@@ -65,7 +65,7 @@ class BadInputTest {
 
     @Test
     void unknownKind() {
-        assertOneLine("x.yaml:2:1: unknown kind \"Ingress\" (berth supports Namespace, ConfigMap, Secret, "
+        assertOneLine("x.yaml:2:1: unknown kind \"Ingress\" (berth supports Namespace, PriorityClass, ConfigMap, Secret, "
                         + "PersistentVolumeClaim, Service, Pod, Deployment, Job, CronJob)",
                 planWith("x.yaml", "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: x}\n"));
     }
@@ -89,7 +89,7 @@ class BadInputTest {
         assertEquals(ExitCodes.ERROR, run.exitCode(), run::toString);
         assertEquals(List.of(
                 Map.of("file", "a.yaml", "line", 2, "column", 1, "message",
-                        "unknown kind \"Nope\" (berth supports Namespace, ConfigMap, Secret, PersistentVolumeClaim, "
+                        "unknown kind \"Nope\" (berth supports Namespace, PriorityClass, ConfigMap, Secret, PersistentVolumeClaim, "
                                 + "Service, Pod, Deployment, Job, CronJob)"),
                 Map.of("file", "b.yaml", "line", 1, "column", 1, "message", "field \"metadata\" is required")),
                 run.json().get("errors"));

@@ -117,7 +117,7 @@ class ManifestLoaderTest {
 
     @Test
     void unknownKindAndApiVersion() {
-        assertEquals("bad.yaml:2:1: unknown kind \"Gadget\" (berth supports Namespace, ConfigMap, Secret, "
+        assertEquals("bad.yaml:2:1: unknown kind \"Gadget\" (berth supports Namespace, PriorityClass, ConfigMap, Secret, "
                 + "PersistentVolumeClaim, Service, Pod, Deployment, Job, CronJob)", error("""
                 apiVersion: v1
                 kind: Gadget
