@@ -50,7 +50,12 @@ final class PodStarter implements AutoCloseable {
     private PodState start(PodSnapshot pod, ConfigSource config) {
         Path podDir = pods.podDir(pod.id());
         try {
+            for (var c : pod.appContainers()) {
+                PodEvents.normal(podDir, "Pulling", "Pulling image \"" + c.getImage() + "\"");
+            }
+            long pullStart = System.nanoTime();
             pods.pullImages(pod.record().pod());
+            PodEvents.normal(podDir, "Pulled", "Images present in " + (System.nanoTime() - pullStart) / 1_000_000 + " ms");
             pods.start(pod.record(), config);
         } catch (RuntimeException e) {
             String reason = e instanceof ImagePullException ? "ErrImagePull"
@@ -67,6 +72,7 @@ final class PodStarter implements AutoCloseable {
         pod.appContainers().forEach(c -> runs.put(c.getName(), ContainerRun.startedAt(now)));
         PodState running = pod.state().startedWith(runs);
         running.write(podDir);
+        PodEvents.normal(podDir, "Created", "Created containers " + String.join(", ", runs.keySet()));
         PodEvents.normal(podDir, "Started", "Started containers " + String.join(", ", runs.keySet()));
         return running;
     }
