@@ -29,7 +29,7 @@ public final class StatusText {
         SyncState sync = status.sync();
         StringBuilder text = new StringBuilder();
         if (sync != null) {
-            text.append("Source:\t").append(sync.repo()).append(", ref ").append(sync.ref());
+            text.append("Source:\t").append(sync.repo()).append(", ref ").append(sync.ref() == null ? "(default)" : sync.ref());
             if (sync.path() != null && !sync.path().isEmpty()) {
                 text.append(", path ").append(sync.path());
             }
