@@ -46,7 +46,8 @@ public record PodSnapshot(PodRecord record, PodState state, Map<String, Containe
     /** A container that runc does not know and that left no exit code: removed behind berth's back, or a reboot. */
     public boolean lost(String container) {
         ContainerStatus status = containers.get(container);
-        boolean gone = status == null || (status.status() == RuntimeState.Status.STOPPED && status.exitCode() == null);
+        boolean gone = status == null || status.forgotten()
+                || (status.status() == RuntimeState.Status.STOPPED && status.exitCode() == null);
         return gone && !finishedForGood(container);
     }
 

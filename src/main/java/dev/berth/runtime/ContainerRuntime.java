@@ -79,6 +79,7 @@ public final class ContainerRuntime {
         ContainerRecord record = requireRecord(id);
         RuntimeState.Status status;
         int pid;
+        boolean forgotten = false;
         try {
             RuntimeState state = runc.state(id);
             status = state.status();
@@ -89,12 +90,13 @@ public final class ContainerRuntime {
             }
             status = RuntimeState.Status.STOPPED; // runc forgot it (deleted, or never created): nothing runs
             pid = 0;
+            forgotten = true;
         }
         ExitStatus exit = ExitStatus.read(layout.exits().resolve(id)).orElse(null);
         boolean oomKilled = Files.exists(persistDir(id).resolve("oom")) || cgroups.oomKilled(record.cgroupPath());
         return new ContainerStatus(id, status, status == RuntimeState.Status.STOPPED ? 0 : pid,
                 exit == null ? null : exit.exitCode(), exit == null ? null : exit.finishedAt(), oomKilled,
-                record.logPath());
+                record.logPath(), forgotten);
     }
 
     /** Every container with a bundle, oldest first; works from disk and runc alone. */

@@ -145,4 +145,39 @@ class ApplyIT {
             assertTrue(Files.exists(node.root.resolve("pods").resolve(after.id()).resolve("logs/main.previous.log")));
         }
     }
+
+    private static void deleteBehindBerthsBack(NodeFixture node, PodSnapshot pod) throws Exception {
+        String container = pod.id() + ".main";
+        Process runc = new ProcessBuilder("runc", "--root", node.runRoot.resolve("runc").toString(), "delete", "--force",
+                container).redirectErrorStream(true).start();
+        assertEquals(0, runc.waitFor(), new String(runc.getInputStream().readAllBytes()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(NodeFixture node, String kind, String name) {
+        CliRun status = node.berth("status", "-o", "json");
+        assertEquals(0, status.exitCode(), status.toString());
+        return ((java.util.List<Map<String, Object>>) status.json().get("objects")).stream()
+                .filter(o -> o.get("kind").equals(kind) && o.get("name").equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void recreatesAContainerRemovedBehindItsBackAndCountsTheDriftUnlessAskedOnlyToWarn() throws Exception {
+        String warned = pod("w", "busybox:1.35", "sleep 3600").replace("metadata: {name: w}",
+                "metadata: {name: w, annotations: {berth.dev/drift: warn}}");
+        try (NodeFixture node = new NodeFixture(dir, registry, "")) {
+            node.commit("a.yaml", pod("a", "busybox:1.35", "sleep 3600"), "w.yaml", warned);
+            assertEquals(0, node.apply().exitCode());
+            deleteBehindBerthsBack(node, node.pod("a"));
+            deleteBehindBerthsBack(node, node.pod("w"));
+            assertTrue(node.pod("a").lost("main"));
+
+            CliRun heal = node.apply();
+            assertEquals(0, heal.exitCode(), heal.toString());
+            assertTrue(node.pod("a").running("main"), "recreated");
+            assertEquals(1, object(node, "Pod", "a").get("drift"));
+            assertTrue(node.pod("w").lost("main"), "drift: warn leaves it as found");
+            assertEquals("Drifted", node.pod("w").reason());
+        }
+    }
 }
