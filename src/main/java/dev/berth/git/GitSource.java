@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
@@ -42,6 +43,30 @@ public final class GitSource implements AutoCloseable {
         Objects.requireNonNull(spec, "spec");
         RepoAddress address = RepoAddress.parse(spec.repo());
         return address.remote() ? resolveRemote(address, spec) : resolveLocal(address, spec.ref());
+    }
+
+    /**
+     * The commit the spec's ref points at now, from one ls-remote round trip (a local repository: its refs), with
+     * no fetch and no tree read: what a poll compares with the revision applied. Empty when the ref names neither
+     * the default branch, a branch nor a tag (a commit id never moves).
+     */
+    public Optional<String> peek(SourceSpec spec) {
+        RepoAddress address = RepoAddress.parse(spec.repo());
+        String ref = spec.ref() == null ? Constants.HEAD : spec.ref().trim();
+        if (!address.remote()) {
+            Snapshot head = resolveLocal(address, spec.ref());
+            return Optional.of(head.revision().sha());
+        }
+        try (RemoteAccess remote = new RemoteAccess(address, spec.credentials())) {
+            Map<String, Ref> refs = remote.advertised();
+            for (String name : List.of(ref, Constants.R_HEADS + ref, Constants.R_TAGS + ref)) {
+                Ref found = refs.get(name);
+                if (found != null && found.getObjectId() != null) {
+                    return Optional.of(found.getObjectId().name());
+                }
+            }
+            return Optional.empty();
+        }
     }
 
     private Snapshot resolveLocal(RepoAddress address, String ref) {

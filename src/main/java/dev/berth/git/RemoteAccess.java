@@ -2,6 +2,7 @@ package dev.berth.git;
 
 import dev.berth.core.SourceUnavailableException;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.LsRemoteCommand;
 import org.eclipse.jgit.api.TransportCommand;
@@ -33,6 +34,15 @@ final class RemoteAccess implements AutoCloseable {
     Ref remoteHead() {
         try {
             return configure(new LsRemoteCommand(null).setRemote(address.raw())).callAsMap().get(Constants.HEAD);
+        } catch (GitAPIException | RuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Every ref the remote advertises, by name: one round trip, nothing fetched. */
+    Map<String, Ref> advertised() {
+        try {
+            return configure(new LsRemoteCommand(null).setRemote(address.raw())).callAsMap();
         } catch (GitAPIException | RuntimeException e) {
             throw failure(e);
         }

@@ -1,0 +1,92 @@
+package dev.berth.server;
+
+import dev.berth.core.BerthException;
+import dev.berth.git.GitSource;
+import dev.berth.git.SourceSpec;
+import dev.berth.pipeline.PlanRequest;
+import dev.berth.store.StateLayout;
+import dev.berth.sync.Applier;
+import dev.berth.sync.SyncState;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What {@code berth watch} does on each trigger: a poll asks git for the head with one ls-remote and applies only
+ * when it moved past what is applied (or refused); a sync applies at once; a resync converges the node to what is
+ * applied, healing drift, without reading git. Nothing here stops a pod that runs: a source that cannot be read
+ * or an invalid commit leaves the node on its last good revision.
+ */
+public final class WatchDaemon implements ReconcileLoop.Work {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WatchDaemon.class);
+
+    private final StateLayout layout;
+    private final Applier applier;
+    private final PlanRequest request;
+    private final Duration timeout;
+    private final WatchStatus status;
+
+    public WatchDaemon(StateLayout layout, Applier applier, PlanRequest request, Duration timeout, WatchStatus status) {
+        this.layout = layout;
+        this.applier = applier;
+        this.request = request;
+        this.timeout = timeout;
+        this.status = status;
+    }
+
+    @Override
+    public void run(ReconcileLoop.Kind kind, String reason) {
+        if (status.suspended()) {
+            LOG.info("suspended: skipping {} ({})", kind, reason);
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            switch (kind) {
+                case RESYNC -> resync();
+                case POLL -> poll(reason);
+                case SYNC -> sync(reason);
+            }
+        } catch (BerthException e) { // unreachable git or registry: retried on the next trigger
+            status.failed(reason, e.getMessage());
+            LOG.warn("{}: {}", reason, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            status.reconciled(Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    private void poll(String reason) throws InterruptedException {
+        long start = System.nanoTime();
+        Optional<String> head;
+        try (GitSource git = new GitSource()) {
+            head = git.peek(new SourceSpec(request.repo(), request.ref(), request.gitCache(), request.credentials()));
+        } catch (BerthException e) {
+            status.fetchFailed();
+            throw e;
+        } finally {
+            status.fetched(Duration.ofNanos(System.nanoTime() - start));
+        }
+        String applied = SyncState.read(layout).map(SyncState::revision).orElse(null);
+        if (head.isPresent() && (head.get().equals(applied) || head.get().equals(status.refused()))) {
+            return; // nothing new: one ls-remote, no fetch, no tree read
+        }
+        sync(reason + (head.isPresent() ? " (head " + head.get().substring(0, 12) + ")" : ""));
+    }
+
+    private void sync(String reason) throws InterruptedException {
+        LOG.info("syncing: {}", reason);
+        Applier.Outcome outcome = applier.apply(request, new Applier.Options(false, timeout, false));
+        status.applied(outcome);
+    }
+
+    private void resync() throws InterruptedException {
+        Optional<SyncState> state = SyncState.read(layout);
+        if (state.isPresent() && state.get().revision() != null) {
+            status.resynced(applier.converge(state.get(), new Applier.Options(false, timeout, false)));
+        }
+    }
+}
