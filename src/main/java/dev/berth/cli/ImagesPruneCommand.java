@@ -2,10 +2,7 @@ package dev.berth.cli;
 
 import dev.berth.core.Digest;
 import dev.berth.image.ContentStore;
-import dev.berth.image.Snapshotter;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,12 +17,9 @@ final class ImagesPruneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         global.configureLogging();
-        ImageServices services = new ImageServices(global);
-        ContentStore.Pruned pruned = services.content.prune(services.images.referencedBlobs());
-        Snapshotter snapshotter = services.snapshotter();
-        Set<String> usedLayers = new HashSet<>();
-        services.images.list().forEach(image -> usedLayers.addAll(snapshotter.chainIds(image)));
-        List<Digest> layers = snapshotter.prune(usedLayers);
+        ImageGc.Freed freed = ImageGc.run(new ImageServices(global));
+        ContentStore.Pruned pruned = freed.blobs();
+        List<Digest> layers = freed.layers();
         if (!global.quiet) {
             for (Digest digest : pruned.removed()) {
                 System.out.println("deleted " + digest);

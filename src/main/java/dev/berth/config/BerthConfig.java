@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /** berth's configuration file (/etc/berth/config.yaml), as documented in the README. Absent values are null. */
-public record BerthConfig(Path root, Source source, Map<String, Registry> registries, Node node) {
+public record BerthConfig(Path root, Source source, Map<String, Registry> registries, Node node, Server server) {
 
     public static BerthConfig defaults() {
-        return new BerthConfig(null, Source.NONE, Map.of(), Node.NONE);
+        return new BerthConfig(null, Source.NONE, Map.of(), Node.NONE, Server.NONE);
     }
 
     /** The git source: repository, ref, manifest path in it, local policies directory, poll interval. */
@@ -24,5 +24,14 @@ public record BerthConfig(Path root, Source source, Map<String, Registry> regist
     /** This node: labels for nodeSelector, and capacity held back from pods. */
     public record Node(Map<String, String> labels, Quantity reservedCpu, Quantity reservedMemory) {
         static final Node NONE = new Node(Map.of(), null, null);
+    }
+
+    /**
+     * {@code berth watch}'s server: where it listens, the files holding its API token and webhook secret, whether
+     * /metrics needs the token, how often it heals drift (resync) and collects unused images (gc).
+     */
+    public record Server(String listen, Path tokenFile, Path webhookSecretFile, boolean publicMetrics, Duration resync,
+                         Duration gc, String notifyUrl) {
+        static final Server NONE = new Server(null, null, null, false, null, null, null);
     }
 }

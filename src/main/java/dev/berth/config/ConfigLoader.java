@@ -59,9 +59,10 @@ public final class ConfigLoader {
         }
         at = docs.get(0).locations();
         Map<String, Object> top = map(docs.get(0).tree(), "");
-        allowOnly(top, "", Set.of("root", "source", "registries", "node"));
+        allowOnly(top, "", Set.of("root", "source", "registries", "node", "server"));
         BerthConfig config = new BerthConfig(path(top.get("root"), "/root"), source(map(top.get("source"), "/source")),
-                registries(map(top.get("registries"), "/registries")), node(map(top.get("node"), "/node")));
+                registries(map(top.get("registries"), "/registries")), node(map(top.get("node"), "/node")),
+                server(map(top.get("server"), "/server")));
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);
         }
@@ -107,6 +108,21 @@ public final class ConfigLoader {
         allowOnly(reserved, "/node/reserved", Set.of("cpu", "memory"));
         return new BerthConfig.Node(Map.copyOf(labels), quantity(reserved.get("cpu"), "/node/reserved/cpu"),
                 quantity(reserved.get("memory"), "/node/reserved/memory"));
+    }
+
+    private BerthConfig.Server server(Map<String, Object> s) {
+        allowOnly(s, "/server", Set.of("listen", "tokenFile", "webhookSecretFile", "publicMetrics", "resync", "gc",
+                "notify"));
+        Object publicMetrics = s.get("publicMetrics");
+        if (publicMetrics != null && !(publicMetrics instanceof Boolean)) {
+            fail("/server/publicMetrics", "expected true or false");
+        }
+        Map<String, Object> notify = map(s.get("notify"), "/server/notify");
+        allowOnly(notify, "/server/notify", Set.of("url"));
+        return new BerthConfig.Server(string(s.get("listen"), "/server/listen"), path(s.get("tokenFile"), "/server/tokenFile"),
+                path(s.get("webhookSecretFile"), "/server/webhookSecretFile"), Boolean.TRUE.equals(publicMetrics),
+                duration(s.get("resync"), "/server/resync"), duration(s.get("gc"), "/server/gc"),
+                string(notify.get("url"), "/server/notify/url"));
     }
 
     private void allowOnly(Map<String, Object> map, String pointer, Set<String> keys) {

@@ -48,6 +48,17 @@ public final class ReconcileLoop implements AutoCloseable {
         }
     }
 
+    /** Runs {@code task} on the reconcile thread, between reconciles (image garbage collection). */
+    public void exclusive(String name, Runnable task) {
+        thread.execute(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("{} failed: {}", name, e.getMessage(), e);
+            }
+        });
+    }
+
     private void runNext() {
         Request request = next.getAndSet(null);
         if (request == null) {
