@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** Entry point: picocli wiring, and the one place where errors become messages and exit codes. */
 @Command(name = "berth", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Declarative GitOps for a container node: plan, validate and apply committed manifests.",
-        subcommands = {PlanCommand.class, ValidateCommand.class, ApplyCommand.class, RollbackCommand.class, ResumeCommand.class, StatusCommand.class, HistoryCommand.class,
+        subcommands = {PlanCommand.class, ValidateCommand.class, ApplyCommand.class, WatchCommand.class, RollbackCommand.class, ResumeCommand.class, StatusCommand.class, HistoryCommand.class,
                 DescribeCommand.class, LogsCommand.class, ImagesCommand.class, RunPodCommand.class,
                 VersionCommand.class})
 public final class Main implements Runnable {

@@ -1,0 +1,97 @@
+package dev.berth.cli;
+
+import dev.berth.config.BerthConfig;
+import dev.berth.node.NodeReconciler;
+import dev.berth.node.PodRuntime;
+import dev.berth.pipeline.GitCacheDir;
+import dev.berth.pipeline.PlanRequest;
+import dev.berth.server.Metrics;
+import dev.berth.server.ReconcileLoop;
+import dev.berth.server.Schedules;
+import dev.berth.server.WatchDaemon;
+import dev.berth.server.WatchStatus;
+import dev.berth.sync.Applier;
+import dev.berth.sync.ApplyLock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "watch", mixinStandardHelpOptions = true,
+        description = {"Keep this node converged to the repository: poll it (with jitter), apply new commits, heal drift "
+                + "on a timer, collect unused images; one reconcile at a time. SIGTERM finishes the current step and "
+                + "leaves the pods running; the next start adopts them."},
+        footer = {"", "Examples:",
+                "  berth watch --repo https://git.example.com/ops/node.git --path manifests --interval 1m",
+                "  berth watch --config /etc/berth/config.yaml"})
+final class WatchCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WatchCommand.class);
+
+    @Mixin
+    GlobalOptions global;
+
+    @Mixin
+    SourceOptions source;
+
+    @Mixin
+    NodeServices.RunRoot runRoot;
+
+    @Option(names = "--interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How often to poll the repository (default: the config's source.interval, else 1m).")
+    Duration interval;
+
+    @Option(names = "--resync", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How often to heal drift without a new commit (default: the config's server.resync, else 5m).")
+    Duration resync;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
+            description = "Give up one reconcile after this long (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        global.configureLogging();
+        BerthConfig.Server server = global.config().server();
+        try (ApplyLock lock = ApplyLock.acquire(global.root());
+             GitCacheDir cache = GitCacheDir.forRoot(global.root())) {
+            NodeServices node = new NodeServices(global, runRoot);
+            ImageServices images = new ImageServices(global);
+            PodRuntime pods = node.pods(images, node.containers());
+            PlanRequest request = source.request(global, "state:" + global.root(), cache.path());
+            WatchStatus status = new WatchStatus(new Metrics(node.layout, node.observer()));
+            try (NodeReconciler reconciler = node.reconciler(global, pods);
+                 ReconcileLoop loop = new ReconcileLoop(new WatchDaemon(node.layout,
+                         new Applier(node.layout, reconciler, line -> LOG.info("{}", line)), request, timeout, status));
+                 Schedules timers = new Schedules()) {
+                loop.trigger(ReconcileLoop.Kind.SYNC, "start");
+                timers.every("poll", or(interval, global.config().source().interval(), Duration.ofMinutes(1)),
+                        () -> loop.trigger(ReconcileLoop.Kind.POLL, "poll"));
+                timers.every("resync", or(resync, server.resync(), Duration.ofMinutes(5)),
+                        () -> loop.trigger(ReconcileLoop.Kind.RESYNC, "resync"));
+                timers.every("gc", or(null, server.gc(), Duration.ofHours(1)),
+                        () -> loop.exclusive("image gc", () -> ImageGc.run(images)));
+                awaitTermination();
+                LOG.info("stopping: the current step finishes; pods keep running");
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Blocks until SIGTERM or SIGINT; the try-with-resources above then closes the loop and the timers. */
+    private static void awaitTermination() throws InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        for (String name : java.util.List.of("TERM", "INT")) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
+        }
+        stop.await();
+    }
+
+    private static Duration or(Duration option, Duration configured, Duration fallback) {
+        return option != null ? option : configured != null ? configured : fallback;
+    }
+}
