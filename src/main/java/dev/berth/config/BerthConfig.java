@@ -1,6 +1,7 @@
 package dev.berth.config;
 
 import dev.berth.core.Quantity;
+import dev.berth.git.SignaturePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,9 +14,13 @@ public record BerthConfig(Path root, Source source, Map<String, Registry> regist
         return new BerthConfig(null, Source.NONE, Map.of(), Node.NONE, Server.NONE);
     }
 
-    /** The git source: repository, ref, manifest path in it, local policies directory, poll interval. */
-    public record Source(String repo, String ref, String path, Path policies, Duration interval) {
-        static final Source NONE = new Source(null, null, null, null, null);
+    /**
+     * The git source: repository, ref, manifest path in it, local policies directory, poll interval, and the
+     * signatures a commit needs (null: none).
+     */
+    public record Source(String repo, String ref, String path, Path policies, Duration interval,
+            SignaturePolicy verify) {
+        static final Source NONE = new Source(null, null, null, null, null, null);
     }
 
     /** How to reach one registry host: mirrors tried first, and whether plain http is allowed. */

@@ -4,6 +4,7 @@ import dev.berth.core.InvalidInputException;
 import dev.berth.core.Problem;
 import dev.berth.core.Quantity;
 import dev.berth.core.SourceLocation;
+import dev.berth.git.SignaturePolicy;
 import dev.berth.manifest.FieldLocations;
 import dev.berth.manifest.YamlDocuments;
 import java.io.IOException;
@@ -70,10 +71,31 @@ public final class ConfigLoader {
     }
 
     private BerthConfig.Source source(Map<String, Object> s) {
-        allowOnly(s, "/source", Set.of("repo", "ref", "path", "policies", "interval"));
+        allowOnly(s, "/source", Set.of("repo", "ref", "path", "policies", "interval", "verify"));
         return new BerthConfig.Source(string(s.get("repo"), "/source/repo"), string(s.get("ref"), "/source/ref"),
                 string(s.get("path"), "/source/path"), path(s.get("policies"), "/source/policies"),
-                duration(s.get("interval"), "/source/interval"));
+                duration(s.get("interval"), "/source/interval"), verify(s.get("verify")));
+    }
+
+    /** Flux's spelling and default: the mode is head unless said otherwise; the keys directory is required. */
+    private SignaturePolicy verify(Object value) {
+        if (value == null) {
+            return null;
+        }
+        Map<String, Object> v = map(value, "/source/verify");
+        allowOnly(v, "/source/verify", Set.of("mode", "keys"));
+        String spelling = string(v.get("mode"), "/source/verify/mode");
+        SignaturePolicy.Mode mode = null;
+        try {
+            mode = spelling == null ? SignaturePolicy.Mode.HEAD : SignaturePolicy.Mode.parse(spelling);
+        } catch (IllegalArgumentException e) {
+            fail("/source/verify/mode", e.getMessage());
+        }
+        Path keys = path(v.get("keys"), "/source/verify/keys");
+        if (keys == null) {
+            fail("/source/verify", "\"source.verify\" needs \"keys\", the directory of trusted public keys");
+        }
+        return mode == null || keys == null ? null : new SignaturePolicy(mode, keys);
     }
 
     private Map<String, BerthConfig.Registry> registries(Map<String, Object> r) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.berth.core.InvalidInputException;
 import dev.berth.core.Quantity;
+import dev.berth.git.SignaturePolicy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,9 @@ class ConfigLoaderTest {
     void readsTheDocumentedExample() {
         BerthConfig config = parse("""
                 root: /var/lib/berth
-                source: {repo: https://example.org/ops.git, ref: main, path: deploy, policies: policies, interval: 1m}
+                source:
+                  {repo: https://example.org/ops.git, ref: main, path: deploy, policies: policies, interval: 1m,
+                   verify: {mode: tag-and-head, keys: /etc/berth/keys}}
                 registries:
                   docker.io: {mirrors: ["http://127.0.0.1:5000"]}
                   "127.0.0.1:5000": {insecure: true}
@@ -30,7 +33,8 @@ class ConfigLoaderTest {
                 """);
         assertEquals(Path.of("/var/lib/berth"), config.root());
         assertEquals(new BerthConfig.Source("https://example.org/ops.git", "main", "deploy", Path.of("policies"),
-                Duration.ofMinutes(1)), config.source());
+                Duration.ofMinutes(1),
+                new SignaturePolicy(SignaturePolicy.Mode.TAG_AND_HEAD, Path.of("/etc/berth/keys"))), config.source());
         assertEquals(Map.of("docker.io", new BerthConfig.Registry(List.of("http://127.0.0.1:5000"), false),
                 "127.0.0.1:5000", new BerthConfig.Registry(List.of(), true)), config.registries());
         assertEquals(new BerthConfig.Node(Map.of("disk", "ssd"), Quantity.parse("0.1"), Quantity.parse("256Mi")), config.node());
@@ -39,6 +43,23 @@ class ConfigLoaderTest {
     @Test
     void emptyFileMeansDefaults() {
         assertEquals(BerthConfig.defaults(), parse("# nothing yet\n"));
+    }
+
+    @Test
+    void verifyModeDefaultsToHeadAndNeedsKeys() {
+        assertEquals(new SignaturePolicy(SignaturePolicy.Mode.HEAD, Path.of("keys")),
+                parse("source: {verify: {keys: keys}}").source().verify());
+        assertEquals(null, parse("source: {repo: r}").source().verify());
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> parse("""
+                source:
+                  verify:
+                    mode: HEAD
+                    signers: x
+                """));
+        assertEquals("""
+                config.yaml:4:5: unknown key "source.verify.signers" (allowed: keys, mode)
+                config.yaml:3:5: unknown verify mode "HEAD" (expected head, tag, tag-and-head)
+                config.yaml:2:3: "source.verify" needs "keys", the directory of trusted public keys""", e.getMessage());
     }
 
     @Test
