@@ -46,7 +46,8 @@ final class RollbackCommand implements Callable<Integer> {
         String target = revision != null ? revision : previous(new History(layout).list(), state.revision());
         Path policyDir = policies != null ? policies : global.config().source().policies();
         return converge.run(global, true, cache -> new PlanRequest(state.repo(), target, state.path(), policyDir,
-                "state:" + global.root(), global.root(), cache, GitCredentials.fromEnvironment(System.getenv())));
+                "state:" + global.root(), global.root(), cache, GitCredentials.fromEnvironment(System.getenv()),
+                global.config().source().verify()));
     }
 
     /** The newest successfully applied revision other than the current one. */

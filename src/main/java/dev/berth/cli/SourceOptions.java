@@ -31,7 +31,7 @@ final class SourceOptions {
         BerthConfig config = global.config();
         return new PlanRequest(repo(config), ref != null ? ref : config.source().ref(), path(config),
                 policies != null ? policies : config.source().policies(), against, global.root(), gitCache,
-                GitCredentials.fromEnvironment(System.getenv()));
+                GitCredentials.fromEnvironment(System.getenv()), config.source().verify());
     }
 
     private String repo(BerthConfig config) {

@@ -5,13 +5,24 @@ import dev.berth.node.NodeReconciler;
 import dev.berth.node.PodRuntime;
 import dev.berth.pipeline.GitCacheDir;
 import dev.berth.pipeline.PlanRequest;
+import dev.berth.core.InvalidInputException;
+import dev.berth.core.SourceLocation;
+import dev.berth.pipeline.PlanPipeline;
+import dev.berth.server.ApiRoutes;
+import dev.berth.server.ApiServer;
+import dev.berth.server.BoundedBody;
 import dev.berth.server.Metrics;
+import dev.berth.server.Secret;
+import dev.berth.server.WatchedRef;
+import dev.berth.server.WebhookReceiver;
 import dev.berth.server.ReconcileLoop;
 import dev.berth.server.Schedules;
 import dev.berth.server.WatchDaemon;
 import dev.berth.server.WatchStatus;
 import dev.berth.sync.Applier;
 import dev.berth.sync.ApplyLock;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -49,6 +60,20 @@ final class WatchCommand implements Callable<Integer> {
             description = "How often to heal drift without a new commit (default: the config's server.resync, else 5m).")
     Duration resync;
 
+    @Option(names = "--listen", paramLabel = "HOST:PORT",
+            description = "Where the API, webhooks, /metrics and the web page listen (default: the config's "
+                    + "server.listen, else 127.0.0.1:7420).")
+    String listen;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "File holding the API's bearer token (default: the config's server.tokenFile; none: API off).")
+    Path tokenFile;
+
+    @Option(names = "--webhook-secret-file", paramLabel = "FILE",
+            description = "File holding the webhooks' shared secret (default: the config's server.webhookSecretFile; "
+                    + "none: webhooks off).")
+    Path webhookSecretFile;
+
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
             description = "Give up one reconcile after this long (default: ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -63,11 +88,24 @@ final class WatchCommand implements Callable<Integer> {
             ImageServices images = new ImageServices(global);
             PodRuntime pods = node.pods(images, node.containers());
             PlanRequest request = source.request(global, "state:" + global.root(), cache.path());
-            WatchStatus status = new WatchStatus(new Metrics(node.layout, node.observer()));
+            Metrics metrics = new Metrics(node.layout, node.observer());
+            WatchStatus status = new WatchStatus(metrics);
             try (NodeReconciler reconciler = node.reconciler(global, pods);
                  ReconcileLoop loop = new ReconcileLoop(new WatchDaemon(node.layout,
                          new Applier(node.layout, reconciler, line -> LOG.info("{}", line)), request, timeout, status));
-                 Schedules timers = new Schedules()) {
+                 Schedules timers = new Schedules();
+                 ApiServer api = new ApiServer(new ApiServer.Options(address(or(listen, server.listen(), "127.0.0.1:7420")),
+                         secret(or(tokenFile, server.tokenFile(), null)), server.publicMetrics(),
+                         () -> status.lastReconcile() != null))) {
+                new ApiRoutes(node.layout, node.observer(), status, loop, () -> new PlanPipeline().plan(request))
+                        .register(api, metrics);
+                Secret hookSecret = secret(or(webhookSecretFile, server.webhookSecretFile(), null));
+                if (hookSecret != null) {
+                    api.webhooks(new WebhookReceiver(hookSecret, WatchedRef.of(request.ref()),
+                            reason -> loop.trigger(ReconcileLoop.Kind.SYNC, reason)), BoundedBody.DEFAULT_LIMIT);
+                }
+                api.start();
+                LOG.info("listening on {}", api.address());
                 loop.trigger(ReconcileLoop.Kind.SYNC, "start");
                 timers.every("poll", or(interval, global.config().source().interval(), Duration.ofMinutes(1)),
                         () -> loop.trigger(ReconcileLoop.Kind.POLL, "poll"));
@@ -91,7 +129,19 @@ final class WatchCommand implements Callable<Integer> {
         stop.await();
     }
 
-    private static Duration or(Duration option, Duration configured, Duration fallback) {
+    private static <T> T or(T option, T configured, T fallback) {
         return option != null ? option : configured != null ? configured : fallback;
+    }
+
+    private static Secret secret(Path file) {
+        return file == null ? null : Secret.fromFile(file);
+    }
+
+    private static InetSocketAddress address(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon < 0) {
+            throw new InvalidInputException(SourceLocation.of("--listen"), "expected HOST:PORT, got " + hostPort);
+        }
+        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
     }
 }

@@ -16,6 +16,7 @@ import java.util.Optional;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.RepositoryCache;
@@ -67,6 +68,23 @@ public final class GitSource implements AutoCloseable {
             }
             return Optional.empty();
         }
+    }
+
+    /** Checks the signatures on what {@code spec} resolved to, as {@code policy} asks (see {@link SignatureVerifier}). */
+    public Verification verify(SourceSpec spec, Snapshot snapshot, SignaturePolicy policy) {
+        RepoAddress address = RepoAddress.parse(spec.repo());
+        Path key = address.remote()
+                ? spec.cacheRoot().toAbsolutePath().normalize().resolve(address.cacheName())
+                : address.localPath();
+        Repository repository;
+        synchronized (this) {
+            repository = repositories.get(key);
+        }
+        if (repository == null) {
+            throw new IllegalStateException(spec.repo() + " was not resolved by this GitSource");
+        }
+        return new SignatureVerifier(policy).verify(repository, ObjectId.fromString(snapshot.revision().sha()),
+                snapshot.ref());
     }
 
     private Snapshot resolveLocal(RepoAddress address, String ref) {

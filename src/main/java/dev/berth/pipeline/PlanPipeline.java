@@ -9,6 +9,7 @@ import dev.berth.core.SourceUnavailableException;
 import dev.berth.git.GitSource;
 import dev.berth.git.Snapshot;
 import dev.berth.git.SourceSpec;
+import dev.berth.git.Verification;
 import dev.berth.manifest.DesiredState;
 import dev.berth.manifest.ManifestLoader;
 import dev.berth.node.RecordedState;
@@ -63,6 +64,13 @@ public final class PlanPipeline {
             againstText = withPlan ? against.toString() : "none";
             Snapshot snapshot = git.resolve(spec(request, request.ref()));
             revision = snapshot.revision();
+            if (request.verify() != null) {
+                Verification verification = git.verify(spec(request, request.ref()), snapshot, request.verify());
+                if (!verification.trusted()) { // refused like invalid input: the node stays on its last good commit
+                    return PlanReport.invalid(revision, againstText,
+                            List.of(new Problem(SourceLocation.of(request.repo()), verification.reason())));
+                }
+            }
             List<Problem> problems = new ArrayList<>();
             DesiredState desired = loadManifests(snapshot, request.path(), problems);
             PolicySet policies = join(policyLoad, problems);

@@ -1,6 +1,7 @@
 package dev.berth.pipeline;
 
 import dev.berth.git.GitCredentials;
+import dev.berth.git.SignaturePolicy;
 import java.nio.file.Path;
 
 /**
@@ -12,6 +13,7 @@ import java.nio.file.Path;
  * @param against   null for the default (see {@link Against#parse})
  * @param root      the node's state root
  * @param gitCache  where bare caches of remote repositories are kept
+ * @param verify    the signatures the commit must carry; null to take any commit
  */
 public record PlanRequest(String repo, String ref, String path, Path policies, String against, Path root,
-                          Path gitCache, GitCredentials credentials) {}
+                          Path gitCache, GitCredentials credentials, SignaturePolicy verify) {}
