@@ -95,6 +95,7 @@ public final class NodeReconciler implements AutoCloseable {
         }
 
         void removeStrays() {
+            changes += pods.removeLeftoverPodDirs().size();
             changes += pods.removeStrayContainers().size();
         }
 
