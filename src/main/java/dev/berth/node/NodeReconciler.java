@@ -96,6 +96,7 @@ public final class NodeReconciler implements AutoCloseable {
         }
 
         void removeStrays() {
+            changes += pods.removeLeftoverPodDirs().size();
             changes += pods.removeStrayContainers().size();
         }
 

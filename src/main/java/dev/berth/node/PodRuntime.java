@@ -16,6 +16,7 @@ import dev.berth.runtime.Mounter;
 import dev.berth.runtime.PodNamespaces;
 import dev.berth.runtime.RuntimeState;
 import dev.berth.runtime.SharedNamespaces;
+import dev.berth.store.AtomicFiles;
 import dev.berth.store.FileTrees;
 import dev.berth.store.StateLayout;
 import io.fabric8.kubernetes.api.model.Container;
@@ -91,7 +92,11 @@ public final class PodRuntime {
         orEmpty(pod.getSpec().getInitContainers()).forEach(c -> ids.add(containerId(id, c)));
         orEmpty(pod.getSpec().getContainers()).forEach(c -> ids.add(containerId(id, c)));
         PodRecord record = new PodRecord(id, namespace, name, ids, Instant.now(), pod);
-        record.write(podDir(id));
+        // written under a hidden name and renamed: a crash must not leave a pod directory without its record,
+        // which no pass would ever see (and so remove)
+        Path hidden = layout.pods().resolve(".new-" + id);
+        record.write(hidden);
+        AtomicFiles.rename(hidden, podDir(id));
         return record;
     }
 
@@ -263,10 +268,41 @@ public final class PodRuntime {
         PodRecord.read(podDir).ifPresent(this::teardown);
         namespaces.release(podId);
         mounter.unmountAllUnder(podDir); // never delete through a mount left behind
-        try {
-            FileTrees.deleteRecursively(podDir);
+        // renamed away first: a crash mid-delete must not leave the record without its status.json (the pod
+        // would come back as a new one) or a directory without its record
+        Path hidden = layout.pods().resolve(".deleting-" + podId);
+        if (Files.exists(podDir)) {
+            AtomicFiles.rename(podDir, hidden);
+        }
+        deleteLeftover(hidden);
+    }
+
+    /**
+     * Deletes what a crash left in the pods directory under a hidden name: a pod being registered (nothing of it
+     * exists yet) or one being deleted (torn down already). Returns their names.
+     */
+    public List<String> removeLeftoverPodDirs() {
+        if (!Files.isDirectory(layout.pods())) {
+            return List.of();
+        }
+        List<String> removed = new ArrayList<>();
+        try (java.util.stream.Stream<Path> dirs = Files.list(layout.pods())) {
+            for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith(".")).toList()) {
+                deleteLeftover(dir);
+                removed.add(dir.getFileName().toString());
+            }
         } catch (java.io.IOException e) {
-            throw new BerthException("cannot delete " + podDir + ": " + e.getMessage(), e);
+            throw new BerthException("cannot list " + layout.pods() + ": " + e.getMessage(), e);
+        }
+        return removed;
+    }
+
+    private void deleteLeftover(Path dir) {
+        mounter.unmountAllUnder(dir);
+        try {
+            FileTrees.deleteRecursively(dir);
+        } catch (java.io.IOException e) {
+            throw new BerthException("cannot delete " + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -20,6 +20,8 @@ public final class ContainerRuntime {
 
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
     private static final Duration POLL = Duration.ofMillis(20);
+    /** Longer than conmon waits for runc create (Conmon's CREATE_TIMEOUT). */
+    private static final Duration CREATE_WAIT = Duration.ofSeconds(25);
 
     private final RuntimeLayout layout;
     private final OciRuntime runc;
@@ -148,16 +150,57 @@ public final class ContainerRuntime {
     public List<String> cleanupOrphans() {
         List<String> removed = new ArrayList<>();
         for (String id : ids()) {
-            try {
-                runc.state(id);
-            } catch (ContainerException e) {
-                if (e.kind() == ContainerException.Kind.NOT_FOUND) {
-                    remove(id);
-                    removed.add(id);
-                }
+            if (!knownToRunc(id)) {
+                awaitMonitorSettled(id);
+            }
+            if (!knownToRunc(id)) {
+                remove(id);
+                removed.add(id);
             }
         }
         return removed;
+    }
+
+    /** False only when runc says it has no such container. */
+    private boolean knownToRunc(String id) {
+        try {
+            runc.state(id);
+            return true;
+        } catch (ContainerException e) {
+            return e.kind() != ContainerException.Kind.NOT_FOUND;
+        }
+    }
+
+    /**
+     * A bundle runc does not know may be a create still under way: berth killed while conmon ran runc create,
+     * which goes on without it. Removed meanwhile, it would leave runc a container (and a process in a cgroup)
+     * that no bundle names. conmon writes its pid file before it runs runc create and lives as long as the
+     * create and the container; wait while it runs and runc does not know the container yet.
+     */
+    private void awaitMonitorSettled(String id) {
+        String pid;
+        try {
+            pid = Files.readString(layout.bundle(id).resolve("conmon.pid")).strip();
+        } catch (IOException e) {
+            return; // conmon never got as far as its pid file: nothing of it runs
+        }
+        long deadline = System.nanoTime() + CREATE_WAIT.toNanos();
+        while (monitors(pid, id) && !knownToRunc(id) && System.nanoTime() < deadline) {
+            Conmon.sleep(POLL);
+        }
+    }
+
+    /** Whether process {@code pid} is a conmon of container {@code id} (not a later process with a reused pid). */
+    private static boolean monitors(String pid, String id) {
+        if (!pid.matches("\\d+")) {
+            return false;
+        }
+        try {
+            List<String> argv = List.of(Files.readString(Path.of("/proc", pid, "cmdline")).split("\0"));
+            return argv.contains(id) && argv.get(0).endsWith("conmon");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Runs a command in a running container, e.g. for exec probes. */

@@ -51,6 +51,16 @@ public final class AtomicFiles {
         }
     }
 
+    /** Renames a file or directory in one step (rename(2)), then makes the rename durable. */
+    public static void rename(Path from, Path to) {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(to.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new BerthException("cannot rename " + from + " to " + to + ": " + e.getMessage(), e);
+        }
+    }
+
     private static void syncDirectory(Path dir) throws IOException {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);

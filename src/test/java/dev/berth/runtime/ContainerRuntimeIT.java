@@ -175,4 +175,25 @@ class ContainerRuntimeIT {
         assertTrue(MountTable.mountPointsUnder(fixture.layout.bundle("half")).isEmpty());
         assertFalse(Files.exists(fixture.layout.bundle("half")));
     }
+
+    /**
+     * berth killed while conmon runs runc create, and started again at once: the create goes on without berth, so
+     * its bundle, which runc does not know yet, is no orphan. Removing it would leave runc a container no bundle names.
+     */
+    @Test
+    void cleanupLeavesACreateStillUnderWay() throws Exception {
+        ContainerSpec spec = fixture.spec("inflight", "sleep", "60");
+        Path conmonPid = fixture.layout.bundle("inflight").resolve("conmon.pid");
+        java.util.concurrent.CompletableFuture<Void> create = java.util.concurrent.CompletableFuture.runAsync(
+                () -> runtime.create(spec));
+        while (!Files.exists(conmonPid) && !create.isDone()) { // conmon has daemonized and runs runc create
+            Thread.onSpinWait();
+        }
+        List<String> removed = fixture.runtime().cleanupOrphans();
+        create.get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertEquals(List.of(), removed);
+        assertEquals(RuntimeState.Status.CREATED, runtime.state("inflight").status());
+        assertEquals(List.of("inflight"), runtime.list().stream().map(ContainerStatus::id).toList());
+    }
 }
