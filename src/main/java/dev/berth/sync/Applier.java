@@ -66,7 +66,7 @@ public final class Applier {
                 pinnedOver).write(layout);
         Convergence.Result result = new Convergence(layout, reconciler, progress)
                 .run(RecordedState.applied(layout, revision), options.waitForHealth(), options.timeout());
-        writer.deletePrunedVolumes();
+        writer.deleteUnclaimedVolumes();
         String outcome = result.ok() ? "Synced" : "Failed";
         record(report, request, SyncState.read(layout).orElseThrow(), outcome, summary(result), options);
         return new Outcome(report, outcome, result);

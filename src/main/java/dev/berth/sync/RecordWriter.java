@@ -13,19 +13,21 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import dev.berth.core.Nulls;
+import dev.berth.node.PodRecord;
+import io.fabric8.kubernetes.api.model.Volume;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The first half of a sync step: records one action of the plan as the node's desired state (the planner has
  * ordered them: namespaces, config, volumes, workloads; deletes in reverse). A PersistentVolumeClaim's volume is
- * made when it is created and its data deleted only once it is pruned and no pod uses it any more.
+ * made when it is created and its data deleted only once its record is gone and no pod uses it any more.
  */
 final class RecordWriter {
 
     private final StateLayout layout;
     private final ObjectRecords records;
-    private final List<ResourceKey> prunedClaims = new ArrayList<>();
 
     RecordWriter(StateLayout layout) {
         this.layout = layout;
@@ -36,9 +38,6 @@ final class RecordWriter {
         if (action instanceof Action.Delete delete) {
             records.delete(delete.key());
             WorkloadStatus.delete(layout, delete.key());
-            if (isClaim(delete.key())) {
-                prunedClaims.add(delete.key());
-            }
         } else if (action instanceof Action.Create create) {
             record(create.desired(), revision);
         } else if (action instanceof Action.Update update) {
@@ -48,17 +47,38 @@ final class RecordWriter {
         }
     }
 
-    /** Deletes the data of pruned claims; called once the pods that used them are gone. */
-    void deletePrunedVolumes() {
-        for (ResourceKey claim : prunedClaims) {
-            Path dir = volume(claim);
-            try {
-                FileTrees.deleteRecursively(dir);
-            } catch (IOException e) {
-                throw new BerthException("cannot delete volume " + dir + ": " + e.getMessage(), e);
+    /**
+     * Deletes the data of claims that have no record and no pod using them: level-triggered, so a prune cut short
+     * by a crash is finished by the next apply. Called once the pods of the apply are converged.
+     */
+    void deleteUnclaimedVolumes() {
+        Set<ResourceKey> claimed = new HashSet<>();
+        records.readAll().stream().map(r -> r.key()).filter(RecordWriter::isClaim).forEach(claimed::add);
+        for (PodRecord pod : PodRecord.readAll(layout.pods())) {
+            for (Volume v : Nulls.orEmpty(pod.pod().getSpec().getVolumes())) {
+                if (v.getPersistentVolumeClaim() != null) {
+                    claimed.add(new ResourceKey("PersistentVolumeClaim", pod.namespace(),
+                            v.getPersistentVolumeClaim().getClaimName()));
+                }
             }
         }
-        prunedClaims.clear();
+        for (Path dir : FileTrees.childDirectories(layout.volumes())) {
+            for (Path claim : FileTrees.childDirectories(dir)) {
+                ResourceKey key = new ResourceKey("PersistentVolumeClaim", dir.getFileName().toString(),
+                        claim.getFileName().toString());
+                if (!claimed.contains(key)) {
+                    delete(claim);
+                }
+            }
+        }
+    }
+
+    private static void delete(Path dir) {
+        try {
+            FileTrees.deleteRecursively(dir);
+        } catch (IOException e) {
+            throw new BerthException("cannot delete volume " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     private void record(dev.berth.manifest.Manifest desired, Revision revision) {
