@@ -75,7 +75,7 @@ class ConfigLoaderTest {
                   docker.io: {insecure: "yes"}
                 """));
         assertEquals("""
-                config.yaml:2:1: unknown key "sauce" (allowed: node, registries, root, source)
+                config.yaml:2:1: unknown key "sauce" (allowed: node, registries, root, server, source)
                 config.yaml:4:3: expected a duration like 30s, 1m or 1h, got "soon"
                 config.yaml:8:15: expected true or false
                 config.yaml:6:25: unknown key "node.reserved.disk" (allowed: cpu, memory)
