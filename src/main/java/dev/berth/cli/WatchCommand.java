@@ -13,6 +13,7 @@ import dev.berth.server.ApiServer;
 import dev.berth.server.BoundedBody;
 import dev.berth.server.Metrics;
 import dev.berth.server.Secret;
+import dev.berth.server.SystemdNotify;
 import dev.berth.server.WatchedRef;
 import dev.berth.server.WebhookReceiver;
 import dev.berth.server.ReconcileLoop;
@@ -107,6 +108,10 @@ final class WatchCommand implements Callable<Integer> {
                 api.start();
                 LOG.info("listening on {}", api.address());
                 loop.trigger(ReconcileLoop.Kind.SYNC, "start");
+                SystemdNotify systemd = SystemdNotify.fromEnvironment(System.getenv());
+                loop.exclusive("notify", () -> systemd.send("READY=1\nSTATUS=first reconcile done"));
+                SystemdNotify.watchdogInterval(System.getenv())
+                        .ifPresent(every -> timers.every("watchdog", every, () -> systemd.send("WATCHDOG=1")));
                 timers.every("poll", or(interval, global.config().source().interval(), Duration.ofMinutes(1)),
                         () -> loop.trigger(ReconcileLoop.Kind.POLL, "poll"));
                 timers.every("resync", or(resync, server.resync(), Duration.ofMinutes(5)),
@@ -115,6 +120,7 @@ final class WatchCommand implements Callable<Integer> {
                         () -> loop.exclusive("image gc", () -> ImageGc.run(images)));
                 awaitTermination();
                 LOG.info("stopping: the current step finishes; pods keep running");
+                systemd.send("STOPPING=1");
             }
         }
         return ExitCodes.OK;
