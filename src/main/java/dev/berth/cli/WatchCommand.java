@@ -12,6 +12,7 @@ import dev.berth.server.ApiRoutes;
 import dev.berth.server.ApiServer;
 import dev.berth.server.BoundedBody;
 import dev.berth.server.Metrics;
+import dev.berth.server.Notifier;
 import dev.berth.server.Secret;
 import dev.berth.server.SystemdNotify;
 import dev.berth.server.WatchedRef;
@@ -91,6 +92,9 @@ final class WatchCommand implements Callable<Integer> {
             PlanRequest request = source.request(global, "state:" + global.root(), cache.path());
             Metrics metrics = new Metrics(node.layout, node.observer());
             WatchStatus status = new WatchStatus(metrics);
+            if (server.notifyUrl() != null) {
+                status.notifyTo(new Notifier(java.net.URI.create(server.notifyUrl())));
+            }
             try (NodeReconciler reconciler = node.reconciler(global, pods);
                  ReconcileLoop loop = new ReconcileLoop(new WatchDaemon(node.layout,
                          new Applier(node.layout, reconciler, line -> LOG.info("{}", line)), request, timeout, status));

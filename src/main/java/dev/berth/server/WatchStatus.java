@@ -13,12 +13,18 @@ public final class WatchStatus {
 
     private final AtomicBoolean suspended = new AtomicBoolean();
     private final Metrics metrics;
+    private volatile Notifier notifier;
     private volatile String refused;
     private volatile String lastError;
     private volatile Instant lastReconcile;
 
     public WatchStatus(Metrics metrics) {
         this.metrics = metrics;
+    }
+
+    /** Where to tell sync results; null for nowhere. */
+    public void notifyTo(Notifier notifier) {
+        this.notifier = notifier;
     }
 
     public boolean suspended() {
@@ -48,6 +54,12 @@ public final class WatchStatus {
         refused = refusal && outcome.report().revision() != null ? outcome.report().revision().sha() : null;
         lastError = outcome.ok() ? null : outcome.result() + (outcome.report() != null && !outcome.report().errors().isEmpty()
                 ? ": " + outcome.report().errors().get(0) : "");
+        Notifier to = notifier;
+        if (to != null && outcome.report() != null && outcome.report().revision() != null) {
+            boolean degraded = outcome.convergence() != null && !outcome.convergence().unhealthy().isEmpty();
+            to.notify(outcome.ok() ? "synced" : degraded ? "degraded" : "failed", outcome.report().revision().sha(),
+                    lastError);
+        }
     }
 
     void resynced(Applier.Outcome outcome) {
