@@ -31,7 +31,7 @@ public sealed interface Against {
         }
     }
 
-    /** A running {@code berth watch} server's live state (its API comes with watch mode). */
+    /** A running {@code berth watch} server's live state, from its API. */
     record Server(URI url) implements Against {
         public String toString() {
             return "server:" + url;

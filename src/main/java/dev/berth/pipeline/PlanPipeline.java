@@ -109,8 +109,7 @@ public final class PlanPipeline {
             }
             return ActualState.appliedFrom(applied);
         }
-        throw new InvalidInputException(SourceLocation.of("--against"),
-                against + ": comparing with a running berth server needs `berth watch`, which this version does not have yet");
+        return ServerState.fetch(((Against.Server) against).url(), System.getenv("BERTH_TOKEN"));
     }
 
     private static SourceSpec spec(PlanRequest request, String ref) {

@@ -130,9 +130,14 @@ class PolicyAndStateTest {
     }
 
     @Test
-    void serverAgainstIsDefinedButNeedsWatchMode() {
-        CliRun run = run("plan", "--against", "server:http://127.0.0.1:7420");
-        assertEquals(ExitCodes.ERROR, run.exitCode(), run::toString);
-        assertTrue(((List<?>) run.json().get("errors")).toString().contains("berth watch"), run::toString);
+    void serverAgainstNeedsAReachableServer() throws Exception {
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+            int port = closed.getLocalPort();
+            closed.close();
+            CliRun run = run("plan", "--against", "server:http://127.0.0.1:" + port);
+            assertEquals(ExitCodes.ERROR, run.exitCode(), run::toString);
+            assertTrue(((List<?>) run.json().get("errors")).toString().contains("cannot reach http://127.0.0.1:" + port),
+                    run::toString);
+        }
     }
 }
