@@ -37,6 +37,15 @@ final class Scenarios {
         return CliRun.of(all.toArray(String[]::new));
     }
 
+    /** {@code berth apply} of the fixture's repository giving up after {@code timeout} (e.g. "40s"). */
+    static CliRun apply(NodeFixture node, String timeout, String... extra) {
+        List<String> args = new ArrayList<>(List.of("apply", "--repo", node.repo.dir().toString(),
+                "--config", node.config.toString(), "--root", node.root.toString(),
+                "--run-root", node.runRoot.toString(), "--timeout", timeout));
+        args.addAll(List.of(extra));
+        return CliRun.of(args.toArray(String[]::new));
+    }
+
     /** {@code berth status -o json}, parsed. */
     static Map<String, Object> status(NodeFixture node) {
         CliRun run = inspect(node, "status", "-o", "json");
