@@ -29,7 +29,7 @@ public final class StatusText {
         SyncState sync = status.sync();
         StringBuilder text = new StringBuilder();
         if (sync != null) {
-            text.append("Source:\t").append(sync.repo()).append(", ref ").append(sync.ref() == null ? "(default)" : sync.ref());
+            text.append("Source:\t").append(sync.repo()).append(", ref ").append(ref(sync));
             if (sync.path() != null && !sync.path().isEmpty()) {
                 text.append(", path ").append(sync.path());
             }
@@ -46,7 +46,7 @@ public final class StatusText {
             }
             text.append('\n');
             if (sync.pinnedOver() != null) {
-                text.append("Pinned:\tpinned by rollback; `berth resume` to follow ").append(sync.ref())
+                text.append("Pinned:\tpinned by rollback; `berth resume` to follow ").append(ref(sync))
                         .append(" again\n");
             }
         }
@@ -55,6 +55,11 @@ public final class StatusText {
             text.append(" (").append(String.join("; ", status.outOfSyncReasons())).append(')');
         }
         return TabWriter.DESCRIBE.format(text.append('\n').toString());
+    }
+
+    /** An apply without --ref follows the repository's HEAD: say so rather than print "null". */
+    private static String ref(SyncState sync) {
+        return sync.ref() == null ? "HEAD" : sync.ref();
     }
 
     private static String objects(NodeStatus status) {

@@ -90,6 +90,15 @@ class StatusCommandTest {
     }
 
     @Test
+    void aSourceWithoutARefFollowsHead() {
+        new SyncState("/srv/ops.git", null, "", NodeState.SHA, ago(20), "Synced", "converged",
+                "fedcba9876543210fedcba9876543210fedcba98").write(node.layout);
+        List<String> lines = node.run("status").out().lines().toList();
+        assertEquals("Source:    /srv/ops.git, ref HEAD", lines.get(0));
+        assertEquals("Pinned:    pinned by rollback; `berth resume` to follow HEAD again", lines.get(3));
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void jsonHasTheSameData() {
         appliedNode();
