@@ -32,6 +32,7 @@ import dev.berth.testing.TestRegistry;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,6 +83,8 @@ public final class RuntimeBenchmark {
     public static void main(String[] args) throws Exception {
         System.out.printf("java %s, %d cpus, %s%n", Runtime.version(), Runtime.getRuntime().availableProcessors(),
                 Processes.run("runc", "--version").lines().findFirst().orElse("runc"));
+        // RegistryClient sizes java.net.http's buffers as it loads; TestRegistry's readiness probe must not load that first
+        MethodHandles.lookup().ensureInitialized(RegistryClient.class);
         Path work = Files.createTempDirectory("berth-bench-rt-");
         try (TestRegistry registry = TestRegistry.start()) {
             RuntimeBenchmark bench = new RuntimeBenchmark(work, registry);
