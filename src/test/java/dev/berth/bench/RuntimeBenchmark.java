@@ -53,6 +53,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class RuntimeBenchmark {
 
     private static final int PULL_RUNS = 5;
+    private static final int PULL_WARMUPS = 3;
     private static final int POD_RUNS = 10;
     private static final int POD_WARMUPS = 3;
     private static final int RANDOM_LAYERS = 3;
@@ -125,18 +126,23 @@ public final class RuntimeBenchmark {
         long[][] berth = new long[2][PULL_RUNS];
         long[][] skopeo = new long[2][PULL_RUNS];
         Image image = null;
-        for (int run = -1; run < PULL_RUNS; run++) { // run -1 warms the JIT, the registry and the page cache
+        long[] cold = null;
+        // warm-ups: the JIT (still compiling java.net.http's paths after one pull), the registry and the page cache
+        for (int run = -PULL_WARMUPS; run < PULL_RUNS; run++) {
             Pulled b = berthPull(ref, work.resolve("pull-state"));
             long[] s = skopeoPull(work.resolve("pull-skopeo"));
             image = b.image();
+            cold = cold == null ? new long[] {b.nanos()[0], s[0]} : cold;
             for (int phase = 0; run >= 0 && phase < 2; phase++) {
                 berth[phase][run] = b.nanos()[phase];
                 skopeo[phase][run] = s[phase];
             }
         }
         long bytes = image.layers().stream().mapToLong(Layer::size).sum();
-        System.out.printf("image %s: %d layers, %.1f MB compressed; %d runs each, interleaved, after 1 warm-up%n",
-                BIG, image.layers().size(), bytes / 1e6, PULL_RUNS);
+        System.out.printf("image %s: %d layers, %.1f MB compressed; %d runs each, interleaved, after %d warm-ups%n",
+                BIG, image.layers().size(), bytes / 1e6, PULL_RUNS, PULL_WARMUPS);
+        System.out.printf("first pull of this JVM (cold JIT and page cache): berth %.0f ms, skopeo copy %.0f ms%n",
+                cold[0] / 1e6, cold[1] / 1e6);
         report("pull (fetch only)", "berth", berth[0], "skopeo copy", skopeo[0], "<= 1.0x");
         report("pull + unpack", "berth", berth[1], "skopeo copy + tar -xzf", skopeo[1], "<= 1.0x");
     }
