@@ -31,6 +31,15 @@ public final class RegistryClient {
     private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
     private static final int MAX_REDIRECTS = 5;
 
+    static {
+        // java.net.http reads the socket in 16 KiB buffers and hands each one to the thread reading the body: for
+        // blobs of tens of MB that ping-pong costs more than the transfer (fetch of a 105 MB image on 2 CPUs:
+        // 491 -> 369 ms with 256 KiB). The JDK reads this documented property once, when its client first loads.
+        if (System.getProperty("jdk.httpclient.bufsize") == null) {
+            System.setProperty("jdk.httpclient.bufsize", Integer.toString(256 * 1024));
+        }
+    }
+
     private final HttpClient http;
     private final DockerAuthFile auth;
     /** Authorization header per "authority/repository", learned from the last challenge. */

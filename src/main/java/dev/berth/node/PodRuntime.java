@@ -32,6 +32,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /**
  * Runs a Pod on this node: pulls its images, makes its volumes, pins its shared namespaces, runs the init
@@ -110,10 +113,14 @@ public final class PodRuntime {
         Path podDir = podDir(id);
         List<Container> init = orEmpty(pod.getSpec().getInitContainers());
         List<Container> app = orEmpty(pod.getSpec().getContainers());
+        // pinning (unshare, loopback up, three bind mounts) overlaps the image, volume and snapshot work; on a thread
+        // of its own, as the common pool may be busy
+        CompletableFuture<SharedNamespaces> pinning = CompletableFuture.supplyAsync(() -> namespaces.pin(id),
+                task -> new Thread(task, "berth-pin-" + id).start());
         try {
             Map<String, Image> images = pullImages(pod);
             Map<String, Path> volumes = new PodVolumes(layout, mounter, config).prepare(pod, podDir);
-            SharedNamespaces shared = namespaces.pin(id);
+            Supplier<SharedNamespaces> shared = () -> joinPinning(pinning);
             LaunchPlanner planner = new LaunchPlanner(new EnvironmentResolver(config));
             for (Container c : init) {
                 create(id, record.name(), pod, c, images, volumes, shared, planner, podDir);
@@ -129,6 +136,7 @@ public final class PodRuntime {
             app.forEach(c -> containers.start(containerId(id, c)));
         } catch (RuntimeException e) {
             try {
+                pinning.exceptionally(failure -> null).join(); // release only what is done being made
                 teardown(record);
             } catch (RuntimeException cleanup) {
                 e.addSuppressed(cleanup);
@@ -160,7 +168,7 @@ public final class PodRuntime {
         Map<String, Image> images = pullImages(pod);
         Map<String, Path> volumes = new PodVolumes(layout, mounter, config).locate(pod, podDir);
         SharedNamespaces shared = namespaces.pin(record.id());
-        create(record.id(), record.name(), pod, c, images, volumes, shared, new LaunchPlanner(new EnvironmentResolver(config)),
+        create(record.id(), record.name(), pod, c, images, volumes, () -> shared, new LaunchPlanner(new EnvironmentResolver(config)),
                 podDir);
         containers.start(id);
     }
@@ -317,7 +325,8 @@ public final class PodRuntime {
     }
 
     private void create(String podId, String hostname, Pod pod, Container c, Map<String, Image> images,
-                        Map<String, Path> volumes, SharedNamespaces shared, LaunchPlanner planner, Path podDir) {
+                        Map<String, Path> volumes, Supplier<SharedNamespaces> shared, LaunchPlanner planner,
+                        Path podDir) {
         Image image = images.get(c.getImage());
         String id = containerId(podId, c);
         ContainerLaunch launch = planner.plan(pod, c, image.runConfig());
@@ -325,7 +334,7 @@ public final class PodRuntime {
         var rootfs = snapshotter.prepare(id, image);
         Path log = podDir.resolve("logs").resolve(c.getName() + ".log");
         try {
-            containers.create(ContainerSpecs.of(id, hostname, launch, rootfs, volumes, shared, log));
+            containers.create(ContainerSpecs.of(id, hostname, launch, rootfs, volumes, shared.get(), log));
         } catch (ContainerException e) {
             // named as the kubelet names it, so users find the cause where they would look in a cluster
             throw new BerthException("CreateContainerError: container " + c.getName() + ": " + e.getMessage(), e);
@@ -335,6 +344,14 @@ public final class PodRuntime {
     /** The runtime id of a container of the pod: {@code <pod id>.<container name>}. */
     public static String containerId(String podId, String containerName) {
         return podId + "." + containerName;
+    }
+
+    private static SharedNamespaces joinPinning(CompletableFuture<SharedNamespaces> pinning) {
+        try {
+            return pinning.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     private static String containerId(String podId, Container c) {

@@ -14,8 +14,11 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The baseline for pod start: a bare {@code runc run -d} of a busybox {@code sleep 30} bundle made by
- * {@code runc spec}, with the rootfs either copied once or overlay-mounted over the image's layer per run.
+ * The baselines for pod start: a bare {@code runc run -d} of a busybox {@code sleep 30} bundle made by
+ * {@code runc spec}, with the rootfs either copied once or overlay-mounted over the image's layer per run; and
+ * the equivalent bundle: the {@code config.json} berth wrote for the same pod (its mounts, masked paths,
+ * capabilities, cgroup resources, cgroup namespace) on an overlay, with runc making the network, IPC and UTS
+ * namespaces that berth pins beforehand. stdin is /dev/null, stdout is discarded, no terminal, as under conmon.
  */
 final class BareRunc implements AutoCloseable {
 
@@ -24,17 +27,20 @@ final class BareRunc implements AutoCloseable {
 
     private final Path copied;
     private final Path overlay;
+    private final Path equivalent;
     private final Path lower;
     private final Path log;
     private final Mounter mounter = new Mounter();
     private final List<String> live = new ArrayList<>();
 
-    BareRunc(Path dir, Path layerFs) throws IOException {
+    /** @param berthConfig the config.json berth wrote for a container of the benchmark's pod */
+    BareRunc(Path dir, Path layerFs, Path berthConfig) throws IOException {
         log = Files.createDirectories(dir).resolve("runc.err");
         lower = layerFs;
         copied = bundle(dir.resolve("copied"));
         Processes.run("cp", "-a", layerFs + "/.", copied.resolve("rootfs").toString());
         overlay = bundle(dir.resolve("overlay"));
+        equivalent = equivalentBundle(dir.resolve("equivalent"), berthConfig);
     }
 
     /** Create to running on the copied rootfs, in ns. */
@@ -46,21 +52,32 @@ final class BareRunc implements AutoCloseable {
 
     /** Create to running with a fresh upper dir mounted over the image's layer, as a runtime would, in ns. */
     long runOverlay(String id) throws Exception {
+        return runOverlay(overlay, id);
+    }
+
+    /** Like {@link #runOverlay} with berth's own config.json, in ns. */
+    long runEquivalent(String id) throws Exception {
+        return runOverlay(equivalent, id);
+    }
+
+    private long runOverlay(Path bundle, String id) throws Exception {
         long start = System.nanoTime();
-        Path upper = Files.createDirectories(overlay.resolve("layers").resolve(id).resolve("upper"));
+        Path upper = Files.createDirectories(bundle.resolve("layers").resolve(id).resolve("upper"));
         Path work = Files.createDirectories(upper.resolveSibling("work"));
         Processes.run("mount", "-t", "overlay", "overlay", "-o",
-                "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work, overlay.resolve("rootfs").toString());
-        runAndAwait(overlay, id);
+                "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work, bundle.resolve("rootfs").toString());
+        runAndAwait(bundle, id);
         return System.nanoTime() - start;
     }
 
-    /** runc delete --force, then the overlay (if any) and its upper dir. */
+    /** runc delete --force, then the overlays (if any) and their upper dirs. */
     void delete(String id) throws IOException {
         Processes.run("runc", "--root", ROOT.toString(), "delete", "--force", id);
         live.remove(id);
-        mounter.unmountAllUnder(overlay.resolve("rootfs"));
-        FileTrees.deleteRecursively(overlay.resolve("layers").resolve(id));
+        for (Path bundle : List.of(overlay, equivalent)) {
+            mounter.unmountAllUnder(bundle.resolve("rootfs"));
+            FileTrees.deleteRecursively(bundle.resolve("layers").resolve(id));
+        }
     }
 
     private void runAndAwait(Path bundle, String id) throws Exception {
@@ -91,6 +108,22 @@ final class BareRunc implements AutoCloseable {
         return dir;
     }
 
+    /**
+     * berth's config.json minus what ties it to one pod: the pinned namespaces' paths (runc creates those three
+     * namespaces instead, the work berth's pinning does) and the cgroup path (runc's default, one per container,
+     * gets the same resources).
+     */
+    private static Path equivalentBundle(Path dir, Path berthConfig) throws IOException {
+        Files.createDirectories(dir.resolve("rootfs"));
+        JsonMapper json = JsonMapper.builder().build();
+        ObjectNode config = (ObjectNode) json.readTree(Files.readString(berthConfig));
+        ObjectNode linux = (ObjectNode) config.get("linux");
+        linux.get("namespaces").forEach(namespace -> ((ObjectNode) namespace).remove("path"));
+        linux.remove("cgroupsPath");
+        Files.writeString(dir.resolve("config.json"), json.writeValueAsString(config));
+        return dir;
+    }
+
     /** Best effort after a failure: whatever is left must not outlive the benchmark. */
     @Override
     public void close() throws IOException {
@@ -102,6 +135,7 @@ final class BareRunc implements AutoCloseable {
             }
         }
         mounter.unmountAllUnder(overlay);
+        mounter.unmountAllUnder(equivalent);
         FileTrees.deleteRecursively(ROOT);
     }
 }
