@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -76,11 +79,37 @@ public final class ContainerRuntime {
     }
 
     public ContainerStatus state(String id) {
-        ContainerRecord record = requireRecord(id);
+        return status(requireRecord(id), null);
+    }
+
+    /**
+     * The status of every container with a bundle, by id, as {@link #state} gives it, from a single {@code runc list}
+     * rather than one {@code runc state} process per container. A container the list leaves out (gone from runc,
+     * or a state runc could not load) is asked about alone, as {@link #state} would; one for which that fails too
+     * is left out, as if it had no bundle.
+     */
+    public Map<String, ContainerStatus> states() {
+        Map<String, RuntimeState> listed = listed();
+        Map<String, ContainerStatus> states = new LinkedHashMap<>();
+        for (String id : ids()) {
+            ContainerRecord.read(layout.bundle(id)).ifPresent(record -> {
+                try {
+                    states.put(id, status(record, listed.get(id)));
+                } catch (ContainerException e) {
+                    // what state(id) would have thrown: the caller sees no such container
+                }
+            });
+        }
+        return states;
+    }
+
+    /** @param listed what {@code runc list} said of the container; null to ask {@code runc state} */
+    private ContainerStatus status(ContainerRecord record, RuntimeState listed) {
+        String id = record.id();
         RuntimeState.Status status;
         int pid;
         try {
-            RuntimeState state = runc.state(id);
+            RuntimeState state = listed != null ? listed : runc.state(id);
             status = state.status();
             pid = state.pid();
         } catch (ContainerException e) {
@@ -104,7 +133,17 @@ public final class ContainerRuntime {
             ContainerRecord.read(layout.bundle(id)).ifPresent(records::add);
         }
         records.sort(Comparator.comparing(ContainerRecord::createdAt));
-        return records.stream().map(record -> state(record.id())).toList();
+        Map<String, RuntimeState> listed = listed();
+        return records.stream().map(record -> status(record, listed.get(record.id()))).toList();
+    }
+
+    /** runc's own list of its containers, by id: one process for all of them. */
+    private Map<String, RuntimeState> listed() {
+        Map<String, RuntimeState> listed = new HashMap<>();
+        for (RuntimeState state : runc.list()) {
+            listed.put(state.id(), state);
+        }
+        return listed;
     }
 
     /** SIGTERM, then SIGKILL once {@code grace} has passed; returns when the container has stopped. */
@@ -145,9 +184,13 @@ public final class ContainerRuntime {
      */
     public List<String> cleanupOrphans() {
         List<String> removed = new ArrayList<>();
+        Map<String, RuntimeState> listed = listed();
         for (String id : ids()) {
+            if (listed.containsKey(id)) {
+                continue; // runc has it
+            }
             try {
-                runc.state(id);
+                runc.state(id); // not listed: runc forgot it, or could not load its state; only the first is an orphan
             } catch (ContainerException e) {
                 if (e.kind() == ContainerException.Kind.NOT_FOUND) {
                     remove(id);
