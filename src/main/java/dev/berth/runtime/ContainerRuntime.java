@@ -23,6 +23,8 @@ public final class ContainerRuntime {
 
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
     private static final Duration POLL = Duration.ofMillis(20);
+    private static final Duration RUNTIME_POLL = Duration.ofMillis(100);
+    private static final String CONMON_PID_FILE = "conmon.pid";
 
     private final RuntimeLayout layout;
     private final OciRuntime runc;
@@ -209,7 +211,7 @@ public final class ContainerRuntime {
 
     private Conmon.MonitorFiles monitorFiles(String id, Path log, long logSizeMax) {
         Path bundle = layout.bundle(id);
-        return new Conmon.MonitorFiles(bundle, bundle.resolve("pid"), bundle.resolve("conmon.pid"),
+        return new Conmon.MonitorFiles(bundle, bundle.resolve("pid"), bundle.resolve(CONMON_PID_FILE),
                 bundle.resolve("runc.log"), persistDir(id), layout.exits(), layout.sockets(), log, logSizeMax);
     }
 
@@ -236,21 +238,60 @@ public final class ContainerRuntime {
         }
     }
 
+    /**
+     * Watches for conmon's exit file, which conmon writes once it has reaped the container's process: a file read per
+     * poll. runc ({@code runc state}, a process of its own) is asked only at the deadline, or as soon as conmon is
+     * gone, since then no exit file will come.
+     */
     private boolean awaitStopped(String id, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        do {
+        while (true) {
+            if (ExitStatus.read(layout.exits().resolve(id)).isPresent()) {
+                return true;
+            }
+            boolean due = System.nanoTime() - deadline >= 0;
+            if (due || !conmonAlive(id)) {
+                return state(id).status() == RuntimeState.Status.STOPPED
+                        || (!due && awaitStoppedAskingRuntime(id, deadline));
+            }
+            Conmon.sleep(POLL);
+        }
+    }
+
+    /** Without conmon: asks runc every {@link #RUNTIME_POLL} until the deadline. */
+    private boolean awaitStoppedAskingRuntime(String id, long deadline) {
+        while (System.nanoTime() - deadline < 0) {
+            Conmon.sleep(RUNTIME_POLL);
             if (state(id).status() == RuntimeState.Status.STOPPED) {
                 return true;
             }
-            Conmon.sleep(POLL);
-        } while (System.nanoTime() < deadline);
+        }
         return false;
     }
 
-    /** runc reports "stopped" a moment before conmon has reaped the process and written its exit file. */
+    /**
+     * Whether the container's conmon runs, from its pid file and /proc/PID/stat (a zombie, which ProcessHandle calls
+     * alive, is gone); no pid file, or an unreadable one, counts as gone.
+     */
+    private boolean conmonAlive(String id) {
+        try {
+            long pid = Long.parseLong(Files.readString(layout.bundle(id).resolve(CONMON_PID_FILE)).strip());
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            int afterName = stat.lastIndexOf(')'); // "PID (COMM) STATE ...": COMM may hold spaces and parentheses
+            char state = afterName >= 0 && afterName + 2 < stat.length() ? stat.charAt(afterName + 2) : 'X';
+            return state != 'Z' && state != 'X' && state != 'x';
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /**
+     * runc reports "stopped" a moment before conmon has reaped the process and written its exit file; without
+     * conmon no file will come.
+     */
     private void awaitExitRecorded(String id) {
         long deadline = System.nanoTime() + KILL_WAIT.toNanos();
-        while (ExitStatus.read(layout.exits().resolve(id)).isEmpty() && System.nanoTime() < deadline) {
+        while (ExitStatus.read(layout.exits().resolve(id)).isEmpty() && System.nanoTime() < deadline && conmonAlive(id)) {
             Conmon.sleep(POLL);
         }
     }

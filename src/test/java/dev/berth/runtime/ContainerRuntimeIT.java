@@ -178,6 +178,20 @@ class ContainerRuntimeIT {
     }
 
     @Test
+    void stopsAContainerWhoseConmonIsGone() throws Exception {
+        runtime.create(fixture.spec("orphan", "sleep", "300"));
+        runtime.start("orphan");
+        long conmon = Long.parseLong(Files.readString(fixture.layout.bundle("orphan").resolve("conmon.pid")).strip());
+        new ProcessBuilder("kill", "-9", Long.toString(conmon)).start().waitFor();
+
+        long before = System.nanoTime();
+        ContainerStatus stopped = runtime.stop("orphan", Duration.ofMillis(300));
+        long millis = Duration.ofNanos(System.nanoTime() - before).toMillis();
+        assertEquals(RuntimeState.Status.STOPPED, stopped.status());
+        assertTrue(millis >= 300 && millis < 5000, "runc asked instead of waiting for an exit file: " + millis + " ms");
+    }
+
+    @Test
     void logIsRotatedAtTheSizeLimit() throws Exception {
         runtime.create(fixture.spec("chatty", "chatty", Resources.NONE, SharedNamespaces.NONE, 4096,
                 "sh", "-c", "for i in $(seq 1000); do echo line-$i-padding-padding-padding; done"));
