@@ -116,15 +116,17 @@ public final class NodeReconciler implements AutoCloseable {
         /** Pods whose owner is no longer applied go; pods berth did not make (run-pod's) are left alone. */
         List<PodSnapshot> prune(List<PodSnapshot> live) {
             List<PodSnapshot> kept = new ArrayList<>();
+            List<PodSnapshot> doomed = new ArrayList<>();
             for (PodSnapshot pod : live) {
                 Optional<ResourceKey> owner = pod.owner();
                 if (owner.isPresent() && applied.get(owner.get()).isEmpty()) {
-                    remover.remove(pod, owner.get() + " is no longer applied");
+                    doomed.add(pod);
                     changes++;
                 } else {
                     kept.add(pod);
                 }
             }
+            remover.removeAll(doomed, pod -> pod.owner().orElseThrow() + " is no longer applied"); // side by side
             return kept;
         }
 

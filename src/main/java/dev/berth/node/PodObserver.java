@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -19,9 +20,10 @@ public final class PodObserver {
     private final Supplier<List<PodRecord>> records;
     private final Function<String, Path> podDirs;
     private final Function<String, ContainerStatus> containers;
+    private final Supplier<Map<String, ContainerStatus>> allContainers;
 
     public PodObserver(PodRuntime pods) {
-        this(pods::list, pods::podDir, pods::status);
+        this(pods::list, pods::podDir, pods::status, pods::statuses);
     }
 
     /**
@@ -29,23 +31,37 @@ public final class PodObserver {
      * {@link PodRuntime} would open the snapshotter, which tidies the state root as it opens.
      */
     public PodObserver(StateLayout layout, ContainerRuntime runtime) {
-        this(() -> PodRecord.readAll(layout.pods()), id -> layout.pods().resolve(id), runtime::state);
+        this(() -> PodRecord.readAll(layout.pods()), id -> layout.pods().resolve(id), runtime::state, runtime::states);
     }
 
     private PodObserver(Supplier<List<PodRecord>> records, Function<String, Path> podDirs,
-                        Function<String, ContainerStatus> containers) {
+                        Function<String, ContainerStatus> containers, Supplier<Map<String, ContainerStatus>> allContainers) {
         this.records = records;
         this.podDirs = podDirs;
         this.containers = containers;
+        this.allContainers = allContainers;
     }
 
-    /** Every pod, oldest first. */
+    /**
+     * Every pod, oldest first. The runtime is asked once for all containers, after the pods' states are read: a pod
+     * whose state says started had its containers made before that, so none is taken for lost while it starts.
+     */
     public List<PodSnapshot> observe() {
-        List<PodSnapshot> all = new ArrayList<>();
-        for (PodRecord record : records.get()) {
-            all.add(observe(record));
+        List<PodRecord> all = records.get();
+        List<PodState> states = new ArrayList<>();
+        boolean anyStarted = false;
+        for (PodRecord record : all) {
+            PodState state = state(record);
+            states.add(state);
+            anyStarted |= state.started();
         }
-        return all;
+        Map<String, ContainerStatus> live = anyStarted ? allContainers.get() : Map.of();
+        List<PodSnapshot> snapshots = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            // a container with no bundle is absent: PodSnapshot reports it as lost
+            snapshots.add(snapshot(all.get(i), states.get(i), id -> Optional.ofNullable(live.get(id))));
+        }
+        return snapshots;
     }
 
     /** The records alone, oldest first: enough to find a pod before asking the runtime about it. */
@@ -58,16 +74,26 @@ public final class PodObserver {
     }
 
     public PodSnapshot observe(PodRecord record) {
+        return snapshot(record, state(record), id -> {
+            try {
+                return Optional.of(containers.apply(id));
+            } catch (ContainerException e) {
+                return Optional.empty(); // no bundle: the container is gone; PodSnapshot reports it as lost
+            }
+        });
+    }
+
+    private PodState state(PodRecord record) {
         // no state yet: a crash came right after the record; the pod goes through scheduling like a new one
-        PodState state = PodState.read(podDir(record.id())).orElse(PodState.unscheduled(null, null));
+        return PodState.read(podDir(record.id())).orElse(PodState.unscheduled(null, null));
+    }
+
+    private static PodSnapshot snapshot(PodRecord record, PodState state,
+                                        Function<String, Optional<ContainerStatus>> containers) {
         Map<String, ContainerStatus> live = new LinkedHashMap<>();
         if (state.started()) {
             for (Container c : record.pod().getSpec().getContainers()) {
-                try {
-                    live.put(c.getName(), containers.apply(PodRuntime.containerId(record.id(), c.getName())));
-                } catch (ContainerException e) {
-                    // no bundle: the container is gone; PodSnapshot reports it as lost
-                }
+                containers.apply(PodRuntime.containerId(record.id(), c.getName())).ifPresent(s -> live.put(c.getName(), s));
             }
         }
         return new PodSnapshot(record, state, live);

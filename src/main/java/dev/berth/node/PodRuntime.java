@@ -218,6 +218,11 @@ public final class PodRuntime {
         return containers.state(containerId);
     }
 
+    /** Every container's status by id, from one call to the OCI runtime rather than one per container. */
+    public Map<String, ContainerStatus> statuses() {
+        return containers.states();
+    }
+
     /** Waits until the container has exited (init containers, run-pod); there is no time limit. */
     public ContainerStatus awaitExit(String containerId) {
         while (true) {

@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -22,6 +25,8 @@ public final class ContainerRuntime {
     private static final Duration POLL = Duration.ofMillis(20);
     /** Longer than conmon waits for runc create (Conmon's CREATE_TIMEOUT). */
     private static final Duration CREATE_WAIT = Duration.ofSeconds(25);
+    private static final Duration RUNTIME_POLL = Duration.ofMillis(100);
+    private static final String CONMON_PID_FILE = "conmon.pid";
 
     private final RuntimeLayout layout;
     private final OciRuntime runc;
@@ -78,12 +83,38 @@ public final class ContainerRuntime {
     }
 
     public ContainerStatus state(String id) {
-        ContainerRecord record = requireRecord(id);
+        return status(requireRecord(id), null);
+    }
+
+    /**
+     * The status of every container with a bundle, by id, as {@link #state} gives it, from a single {@code runc list}
+     * rather than one {@code runc state} process per container. A container the list leaves out (gone from runc,
+     * or a state runc could not load) is asked about alone, as {@link #state} would; one for which that fails too
+     * is left out, as if it had no bundle.
+     */
+    public Map<String, ContainerStatus> states() {
+        Map<String, RuntimeState> listed = listed();
+        Map<String, ContainerStatus> states = new LinkedHashMap<>();
+        for (String id : ids()) {
+            ContainerRecord.read(layout.bundle(id)).ifPresent(record -> {
+                try {
+                    states.put(id, status(record, listed.get(id)));
+                } catch (ContainerException e) {
+                    // what state(id) would have thrown: the caller sees no such container
+                }
+            });
+        }
+        return states;
+    }
+
+    /** @param listed what {@code runc list} said of the container; null to ask {@code runc state} */
+    private ContainerStatus status(ContainerRecord record, RuntimeState listed) {
+        String id = record.id();
         RuntimeState.Status status;
         int pid;
         boolean forgotten = false;
         try {
-            RuntimeState state = runc.state(id);
+            RuntimeState state = listed != null ? listed : runc.state(id);
             status = state.status();
             pid = state.pid();
         } catch (ContainerException e) {
@@ -108,7 +139,17 @@ public final class ContainerRuntime {
             ContainerRecord.read(layout.bundle(id)).ifPresent(records::add);
         }
         records.sort(Comparator.comparing(ContainerRecord::createdAt));
-        return records.stream().map(record -> state(record.id())).toList();
+        Map<String, RuntimeState> listed = listed();
+        return records.stream().map(record -> status(record, listed.get(record.id()))).toList();
+    }
+
+    /** runc's own list of its containers, by id: one process for all of them. */
+    private Map<String, RuntimeState> listed() {
+        Map<String, RuntimeState> listed = new HashMap<>();
+        for (RuntimeState state : runc.list()) {
+            listed.put(state.id(), state);
+        }
+        return listed;
     }
 
     /** SIGTERM, then SIGKILL once {@code grace} has passed; returns when the container has stopped. */
@@ -149,7 +190,11 @@ public final class ContainerRuntime {
      */
     public List<String> cleanupOrphans() {
         List<String> removed = new ArrayList<>();
+        Map<String, RuntimeState> listed = listed();
         for (String id : ids()) {
+            if (listed.containsKey(id)) {
+                continue; // runc has it
+            }
             if (!knownToRunc(id)) {
                 awaitMonitorSettled(id);
             }
@@ -180,7 +225,7 @@ public final class ContainerRuntime {
     private void awaitMonitorSettled(String id) {
         String pid;
         try {
-            pid = Files.readString(layout.bundle(id).resolve("conmon.pid")).strip();
+            pid = Files.readString(layout.bundle(id).resolve(CONMON_PID_FILE)).strip();
         } catch (IOException e) {
             return; // conmon never got as far as its pid file: nothing of it runs
         }
@@ -211,7 +256,7 @@ public final class ContainerRuntime {
 
     private Conmon.MonitorFiles monitorFiles(String id, Path log, long logSizeMax) {
         Path bundle = layout.bundle(id);
-        return new Conmon.MonitorFiles(bundle, bundle.resolve("pid"), bundle.resolve("conmon.pid"),
+        return new Conmon.MonitorFiles(bundle, bundle.resolve("pid"), bundle.resolve(CONMON_PID_FILE),
                 bundle.resolve("runc.log"), persistDir(id), layout.exits(), layout.sockets(), log, logSizeMax);
     }
 
@@ -238,21 +283,60 @@ public final class ContainerRuntime {
         }
     }
 
+    /**
+     * Watches for conmon's exit file, which conmon writes once it has reaped the container's process: a file read per
+     * poll. runc ({@code runc state}, a process of its own) is asked only at the deadline, or as soon as conmon is
+     * gone, since then no exit file will come.
+     */
     private boolean awaitStopped(String id, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        do {
+        while (true) {
+            if (ExitStatus.read(layout.exits().resolve(id)).isPresent()) {
+                return true;
+            }
+            boolean due = System.nanoTime() - deadline >= 0;
+            if (due || !conmonAlive(id)) {
+                return state(id).status() == RuntimeState.Status.STOPPED
+                        || (!due && awaitStoppedAskingRuntime(id, deadline));
+            }
+            Conmon.sleep(POLL);
+        }
+    }
+
+    /** Without conmon: asks runc every {@link #RUNTIME_POLL} until the deadline. */
+    private boolean awaitStoppedAskingRuntime(String id, long deadline) {
+        while (System.nanoTime() - deadline < 0) {
+            Conmon.sleep(RUNTIME_POLL);
             if (state(id).status() == RuntimeState.Status.STOPPED) {
                 return true;
             }
-            Conmon.sleep(POLL);
-        } while (System.nanoTime() < deadline);
+        }
         return false;
     }
 
-    /** runc reports "stopped" a moment before conmon has reaped the process and written its exit file. */
+    /**
+     * Whether the container's conmon runs, from its pid file and /proc/PID/stat (a zombie, which ProcessHandle calls
+     * alive, is gone); no pid file, or an unreadable one, counts as gone.
+     */
+    private boolean conmonAlive(String id) {
+        try {
+            long pid = Long.parseLong(Files.readString(layout.bundle(id).resolve(CONMON_PID_FILE)).strip());
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            int afterName = stat.lastIndexOf(')'); // "PID (COMM) STATE ...": COMM may hold spaces and parentheses
+            char state = afterName >= 0 && afterName + 2 < stat.length() ? stat.charAt(afterName + 2) : 'X';
+            return state != 'Z' && state != 'X' && state != 'x';
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /**
+     * runc reports "stopped" a moment before conmon has reaped the process and written its exit file; without
+     * conmon no file will come.
+     */
     private void awaitExitRecorded(String id) {
         long deadline = System.nanoTime() + KILL_WAIT.toNanos();
-        while (ExitStatus.read(layout.exits().resolve(id)).isEmpty() && System.nanoTime() < deadline) {
+        while (ExitStatus.read(layout.exits().resolve(id)).isEmpty() && System.nanoTime() < deadline && conmonAlive(id)) {
             Conmon.sleep(POLL);
         }
     }

@@ -19,6 +19,13 @@ public interface OciRuntime {
 
     RuntimeState state(String id);
 
+    /**
+     * Every container the runtime knows under its root, in one call ({@code runc list --format json}; crun's
+     * is the same): what {@link #state} says of each, for one process instead of one per container. A container
+     * whose state the runtime cannot load is left out, as {@code runc list} leaves it out.
+     */
+    List<RuntimeState> list();
+
     /** Sends {@code signal} (e.g. "TERM", "KILL") to the container's init process. */
     void kill(String id, String signal);
 

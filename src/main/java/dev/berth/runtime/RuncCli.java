@@ -52,7 +52,27 @@ public final class RuncCli implements OciRuntime {
 
     @Override
     public RuntimeState state(String id) {
-        JsonNode state = JSON.readTree(run(id, "state", id).stdout());
+        return parseState(JSON.readTree(run(id, "state", id).stdout()));
+    }
+
+    @Override
+    public List<RuntimeState> list() {
+        Command.Result result = Command.run(List.of(binary.toString(), "--root", root.toString(), "list", "--format", "json"),
+                TIMEOUT);
+        if (result.exitCode() != 0) { // not about one container: no ContainerException, whose kind callers act on
+            throw new BerthException(binary.getFileName() + " list failed: " + errorMessage(result.stderr()));
+        }
+        JsonNode all = JSON.readTree(result.stdout());
+        List<RuntimeState> states = new ArrayList<>();
+        if (all != null && all.isArray()) { // runc prints "null" when there is none
+            for (JsonNode state : all) {
+                states.add(parseState(state));
+            }
+        }
+        return states;
+    }
+
+    private static RuntimeState parseState(JsonNode state) {
         return new RuntimeState(state.get("id").asString(), RuntimeState.Status.parse(state.get("status").asString()),
                 state.get("pid").asInt(), Path.of(state.get("bundle").asString()));
     }

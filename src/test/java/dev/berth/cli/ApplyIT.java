@@ -112,6 +112,25 @@ class ApplyIT {
     }
 
     @Test
+    void prunesPodsSideBySideSoTheirGracePeriodsOverlap() throws Exception {
+        try (NodeFixture node = new NodeFixture(dir, registry, "")) {
+            node.commit("a.yaml", pod("a", "busybox:1.35", "sleep 3600"), "b.yaml", pod("b", "busybox:1.35", "sleep 3600"),
+                    "c.yaml", pod("c", "busybox:1.35", "sleep 3600"));
+            assertEquals(0, node.apply().exitCode());
+            assertEquals(3, node.pods(p -> p.phase() == PodPhase.RUNNING).size());
+
+            node.commit();
+            long before = System.nanoTime();
+            CliRun pruned = node.apply();
+            long millis = java.time.Duration.ofNanos(System.nanoTime() - before).toMillis();
+            assertEquals(0, pruned.exitCode(), pruned.toString());
+            assertEquals(0, node.pods().size());
+            // sh as pid 1 ignores SIGTERM: each pod takes its 2 s grace; one after another would be 6 s at least
+            assertTrue(millis >= 2000 && millis < 5500, "pruned 3 pods in " + millis + " ms");
+        }
+    }
+
+    @Test
     void scalesADeployment() throws Exception {
         try (NodeFixture node = new NodeFixture(dir, registry, "")) {
             for (int replicas : new int[] {2, 5, 1}) {

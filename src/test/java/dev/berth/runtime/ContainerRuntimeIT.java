@@ -152,6 +152,46 @@ class ContainerRuntimeIT {
     }
 
     @Test
+    void statesOfAllContainersFromOneListAgreeWithEachState() throws Exception {
+        runtime.create(fixture.spec("created", "true"));
+        runtime.create(fixture.spec("running", "sleep", "300"));
+        runtime.start("running");
+        runtime.create(fixture.spec("exited", "sh", "-c", "exit 4"));
+        runtime.start("exited");
+        RuntimeFixture.awaitExit(runtime, "exited");
+        Path half = Files.createDirectories(fixture.layout.bundle("half")); // a bundle runc never created
+        new ContainerRecord("half", fixture.cgroupParent + "/half", fixture.logPath("half"), java.time.Instant.now())
+                .write(half);
+
+        java.util.Map<String, ContainerStatus> states = runtime.states();
+        assertEquals(java.util.Set.of("created", "running", "exited", "half"), states.keySet());
+        for (String id : states.keySet()) {
+            assertEquals(runtime.state(id), states.get(id), id);
+        }
+        assertEquals(RuntimeState.Status.CREATED, states.get("created").status());
+        assertEquals(RuntimeState.Status.RUNNING, states.get("running").status());
+        assertTrue(states.get("running").pid() > 0);
+        assertEquals(4, states.get("exited").exitCode());
+        assertEquals(RuntimeState.Status.STOPPED, states.get("half").status());
+        assertEquals(List.of("half"), runtime.cleanupOrphans());
+        runtime.stop("running", Duration.ZERO);
+    }
+
+    @Test
+    void stopsAContainerWhoseConmonIsGone() throws Exception {
+        runtime.create(fixture.spec("orphan", "sleep", "300"));
+        runtime.start("orphan");
+        long conmon = Long.parseLong(Files.readString(fixture.layout.bundle("orphan").resolve("conmon.pid")).strip());
+        new ProcessBuilder("kill", "-9", Long.toString(conmon)).start().waitFor();
+
+        long before = System.nanoTime();
+        ContainerStatus stopped = runtime.stop("orphan", Duration.ofMillis(300));
+        long millis = Duration.ofNanos(System.nanoTime() - before).toMillis();
+        assertEquals(RuntimeState.Status.STOPPED, stopped.status());
+        assertTrue(millis >= 300 && millis < 5000, "runc asked instead of waiting for an exit file: " + millis + " ms");
+    }
+
+    @Test
     void logIsRotatedAtTheSizeLimit() throws Exception {
         runtime.create(fixture.spec("chatty", "chatty", Resources.NONE, SharedNamespaces.NONE, 4096,
                 "sh", "-c", "for i in $(seq 1000); do echo line-$i-padding-padding-padding; done"));

@@ -1,0 +1,450 @@
+package dev.berth.bench;
+
+import dev.berth.node.PodObserver;
+import dev.berth.node.PodSnapshot;
+import dev.berth.node.workload.PodPhase;
+import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.Mounter;
+import dev.berth.runtime.RuntimeLayout;
+import dev.berth.store.FileTrees;
+import dev.berth.store.StateLayout;
+import dev.berth.testing.CliRun;
+import dev.berth.testing.Processes;
+import dev.berth.testing.TestRegistry;
+import dev.berth.testing.TestRepo;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Issue 4's converge benchmark: the wall time of {@code berth apply} from an empty node to N plain pods running
+ * (image present), and of the prune back to empty, for N = 1, 20, 50; and, in the same run and interleaved, of
+ * {@code podman kube play} / {@code podman kube down} of the very same multi-document YAML where podman is
+ * installed. Needs root, runc, conmon, docker-registry, skopeo, umoci, busybox (and podman for the ratio).
+ *
+ * <p>berth is measured two ways: in process ({@code Main.run}, a warm JVM, as a long-running {@code berth watch}
+ * would apply) and as a cold CLI through the launcher next to the jar ({@code target/berth}, a new JVM per apply,
+ * as a user or a CI job runs it) when the jar has been packaged. Each timing runs from the command's start until
+ * it has returned and every pod's container is running (checked after the command returns; the check is not
+ * timed unless a pod was not yet running, in which case the wait for it is). System properties:
+ * {@code bench.sizes} (default 1,20,50), {@code bench.reps} (default 5), {@code bench.cli} and {@code bench.podman} (default true: false leaves that
+ * tool out).
+ */
+public final class ConvergeBenchmark {
+
+    private static final String POD_PREFIX = "bench-";
+
+    private final Path work;
+    private final String image;
+    private final TestRepo repo;
+    private final Path config;
+    private final Path stateRoot;
+    private final Path runRoot;
+    private final Path launcher;
+    private final Podman podman;
+
+    private ConvergeBenchmark(Path work, TestRegistry registry, Path launcher, Podman podman) throws IOException {
+        this.work = work;
+        this.image = registry.host() + "/" + TestRegistry.BUSYBOX;
+        this.repo = TestRepo.init(work.resolve("repo"));
+        this.config = Files.writeString(work.resolve("config.yaml"),
+                "registries:\n  \"" + registry.host() + "\": {insecure: true}\n");
+        this.stateRoot = work.resolve("state");
+        this.runRoot = Path.of("/run/berth-bench-" + ProcessHandle.current().pid());
+        this.launcher = launcher;
+        this.podman = podman;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int[] sizes = Arrays.stream(System.getProperty("bench.sizes", "1,20,50").split(","))
+                .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+        int reps = Integer.getInteger("bench.reps", 5);
+        Path launcher = Boolean.parseBoolean(System.getProperty("bench.cli", "true")) ? launcher() : null;
+        System.out.printf("java %s, %d cpus, %s%n", Runtime.version(), Runtime.getRuntime().availableProcessors(),
+                Processes.run("runc", "--version").lines().findFirst().orElse("runc"));
+        Path work = Files.createTempDirectory("berth-bench-converge-");
+        ConvergeBenchmark bench = null;
+        try (TestRegistry registry = TestRegistry.start().pushBusybox()) {
+            Podman podman = Boolean.parseBoolean(System.getProperty("bench.podman", "true"))
+                    ? Podman.find(work.resolve("podman")) : null;
+            bench = new ConvergeBenchmark(work, registry, launcher, podman);
+            bench.run(sizes, reps);
+        } finally {
+            if (bench != null) {
+                bench.close();
+            }
+            new Mounter().unmountAllUnder(work); // never delete through a mount
+            FileTrees.deleteRecursively(work);
+        }
+    }
+
+    /** The launcher script next to the packaged jar, in the build directory the test classes were compiled into. */
+    private static Path launcher() throws Exception {
+        Path testClasses = Path.of(ConvergeBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path dir = testClasses.getParent();
+        Path script = dir.resolve("berth");
+        if (Files.isRegularFile(dir.resolve("berth.jar")) && Files.isRegularFile(script)) {
+            return script;
+        }
+        System.out.println("no berth.jar and launcher in " + dir + " (run `mvn package -DskipTests` first): CLI figures"
+                + " skipped");
+        return null;
+    }
+
+    /** Which tool converges, and how. */
+    private enum Tool { IN_PROCESS, CLI, PODMAN }
+
+    private void run(int[] sizes, int reps) throws Exception {
+        List<Tool> tools = new ArrayList<>(List.of(Tool.IN_PROCESS));
+        if (launcher != null) {
+            tools.add(Tool.CLI);
+        }
+        if (podman != null) {
+            tools.add(Tool.PODMAN);
+            System.out.println(podman.version() + ", runtime runc, --network none; storage in a private --root");
+            podman.pull(image);
+        } else {
+            System.out.println("podman not installed: no ratio");
+        }
+        // warm-up: pulls the image into the state root (and podman's storage), makes the launcher's CDS archive,
+        // podman's pause image and the JIT's first pass; every timed run after it has the image present
+        Path yaml = writePods(1);
+        for (Tool tool : tools) {
+            converge(tool, yaml, 1);
+            prune(tool, yaml);
+        }
+        Map<Integer, Map<Tool, long[]>> up = new LinkedHashMap<>();
+        Map<Integer, Map<Tool, long[]>> down = new LinkedHashMap<>();
+        for (int n : sizes) {
+            yaml = writePods(n);
+            Map<Tool, long[]> upTimes = new LinkedHashMap<>();
+            Map<Tool, long[]> downTimes = new LinkedHashMap<>();
+            tools.forEach(t -> {
+                upTimes.put(t, new long[reps]);
+                downTimes.put(t, new long[reps]);
+            });
+            for (int rep = 0; rep < reps; rep++) { // interleaved, one tool's pods gone before the next starts
+                for (Tool tool : tools) {
+                    upTimes.get(tool)[rep] = converge(tool, yaml, n);
+                    downTimes.get(tool)[rep] = prune(tool, yaml);
+                }
+            }
+            up.put(n, upTimes);
+            down.put(n, downTimes);
+            System.out.printf("%d pods: %s%n", n, summary(upTimes, downTimes));
+        }
+        report(tools, reps, up, down);
+    }
+
+    /** N plain pods in one multi-document file: what podman plays and what berth's repository holds. */
+    private Path writePods(int n) throws IOException {
+        StringBuilder yaml = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            yaml.append(i == 0 ? "" : "---\n").append("""
+                    apiVersion: v1
+                    kind: Pod
+                    metadata: {name: %s%d}
+                    spec:
+                      terminationGracePeriodSeconds: 1
+                      containers:
+                        - {name: main, image: "%s", command: [sleep, "3600"]}
+                    """.formatted(POD_PREFIX, i, image));
+        }
+        return Files.writeString(work.resolve("pods-" + n + ".yaml"), yaml.toString());
+    }
+
+    /** Wall time in ns from the start of the converging command until all n pods run. */
+    private long converge(Tool tool, Path yaml, int n) throws Exception {
+        if (tool != Tool.PODMAN) {
+            commitRepo(yaml);
+        }
+        long start = System.nanoTime();
+        switch (tool) {
+            case IN_PROCESS, CLI -> apply(tool);
+            case PODMAN -> podman.run("kube", "play", "--network", "none", yaml.toString());
+        }
+        long returned = System.nanoTime();
+        long deadline = returned + TimeUnit.SECONDS.toNanos(60);
+        boolean waited = false;
+        while (running(tool) != n) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(tool + ": " + running(tool) + " of " + n + " pods running after 60 s");
+            }
+            waited = true;
+            Thread.sleep(10);
+        }
+        return waited ? System.nanoTime() - start : returned - start;
+    }
+
+    /** Wall time in ns to remove every pod again: berth applies an empty commit, podman plays the file down. */
+    private long prune(Tool tool, Path yaml) throws Exception {
+        if (tool != Tool.PODMAN) {
+            commitRepo(null);
+        }
+        long start = System.nanoTime();
+        switch (tool) {
+            case IN_PROCESS, CLI -> apply(tool);
+            case PODMAN -> podman.run("kube", "down", yaml.toString());
+        }
+        long took = System.nanoTime() - start;
+        if (tool == Tool.PODMAN ? !podman.containers(false).isEmpty() : !berthPods().isEmpty()) {
+            throw new IllegalStateException(tool + ": pods left after pruning");
+        }
+        return took;
+    }
+
+    /** Makes the repository hold only {@code yaml} (as pods.yaml), or nothing, and commits. */
+    private void commitRepo(Path yaml) throws IOException {
+        Path target = repo.dir().resolve("pods.yaml");
+        if (yaml == null) {
+            Files.deleteIfExists(target);
+        } else {
+            Files.copy(yaml, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        repo.commit("bench");
+    }
+
+    private void apply(Tool tool) throws Exception {
+        List<String> args = List.of("apply", "--repo", repo.dir().toString(), "--config", config.toString(),
+                "--root", stateRoot.toString(), "--run-root", runRoot.toString(), "--timeout", "5m", "-q");
+        if (tool == Tool.IN_PROCESS) {
+            CliRun run = CliRun.of(args.toArray(String[]::new));
+            if (run.exitCode() != 0) {
+                throw new IllegalStateException("berth apply failed: " + run);
+            }
+            return;
+        }
+        List<String> command = new ArrayList<>(List.of("sh", launcher.toString())); // resources lose the x bit
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("XDG_CACHE_HOME", work.resolve("cache").toString()); // the launcher's CDS archive
+        Run.of(pb).check();
+    }
+
+    private List<PodSnapshot> berthPods() {
+        return new PodObserver(new StateLayout(stateRoot), new ContainerRuntime(new RuntimeLayout(runRoot))).observe();
+    }
+
+    private int running(Tool tool) {
+        if (tool == Tool.PODMAN) {
+            return podman.containers(true).size();
+        }
+        return (int) berthPods().stream().filter(p -> p.phase() == PodPhase.RUNNING && p.running("main")).count();
+    }
+
+    private String summary(Map<Tool, long[]> up, Map<Tool, long[]> down) {
+        List<String> parts = new ArrayList<>();
+        up.forEach((tool, t) -> parts.add(String.format("%s %s (prune %s)", label(tool), seconds(t), seconds(down.get(tool)))));
+        return String.join(" | ", parts);
+    }
+
+    private static String seconds(long[] nanos) {
+        return Arrays.stream(nanos).mapToObj(t -> String.format("%.2f", t / 1e9)).reduce((a, b) -> a + " " + b).orElse("")
+                + " s";
+    }
+
+    private void report(List<Tool> tools, int reps, Map<Integer, Map<Tool, long[]>> up, Map<Integer, Map<Tool, long[]>> down) {
+        System.out.printf("%nconverge N plain pods (busybox sleep, image present), start to all running; medians of %d runs,"
+                + " tools interleaved%n", reps);
+        StringBuilder header = new StringBuilder(String.format("%5s", "N"));
+        tools.forEach(t -> header.append(String.format(" | %20s", label(t))));
+        if (podman != null) {
+            tools.stream().filter(t -> t != Tool.PODMAN)
+                    .forEach(t -> header.append(String.format(" | %16s", "podman / " + shortLabel(t))));
+        }
+        for (String what : List.of("converge", "prune")) {
+            Map<Integer, Map<Tool, long[]>> times = what.equals("converge") ? up : down;
+            System.out.println(what + (what.equals("prune") ? " (berth: apply of an empty commit; podman: kube down)" : ""));
+            System.out.println(header);
+            times.forEach((n, byTool) -> {
+                StringBuilder row = new StringBuilder(String.format("%5d", n));
+                tools.forEach(t -> row.append(String.format(" | %18.3f s", median(byTool.get(t)) / 1e9)));
+                if (podman != null) {
+                    long theirs = median(byTool.get(Tool.PODMAN));
+                    tools.stream().filter(t -> t != Tool.PODMAN).forEach(t -> row.append(
+                            String.format(" | %15.2fx", (double) theirs / median(byTool.get(t)))));
+                }
+                System.out.println(row);
+            });
+        }
+        if (podman != null && up.containsKey(20)) {
+            double ratio = (double) median(up.get(20).get(Tool.PODMAN)) / median(up.get(20).get(Tool.IN_PROCESS));
+            System.out.printf("target: at least 3x faster than podman kube play at 20 pods: %.2fx in process, %s%n", ratio,
+                    ratio >= 3 ? "met" : "missed");
+            if (tools.contains(Tool.CLI)) {
+                double cli = (double) median(up.get(20).get(Tool.PODMAN)) / median(up.get(20).get(Tool.CLI));
+                System.out.printf("        and %.2fx as a cold CLI: %s%n", cli, cli >= 3 ? "met" : "missed");
+            }
+        }
+    }
+
+    private static String label(Tool tool) {
+        return switch (tool) {
+            case IN_PROCESS -> "berth in process";
+            case CLI -> "berth CLI (launcher)";
+            case PODMAN -> "podman kube";
+        };
+    }
+
+    private static String shortLabel(Tool tool) {
+        return tool == Tool.IN_PROCESS ? "in-proc" : "CLI";
+    }
+
+    private static long median(long[] nanos) {
+        long[] sorted = Arrays.stream(nanos).sorted().toArray();
+        return (sorted[(sorted.length - 1) / 2] + sorted[sorted.length / 2]) / 2;
+    }
+
+    /** Prunes whatever a failed run left, in berth and podman, then removes the run root. */
+    private void close() {
+        if (podman != null) {
+            try {
+                podman.close();
+            } catch (Exception e) {
+                System.err.println("cleanup: " + e);
+            }
+        }
+        try {
+            commitRepo(null);
+            CliRun.of("apply", "--repo", repo.dir().toString(), "--config", config.toString(), "--root",
+                    stateRoot.toString(), "--run-root", runRoot.toString(), "--timeout", "5m", "-q");
+        } catch (Exception e) {
+            System.err.println("cleanup: " + e);
+        } finally {
+            repo.close();
+            new Mounter().unmountAllUnder(runRoot);
+            try {
+                FileTrees.deleteRecursively(runRoot);
+            } catch (IOException e) {
+                System.err.println("cleanup: " + e);
+            }
+        }
+    }
+
+    /** A finished process's exit code and output. */
+    private record Run(List<String> command, int exitCode, String output) {
+
+        static Run of(ProcessBuilder pb) throws IOException, InterruptedException {
+            Process process = pb.start();
+            process.getOutputStream().close();
+            byte[] out = process.getInputStream().readAllBytes();
+            if (!process.waitFor(5, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("timed out: " + pb.command());
+            }
+            return new Run(pb.command(), process.exitValue(), new String(out, StandardCharsets.UTF_8));
+        }
+
+        Run check() {
+            if (exitCode != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed (exit " + exitCode + "):\n" + output);
+            }
+            return this;
+        }
+    }
+
+    /**
+     * podman with storage of its own under the benchmark's work directory ({@code --root}, {@code --runroot},
+     * {@code --tmpdir}), so the benchmark neither sees nor touches the machine's containers. runc as the OCI
+     * runtime (crun refuses hybrid cgroups), and rlimits within the host's: as root podman asks for more than a
+     * host with hard limits allows.
+     */
+    private static final class Podman implements AutoCloseable {
+
+        private final Path dir;
+        private final Path runDir;
+        private final Path binary;
+
+        private Podman(Path dir, Path runDir, Path binary) {
+            this.dir = dir;
+            this.runDir = runDir;
+            this.binary = binary;
+        }
+
+        static Podman find(Path dir) throws IOException {
+            Path binary = Path.of("/usr/bin/podman");
+            if (!Files.isExecutable(binary)) {
+                return null;
+            }
+            Files.createDirectories(dir);
+            // podman lowers its own hard nproc to 32768 as root; conmon and runc inherit that
+            long nofile = Math.min(hardLimit("Max open files"), 1 << 20);
+            long nproc = Math.min(hardLimit("Max processes"), 32768);
+            Files.writeString(dir.resolve("containers.conf"), """
+                    [containers]
+                    default_ulimits = ["nofile=%d:%d", "nproc=%d:%d"]
+                    [engine]
+                    runtime = "runc"
+                    cgroup_manager = "cgroupfs"
+                    events_logger = "file"
+                    """.formatted(nofile, nofile, nproc, nproc));
+            // podman wants a run root of at most 50 characters
+            return new Podman(dir, Path.of("/run/berth-bench-" + ProcessHandle.current().pid() + "-podman"), binary);
+        }
+
+        private static long hardLimit(String name) throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith(name)) {
+                    String hard = line.substring(name.length()).trim().split("\\s+")[1];
+                    return "unlimited".equals(hard) ? Long.MAX_VALUE : Long.parseLong(hard);
+                }
+            }
+            return Long.MAX_VALUE;
+        }
+
+        String version() {
+            return run("--version").output().strip();
+        }
+
+        /** Loads the image over 127.0.0.1 only, from the benchmark's registry. */
+        void pull(String image) {
+            run("pull", "-q", "--tls-verify=false", image);
+        }
+
+        Run run(String... args) {
+            List<String> command = new ArrayList<>(List.of(binary.toString(), "--root", dir.resolve("root").toString(),
+                    "--runroot", runDir.resolve("run").toString(), "--tmpdir", runDir.resolve("tmp").toString()));
+            command.addAll(List.of(args));
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            pb.environment().put("CONTAINERS_CONF", dir.resolve("containers.conf").toString());
+            try {
+                return Run.of(pb).check();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot run podman: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** The names of the benchmark's app containers (not the pods' infra containers), all or running only. */
+        List<String> containers(boolean runningOnly) {
+            List<String> args = new ArrayList<>(List.of("ps", "--format", "{{.Names}}"));
+            args.add(runningOnly ? "--filter=status=running" : "-a");
+            return run(args.toArray(String[]::new)).output().lines().map(String::trim)
+                    .filter(name -> name.startsWith(POD_PREFIX) && name.endsWith("-main")).toList();
+        }
+
+        /**
+         * Removes every pod, container and image of its private storage (not {@code system reset}: that would also
+         * remove the machine's CNI networks); the caller unmounts and deletes the directory.
+         */
+        @Override
+        public void close() throws IOException {
+            try {
+                run("pod", "rm", "-a", "-f", "-t", "0");
+                run("rmi", "-a", "-f");
+            } finally {
+                new Mounter().unmountAllUnder(runDir);
+                FileTrees.deleteRecursively(runDir);
+            }
+        }
+    }
+}
