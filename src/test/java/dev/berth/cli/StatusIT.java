@@ -103,6 +103,7 @@ class StatusIT {
             assertTrue(out.matches("(?s).*\nStatus:\\s+Running\n.*"), out);
             assertTrue(out.matches("(?s).*\n\\s+Ready\\s+True\n.*"), out);
             assertTrue(out.matches("(?s).*Normal\\s+Scheduled\\s+\\S+\\s+Successfully assigned shop/worker to this node\n"
+                    + ".*Normal\\s+Pulled\\s+.*Normal\\s+Created\\s+\\S+\\s+Created containers main, sidecar\n"
                     + "\\s+Normal\\s+Started\\s+\\S+\\s+Started containers main, sidecar\n.*"), out);
 
             PodSnapshot pod = node.pods(p -> p.record().name().equals("worker")).get(0);
