@@ -78,7 +78,8 @@ class RunPodIT {
     @Test
     void ctrlCStopsTheContainersGracefullyAndRemovesThePod() throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", "target/berth.jar"));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                System.getProperty("berth.jar", "target/berth.jar")));
         command.addAll(arguments("""
                 apiVersion: v1
                 kind: Pod
