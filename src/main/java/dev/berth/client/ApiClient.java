@@ -3,6 +3,7 @@ package dev.berth.client;
 import dev.berth.core.SourceUnavailableException;
 import dev.berth.store.JsonFiles;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,14 +51,13 @@ public final class ApiClient {
             response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
                     .send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new SourceUnavailableException("cannot reach " + url + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+            throw new SourceUnavailableException("cannot reach " + url + ": " + reason(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SourceUnavailableException("interrupted while reading " + url, e);
         }
         if (response.statusCode() != 200) {
-            throw new SourceUnavailableException(url + " answered " + response.statusCode() + refusal(response));
+            throw new SourceUnavailableException(url + " answered " + response.statusCode() + explanation(response));
         }
         return json(url, response.body());
     }
@@ -75,7 +75,15 @@ public final class ApiClient {
         throw new SourceUnavailableException(url + " answered with an empty body");
     }
 
-    private String refusal(HttpResponse<byte[]> response) {
+    /** The HTTP client's ConnectException has no message: it is "typically" a refused connection, says its javadoc. */
+    private static String reason(IOException e) {
+        if (e.getMessage() != null) {
+            return e.getMessage();
+        }
+        return e instanceof ConnectException ? "connection refused" : e.getClass().getSimpleName();
+    }
+
+    private String explanation(HttpResponse<byte[]> response) {
         if (response.statusCode() == 401) {
             return token == null ? " (set " + TOKEN_VARIABLE + " to the server's API token)"
                     : " (" + TOKEN_VARIABLE + " is not the server's API token)";
