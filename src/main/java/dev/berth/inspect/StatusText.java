@@ -34,7 +34,7 @@ public final class StatusText {
                 .append(status.suspended() ? "yes: no reconciles until resumed (POST /api/v1/resume)" : "no").append('\n');
         if (status.refusedRevision() != null) {
             lines.append("Refused:\t").append(Revisions.shorten(status.refusedRevision()))
-                    .append(" (not applied; the last error says why)\n");
+                    .append(" (invalid, denied or unverifiable: not applied)\n");
         }
         if (status.lastError() != null) {
             lines.append("Last error:\t").append(status.lastError()).append('\n');

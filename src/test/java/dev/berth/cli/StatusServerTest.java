@@ -193,7 +193,7 @@ class StatusServerTest {
                 Nothing applied yet.
                 Server:      http://node1:7420, last reconcile %s (5s ago)
                 Suspended:   no
-                Refused:     fedcba987654 (not applied; the last error says why)
+                Refused:     fedcba987654 (invalid, denied or unverifiable: not applied)
                 Last error:  Invalid: broken.yaml:2:16: unclosed flow sequence
 
                 No pods.
