@@ -1,9 +1,13 @@
 package dev.berth.cli;
 
+import dev.berth.client.ApiClient;
 import dev.berth.core.BerthException;
 import dev.berth.inspect.NodeStatus;
+import dev.berth.inspect.ServerStatus;
 import dev.berth.inspect.StatusJson;
 import dev.berth.inspect.StatusText;
+import dev.berth.store.JsonFiles;
+import java.net.URI;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
@@ -11,12 +15,14 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import tools.jackson.databind.JsonNode;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show what the node applied last and whether it is in sync, each object's health, and the pods.",
         footerHeading = "%nExamples:%n",
         footer = {"  berth status",
-                "  berth status -o json | jq -r '.pods[] | select(.status != \"Running\") | .name'"})
+                "  berth status -o json | jq -r '.pods[] | select(.status != \"Running\") | .name'",
+                "  BERTH_TOKEN=$(cat /etc/berth/token) berth status --server http://node1:7420"})
 final class StatusCommand implements Callable<Integer> {
 
     @Mixin
@@ -29,19 +35,36 @@ final class StatusCommand implements Callable<Integer> {
             description = "text or json (default: ${DEFAULT-VALUE}); the JSON is described in the README.")
     String format;
 
+    @Option(names = "--server", paramLabel = "URL",
+            description = {"Ask a running berth watch instead of reading the state root; its API token in $BERTH_TOKEN.",
+                    "Adds what only the daemon knows (suspended, a refused commit, the last error); -o json prints "
+                            + "its /api/v1/status: the local JSON under \"node\", the daemon's fields beside it."})
+    URI server;
+
     @Override
     public Integer call() {
         global.configureLogging();
         if (!format.equals("text") && !format.equals("json")) {
             throw new BerthException("unknown output format \"" + format + "\" (text or json)");
         }
+        System.out.print(server != null ? fromServer() : fromStateRoot());
+        System.out.flush();
+        return ExitCodes.OK;
+    }
+
+    private String fromStateRoot() {
         NodeServices node = new NodeServices(global, runRoot);
         // a node that never applied anything may have no state root at all: that is not an error
         NodeStatus status = Files.isDirectory(node.layout.root()) ? NodeStatus.read(node.layout, node.observer())
                 : new NodeStatus(null, List.of(), List.of());
-        System.out.print(format.equals("json") ? StatusJson.render(status)
-                : StatusText.render(status, node.layout.root(), Instant.now()));
-        System.out.flush();
-        return ExitCodes.OK;
+        return format.equals("json") ? StatusJson.render(status)
+                : StatusText.render(status, node.layout.root(), Instant.now());
+    }
+
+    private String fromServer() {
+        JsonNode body = ApiClient.withEnvironmentToken(server).get("/api/v1/status");
+        ServerStatus status = StatusJson.parseServer(body); // also for -o json: an answer berth cannot read is an error
+        return format.equals("json") ? JsonFiles.JSON.writeValueAsString(body) + "\n"
+                : StatusText.render(status, server, Instant.now());
     }
 }

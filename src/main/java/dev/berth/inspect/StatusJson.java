@@ -1,12 +1,23 @@
 package dev.berth.inspect;
 
+import dev.berth.core.BerthException;
 import dev.berth.core.ResourceKey;
+import dev.berth.node.workload.Health;
 import dev.berth.sync.SyncState;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
 
-/** {@code berth status -o json}: the stable structure documented in the README; fields are only ever added. */
+/**
+ * {@code berth status -o json}: the stable structure documented in the README; fields are only ever added. Read back
+ * from a {@code berth watch}'s {@code /api/v1/status} for {@code status --server}.
+ */
 public final class StatusJson {
 
     private StatusJson() {}
@@ -86,5 +97,85 @@ public final class StatusJson {
 
     static String time(Instant at) {
         return at == null ? null : at.toString();
+    }
+
+    /** A daemon's {@code /api/v1/status}: {@code {"node": <render's JSON>, "suspended", "refusedRevision", ...}}. */
+    public static ServerStatus parseServer(JsonNode body) {
+        JsonNode node = body.path("node");
+        if (!node.isObject()) {
+            throw unreadable("no \"node\" object");
+        }
+        return new ServerStatus(parse(node), body.path("suspended").asBoolean(), text(body, "refusedRevision"),
+                text(body, "lastError"), time(body, "lastReconcile"));
+    }
+
+    /** The inverse of {@link #render}; fields it does not know are ignored. */
+    private static NodeStatus parse(JsonNode json) {
+        JsonNode source = json.path("source");
+        SyncState sync = !source.isObject() ? null : new SyncState(text(source, "repo"), text(source, "ref"),
+                text(source, "path"), text(json, "revision"), time(json, "appliedAt"), text(json, "result"),
+                text(json, "message"), text(json, "pinnedOver"));
+        return new NodeStatus(sync, list(json, "objects", StatusJson::object), list(json, "pods", StatusJson::pod));
+    }
+
+    private static ObjectStatus object(JsonNode o) {
+        return new ObjectStatus(key(o), text(o, "apiVersion"), text(o, "revision"), time(o, "appliedAt"),
+                health(required(o, "health")), text(o, "message"), o.path("drift").asInt(), text(o, "lastError"));
+    }
+
+    private static PodSummary pod(JsonNode p) {
+        JsonNode owner = p.path("owner");
+        JsonNode exit = p.path("lastExit");
+        return new PodSummary(text(p, "id"), required(p, "namespace"), required(p, "name"), text(p, "phase"),
+                text(p, "status"), p.path("ready").asBoolean(), p.path("readyContainers").asInt(),
+                p.path("containers").asInt(), p.path("restarts").asInt(), time(p, "lastRestartAt"),
+                time(p, "createdAt"), owner.isObject() ? key(owner) : null,
+                !exit.isObject() ? null : new PodSummary.Exit(text(exit, "container"), exit.path("exitCode").asInt(),
+                        text(exit, "reason"), time(exit, "finishedAt")));
+    }
+
+    private static ResourceKey key(JsonNode json) {
+        return new ResourceKey(required(json, "kind"), text(json, "namespace"), required(json, "name"));
+    }
+
+    private static <T> List<T> list(JsonNode json, String field, Function<JsonNode, T> element) {
+        if (!json.path(field).isArray()) {
+            throw unreadable("no \"" + field + "\" list");
+        }
+        List<T> out = new ArrayList<>();
+        json.path(field).forEach(e -> out.add(element.apply(e)));
+        return out;
+    }
+
+    private static Health health(String text) {
+        return Arrays.stream(Health.values()).filter(h -> h.toString().equals(text)).findFirst()
+                .orElseThrow(() -> unreadable("unknown health \"" + text + "\""));
+    }
+
+    private static String required(JsonNode json, String field) {
+        String text = text(json, field);
+        if (text == null) {
+            throw unreadable("\"" + field + "\" missing");
+        }
+        return text;
+    }
+
+    /** Null when absent or null. */
+    private static String text(JsonNode json, String field) {
+        JsonNode value = json.path(field);
+        return value.isMissingNode() || value.isNull() ? null : value.asString();
+    }
+
+    private static Instant time(JsonNode json, String field) {
+        String text = text(json, field);
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw unreadable("\"" + field + "\" is not a time: " + text);
+        }
+    }
+
+    private static BerthException unreadable(String why) {
+        return new BerthException("the server's status is not one berth can read: " + why);
     }
 }

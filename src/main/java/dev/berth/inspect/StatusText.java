@@ -1,6 +1,7 @@
 package dev.berth.inspect;
 
 import dev.berth.sync.SyncState;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -12,12 +13,39 @@ public final class StatusText {
     private StatusText() {}
 
     public static String render(NodeStatus status, Path root, Instant now) {
-        StringBuilder out = new StringBuilder();
-        if (status.applied()) {
-            out.append(header(status, now));
-        } else {
-            out.append("Nothing applied yet (no sync state in ").append(root).append(").\n");
+        String header = status.applied() ? TabWriter.DESCRIBE.format(syncLines(status, now))
+                : "Nothing applied yet (no sync state in " + root + ").\n";
+        return header + tables(status, now);
+    }
+
+    /**
+     * {@code berth status --server URL}: the same from a running {@code berth watch}, with what only the daemon
+     * knows: when it last reconciled, whether it is suspended, the commit it refused and its last error.
+     */
+    public static String render(ServerStatus status, URI server, Instant now) {
+        NodeStatus node = status.node();
+        StringBuilder lines = new StringBuilder("Server:\t").append(server).append(", ")
+                .append(status.lastReconcile() == null ? "no reconcile yet"
+                        : "last reconcile " + at(status.lastReconcile(), now)).append('\n');
+        if (node.applied()) {
+            lines.append(syncLines(node, now));
         }
+        lines.append("Suspended:\t")
+                .append(status.suspended() ? "yes: no reconciles until resumed (POST /api/v1/resume)" : "no").append('\n');
+        if (status.refusedRevision() != null) {
+            lines.append("Refused:\t").append(Revisions.shorten(status.refusedRevision()))
+                    .append(" (invalid, denied or unverifiable: not applied)\n");
+        }
+        if (status.lastError() != null) {
+            lines.append("Last error:\t").append(status.lastError()).append('\n');
+        }
+        return (node.applied() ? "" : "Nothing applied yet.\n") + TabWriter.DESCRIBE.format(lines.toString())
+                + tables(node, now);
+    }
+
+    /** The objects (when any) and the pods, each after an empty line. */
+    private static String tables(NodeStatus status, Instant now) {
+        StringBuilder out = new StringBuilder();
         if (!status.objects().isEmpty()) {
             out.append('\n').append(objects(status));
         }
@@ -25,7 +53,8 @@ public final class StatusText {
         return out.toString();
     }
 
-    private static String header(NodeStatus status, Instant now) {
+    /** Source, revision, result, pin and sync as {@code Label:\tvalue} lines, not yet aligned. */
+    private static String syncLines(NodeStatus status, Instant now) {
         SyncState sync = status.sync();
         StringBuilder text = new StringBuilder();
         if (sync != null) {
@@ -36,8 +65,7 @@ public final class StatusText {
             text.append('\n');
             text.append("Revision:\t").append(sync.revision() == null ? "<none>" : Revisions.shorten(sync.revision()));
             if (sync.appliedAt() != null) {
-                text.append(", applied ").append(sync.appliedAt().truncatedTo(ChronoUnit.SECONDS))
-                        .append(" (").append(Ages.since(sync.appliedAt(), now)).append(" ago)");
+                text.append(", applied ").append(at(sync.appliedAt(), now));
             }
             text.append('\n');
             text.append("Result:\t").append(Objects.requireNonNullElse(sync.result(), "<none>"));
@@ -54,7 +82,12 @@ public final class StatusText {
         if (!status.outOfSyncReasons().isEmpty()) {
             text.append(" (").append(String.join("; ", status.outOfSyncReasons())).append(')');
         }
-        return TabWriter.DESCRIBE.format(text.append('\n').toString());
+        return text.append('\n').toString();
+    }
+
+    /** {@code 2026-03-01T10:00:00Z (20m ago)} */
+    private static String at(Instant time, Instant now) {
+        return time.truncatedTo(ChronoUnit.SECONDS) + " (" + Ages.since(time, now) + " ago)";
     }
 
     /** An apply without --ref follows the repository's HEAD: say so rather than print "null". */

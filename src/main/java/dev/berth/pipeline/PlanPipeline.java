@@ -1,5 +1,6 @@
 package dev.berth.pipeline;
 
+import dev.berth.client.ApiClient;
 import dev.berth.core.DirectoryTreeReader;
 import dev.berth.core.InvalidInputException;
 import dev.berth.core.Problem;
@@ -109,7 +110,7 @@ public final class PlanPipeline {
             }
             return ActualState.appliedFrom(applied);
         }
-        return ServerState.fetch(((Against.Server) against).url(), System.getenv("BERTH_TOKEN"));
+        return ServerState.fetch(ApiClient.withEnvironmentToken(((Against.Server) against).url()));
     }
 
     private static SourceSpec spec(PlanRequest request, String ref) {

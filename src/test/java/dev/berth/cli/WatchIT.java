@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.node.PodSnapshot;
 import dev.berth.node.workload.PodPhase;
 import dev.berth.server.Json;
+import dev.berth.testing.CliRun;
 import dev.berth.testing.Prerequisites;
 import dev.berth.testing.TestImages;
 import dev.berth.testing.TestRegistry;
@@ -100,6 +101,7 @@ class WatchIT {
                 JsonNode status = watch.status();
                 assertEquals(second, status.path("node").path("revision").asString(), status.toString());
                 assertTrue(status.path("lastError").isNull(), status.toString());
+                assertStatusFromServerShows(watch, second, List.of("a", "b"));
 
                 // the API: no token, a wrong token -> 401; health and readiness need none
                 assertEquals(401, watch.get("/api/v1/status", null).statusCode());
@@ -326,6 +328,20 @@ class WatchIT {
             }
             Thread.sleep(100);
         }
+    }
+
+    /** {@code berth status --server} with the token in {@code $BERTH_TOKEN}, as a user on another machine runs it. */
+    private static void assertStatusFromServerShows(Daemon watch, String revision, List<String> pods) throws Exception {
+        CliRun remote = CliRun.withEnvironment(Map.of("BERTH_TOKEN", TOKEN), "status", "--server",
+                "http://127.0.0.1:" + watch.port);
+        assertEquals(0, remote.exitCode(), remote::toString);
+        List<String> lines = remote.out().lines().toList();
+        assertTrue(lines.contains("Suspended:  no"), remote.out());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("Revision:") && l.contains(revision.substring(0, 12))),
+                remote.out());
+        List<String> podRows = lines.stream().dropWhile(l -> !l.startsWith("NAMESPACE")).skip(1).toList();
+        assertEquals(pods, podRows.stream().map(l -> l.split("\\s+")[1]).sorted().toList(), remote.out());
+        assertTrue(podRows.stream().allMatch(l -> l.contains(" Running ")), remote.out());
     }
 
     private void assertPageShows(Daemon watch, String revision, List<String> pods) throws Exception {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.client.ApiClient;
 import dev.berth.core.DirectoryTreeReader;
 import dev.berth.core.ResourceKey;
 import dev.berth.core.Revision;
@@ -54,13 +55,13 @@ class ObjectsApiTest {
             new ApiRoutes(layout, null, new WatchStatus(null), null, () -> null).register(api, null);
             api.start();
             URI url = URI.create("http://127.0.0.1:" + api.address().getPort());
-            ActualState live = ServerState.fetch(url, "t0ken");
+            ActualState live = ServerState.fetch(new ApiClient(url, "t0ken"));
             assertEquals(0, new Planner().plan(desired, live).actions().size(), "nothing to change");
             assertEquals(2, live.objects().size());
             String secret = live.get(new ResourceKey("Secret", "default", "token")).orElseThrow().object().toString();
             assertTrue(!secret.contains("hunter2") && secret.contains("sha256:"), secret);
             SourceUnavailableException refused = assertThrows(SourceUnavailableException.class,
-                    () -> ServerState.fetch(url, null));
+                    () -> ServerState.fetch(new ApiClient(url, null)));
             assertTrue(refused.getMessage().contains("401") && refused.getMessage().contains("BERTH_TOKEN"),
                     refused.getMessage());
         }
