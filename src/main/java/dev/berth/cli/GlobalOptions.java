@@ -53,4 +53,12 @@ final class GlobalOptions {
         Logger rootLogger = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         rootLogger.setLevel(verbose ? Level.DEBUG : quiet ? Level.ERROR : Level.WARN);
     }
+
+    /** As {@link #configureLogging()}, but berth's own progress (info) shows by default: a daemon's log is its record. */
+    void configureDaemonLogging() {
+        configureLogging();
+        if (!verbose && !quiet) {
+            ((Logger) LoggerFactory.getLogger("dev.berth")).setLevel(Level.INFO);
+        }
+    }
 }

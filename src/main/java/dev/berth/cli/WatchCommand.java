@@ -82,7 +82,7 @@ final class WatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        global.configureLogging();
+        global.configureDaemonLogging();
         BerthConfig.Server server = global.config().server();
         try (ApplyLock lock = ApplyLock.acquire(global.root());
              GitCacheDir cache = GitCacheDir.forRoot(global.root())) {

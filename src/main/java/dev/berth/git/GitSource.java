@@ -112,9 +112,10 @@ public final class GitSource implements AutoCloseable {
         try (CacheLock lock = CacheLock.acquire(cacheDir);
                 RemoteAccess remote = new RemoteAccess(address, spec.credentials())) {
             boolean useDefault = spec.ref() == null || spec.ref().equals(Constants.HEAD);
-            String ref = useDefault ? defaultBranch(remote, address) : spec.ref().trim();
             Repository cache = open(cacheDir, () -> openOrCreateCache(cacheDir));
-            remote.fetch(cache, refSpecs(ref));
+            // the default branch is always under refs/heads/, which every fetch mirrors
+            Map<String, Ref> advertised = remote.fetch(cache, refSpecs(useDefault ? Constants.HEAD : spec.ref().trim()));
+            String ref = useDefault ? defaultBranch(advertised.get(Constants.HEAD), address) : spec.ref().trim();
             // Resolving under the lock, so a concurrent fetch cannot move or prune the ref in between.
             return snapshot(cache, new RefResolver(cache, address.display()).resolve(ref), address.display());
         } catch (IOException e) {
@@ -123,8 +124,7 @@ public final class GitSource implements AutoCloseable {
         }
     }
 
-    private static String defaultBranch(RemoteAccess remote, RepoAddress address) {
-        Ref head = remote.remoteHead();
+    private static String defaultBranch(Ref head, RepoAddress address) {
         if (head == null || head.getObjectId() == null) {
             throw new SourceUnavailableException(address.display() + " has no default branch (is it empty?)");
         }

@@ -3,13 +3,14 @@ package dev.berth.git;
 import dev.berth.core.SourceUnavailableException;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.LsRemoteCommand;
 import org.eclipse.jgit.api.TransportCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.TagOpt;
@@ -30,15 +31,6 @@ final class RemoteAccess implements AutoCloseable {
         this.credentials = credentials;
     }
 
-    /** The remote's HEAD as advertised (a symbolic ref to its default branch when the server says so), or null. */
-    Ref remoteHead() {
-        try {
-            return configure(new LsRemoteCommand(null).setRemote(address.raw())).callAsMap().get(Constants.HEAD);
-        } catch (GitAPIException | RuntimeException e) {
-            throw failure(e);
-        }
-    }
-
     /** Every ref the remote advertises, by name: one round trip, nothing fetched. */
     Map<String, Ref> advertised() {
         try {
@@ -48,15 +40,19 @@ final class RemoteAccess implements AutoCloseable {
         }
     }
 
-    /** Mirrors the remote's branches and tags (plus {@code extra}) into {@code cache}, dropping deleted ones. */
-    void fetch(Repository cache, List<RefSpec> specs) {
+    /**
+     * Mirrors the remote's branches and tags (plus {@code extra}) into {@code cache}, dropping deleted ones; returns
+     * what the remote advertised on that same connection (its HEAD included), so no separate ls-remote is needed.
+     */
+    Map<String, Ref> fetch(Repository cache, List<RefSpec> specs) {
         try {
-            configure(Git.wrap(cache).fetch())
+            FetchResult result = configure(Git.wrap(cache).fetch())
                     .setRemote(address.raw())
                     .setRefSpecs(specs)
                     .setRemoveDeletedRefs(true)
                     .setTagOpt(TagOpt.NO_TAGS)
                     .call();
+            return result.getAdvertisedRefs().stream().collect(Collectors.toMap(Ref::getName, ref -> ref));
         } catch (GitAPIException | RuntimeException e) {
             throw failure(e);
         }

@@ -86,7 +86,7 @@ public final class ConvergeBenchmark {
     }
 
     /** The launcher script next to the packaged jar, in the build directory the test classes were compiled into. */
-    private static Path launcher() throws Exception {
+    static Path launcher() throws Exception {
         Path testClasses = Path.of(ConvergeBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path dir = testClasses.getParent();
         Path script = dir.resolve("berth");
@@ -297,7 +297,7 @@ public final class ConvergeBenchmark {
         return tool == Tool.IN_PROCESS ? "in-proc" : "CLI";
     }
 
-    private static long median(long[] nanos) {
+    static long median(long[] nanos) {
         long[] sorted = Arrays.stream(nanos).sorted().toArray();
         return (sorted[(sorted.length - 1) / 2] + sorted[sorted.length / 2]) / 2;
     }

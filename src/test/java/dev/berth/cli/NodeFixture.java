@@ -6,6 +6,7 @@ import dev.berth.node.PodSnapshot;
 import dev.berth.runtime.MountTable;
 import dev.berth.store.FileTrees;
 import dev.berth.testing.CliRun;
+import dev.berth.testing.GitDaemon;
 import dev.berth.testing.TestRegistry;
 import dev.berth.testing.TestRepo;
 import java.io.IOException;
@@ -18,8 +19,8 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * A node for integration tests: a git repository, a state root and a run root of its own, images from a real
- * registry on 127.0.0.1. {@link #close} prunes everything through berth and checks nothing is left behind.
+ * A node for integration tests: a git repository (served by {@code git daemon} on 127.0.0.1 on request), a state
+ * root and a run root of its own, images from a real registry on 127.0.0.1. {@link #close} prunes everything through berth and checks nothing is left behind.
  */
 final class NodeFixture implements AutoCloseable {
 
@@ -27,8 +28,11 @@ final class NodeFixture implements AutoCloseable {
     final Path root;
     final Path runRoot;
     final Path config;
+    private final Path dir;
+    private GitDaemon server;
 
     NodeFixture(Path dir, TestRegistry registry, String configExtra) throws IOException {
+        this.dir = dir;
         this.repo = TestRepo.init(dir.resolve("repo"));
         this.root = dir.resolve("state");
         this.runRoot = Path.of("/run/berth-it-" + ProcessHandle.current().pid() + "-" + dir.getFileName());
@@ -47,7 +51,26 @@ final class NodeFixture implements AutoCloseable {
             repo.write(files[i], files[i + 1]);
         }
         repo.commit("change");
+        push();
         return this;
+    }
+
+    /**
+     * Serves the repository with {@code git daemon} on 127.0.0.1 (once), as a git server would, and returns its URL; from
+     * then on {@link #commit} pushes each commit there (call {@link #push} after committing through {@link #repo}).
+     */
+    String serve() throws IOException {
+        if (server == null) {
+            server = GitDaemon.serve(Files.createDirectories(dir.resolve("served")), "node.git");
+            push();
+        }
+        return server.url();
+    }
+
+    void push() {
+        if (server != null) {
+            server.push(repo);
+        }
     }
 
     CliRun apply(String... extra) {
@@ -108,6 +131,9 @@ final class NodeFixture implements AutoCloseable {
             }
         } finally {
             repo.close();
+            if (server != null) {
+                server.close();
+            }
             for (Path mount : MountTable.mountPointsUnder(runRoot)) {
                 new ProcessBuilder("umount", "-l", mount.toString()).start();
             }

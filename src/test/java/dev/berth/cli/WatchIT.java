@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.node.PodSnapshot;
 import dev.berth.node.workload.PodPhase;
-import dev.berth.server.Json;
 import dev.berth.testing.CliRun;
 import dev.berth.testing.Prerequisites;
 import dev.berth.testing.TestImages;
 import dev.berth.testing.TestRegistry;
+import dev.berth.testing.WatchProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,8 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,8 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,9 +40,7 @@ import tools.jackson.databind.JsonNode;
 class WatchIT {
 
     private static final Duration CONVERGE = Duration.ofSeconds(60);
-    private static final String TOKEN = "watch-it-token";
-    private static final String HOOK_SECRET = "watch-it-hook-secret";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final String TOKEN = WatchProcess.TOKEN;
 
     private static TestRegistry registry;
 
@@ -86,8 +76,8 @@ class WatchIT {
             String first = head(node);
             Map<String, Instant> started;
             Map<String, Long> pids;
-            try (Daemon watch = Daemon.start(node, dir, "2s")) {
-                watch.awaitReady();
+            try (WatchProcess watch = startWatch(node, dir, "2s")) {
+                watch.awaitReady(CONVERGE);
                 awaitRunning(node, watch, first, "a");
 
                 // 1. a commit is converged by polling
@@ -121,6 +111,7 @@ class WatchIT {
                 // 3. an invalid commit is refused: the pods stay, the status says why; the next good one applies
                 Map<String, String> ids = ids(node);
                 node.repo.write("broken.yaml", "kind: Pod\nmetadata: {name: [unclosed\n").commit("broken yaml");
+                node.push();
                 String broken = head(node);
                 awaitCondition("the broken commit refused", () -> broken.equals(watch.status().path("refusedRevision").asString()));
                 status = watch.status();
@@ -172,8 +163,8 @@ class WatchIT {
             assertTrue(pids.values().stream().allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
 
             // the next start adopts them: same pods, same start times, no restart
-            try (Daemon again = Daemon.start(node, dir, "2s")) {
-                again.awaitReady();
+            try (WatchProcess again = startWatch(node, dir, "2s")) {
+                again.awaitReady(CONVERGE);
                 String fourth = head(node);
                 awaitRunning(node, again, fourth, "a", "b");
                 assertEquals(started, startTimes(node), "adopted, not restarted");
@@ -192,8 +183,8 @@ class WatchIT {
         try (NodeFixture node = new NodeFixture(dir, registry, "")) {
             node.commit("a.yaml", ApplyIT.pod("a", "busybox:1.35", "sleep 3600"));
             String first = head(node);
-            try (Daemon watch = Daemon.start(node, dir, "10m")) {
-                watch.awaitReady();
+            try (WatchProcess watch = startWatch(node, dir, "10m")) {
+                watch.awaitReady(CONVERGE);
                 awaitRunning(node, watch, first, "a");
 
                 node.commit("a.yaml", ApplyIT.pod("a", "busybox:1.35", "sleep 3600"),
@@ -201,17 +192,17 @@ class WatchIT {
                 String second = head(node);
                 String body = "{\"ref\":\"refs/heads/main\"}";
 
-                HttpResponse<String> forged = watch.hook(body, "sha256=" + hmac("not-the-secret", body));
+                HttpResponse<String> forged = watch.hook(body, "sha256=" + WatchProcess.hmac("not-the-secret", body));
                 assertEquals(401, forged.statusCode(), forged.body());
                 assertEquals(401, watch.hook(body, null).statusCode(), "no signature");
-                assertEquals(401, watch.hook(body, "sha256=" + hmac(HOOK_SECRET, body + " ")).statusCode(),
+                assertEquals(401, watch.hook(body, "sha256=" + WatchProcess.hmac(WatchProcess.HOOK_SECRET, body + " ")).statusCode(),
                         "a signature of another body");
                 int syncs = watch.logCount("syncing:");
                 assertEquals(first, watch.status().path("node").path("revision").asString(), "nothing applied");
                 assertEquals(List.of("a"), names(node));
 
                 long sent = System.nanoTime();
-                HttpResponse<String> hook = watch.hook(body, "sha256=" + hmac(HOOK_SECRET, body));
+                HttpResponse<String> hook = watch.hook(body, "sha256=" + WatchProcess.hmac(WatchProcess.HOOK_SECRET, body));
                 assertTrue(hook.statusCode() / 100 == 2, hook.statusCode() + " " + hook.body());
                 awaitRunning(node, watch, second, "a", "b");
                 long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
@@ -238,8 +229,8 @@ class WatchIT {
                 node.repo.write("a.yaml", ApplyIT.pod("a", "busybox:1.35", "sleep 3600"));
                 signedCommit(node, key, "signed a");
                 String signed = head(node);
-                try (Daemon watch = Daemon.start(node, dir, "2s")) {
-                    watch.awaitReady();
+                try (WatchProcess watch = startWatch(node, dir, "2s")) {
+                    watch.awaitReady(CONVERGE);
                     awaitRunning(node, watch, signed, "a");
                     Map<String, String> ids = ids(node);
 
@@ -277,6 +268,18 @@ class WatchIT {
         run(node.repo.dir(), "git", "add", "-A");
         run(node.repo.dir(), "git", "-c", "user.name=Alice", "-c", "user.email=alice@example.org",
                 "-c", "gpg.format=ssh", "-c", "user.signingkey=" + key, "commit", "-q", "-S", "-m", message);
+        node.push();
+    }
+
+    /** {@code berth watch -v} from the built jar, polling the node's repository as git daemon serves it. */
+    private static WatchProcess startWatch(NodeFixture node, Path dir, String interval) throws IOException {
+        Path jar = Path.of(System.getProperty("berth.jar", "target/berth.jar")).toAbsolutePath();
+        assertTrue(Files.isRegularFile(jar), "build the jar first: " + jar);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return WatchProcess.start(List.of(java, "-jar", jar.toString()), dir,
+                List.of("-v", "--repo", node.serve(), "--config", node.config.toString(), "--root", node.root.toString(),
+                        "--run-root", node.runRoot.toString(), "--interval", interval, "--resync", "10m"),
+                Map.of());
     }
 
     private static List<String> names(NodeFixture node) {
@@ -302,7 +305,7 @@ class WatchIT {
      * Waits until the daemon reports {@code revision} applied to the end (the state names the revision as soon as
      * its apply starts, with result Syncing) and exactly {@code names} run.
      */
-    private static void awaitRunning(NodeFixture node, Daemon watch, String revision, String... names) throws Exception {
+    private static void awaitRunning(NodeFixture node, WatchProcess watch, String revision, String... names) throws Exception {
         List<String> expected = List.of(names);
         awaitCondition("revision " + revision + " synced with " + expected + " running", () -> {
             JsonNode applied = watch.status().path("node");
@@ -320,7 +323,7 @@ class WatchIT {
         awaitCondition(what, check, null);
     }
 
-    private static void awaitCondition(String what, Check check, Daemon watch) throws Exception {
+    private static void awaitCondition(String what, Check check, WatchProcess watch) throws Exception {
         long deadline = System.nanoTime() + CONVERGE.toNanos();
         while (!check.holds()) {
             if (System.nanoTime() > deadline) {
@@ -331,9 +334,8 @@ class WatchIT {
     }
 
     /** {@code berth status --server} with the token in {@code $BERTH_TOKEN}, as a user on another machine runs it. */
-    private static void assertStatusFromServerShows(Daemon watch, String revision, List<String> pods) throws Exception {
-        CliRun remote = CliRun.withEnvironment(Map.of("BERTH_TOKEN", TOKEN), "status", "--server",
-                "http://127.0.0.1:" + watch.port);
+    private static void assertStatusFromServerShows(WatchProcess watch, String revision, List<String> pods) throws Exception {
+        CliRun remote = CliRun.withEnvironment(Map.of("BERTH_TOKEN", TOKEN), "status", "--server", watch.url());
         assertEquals(0, remote.exitCode(), remote::toString);
         List<String> lines = remote.out().lines().toList();
         assertTrue(lines.contains("Suspended:  no"), remote.out());
@@ -344,11 +346,11 @@ class WatchIT {
         assertTrue(podRows.stream().allMatch(l -> l.contains(" Running ")), remote.out());
     }
 
-    private void assertPageShows(Daemon watch, String revision, List<String> pods) throws Exception {
+    private void assertPageShows(WatchProcess watch, String revision, List<String> pods) throws Exception {
         Prerequisites.requireBinaries("chromium");
         Path profile = Files.createDirectories(dir.resolve("chromium-profile"));
         String dom = run(dir, "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--user-data-dir=" + profile, "--dump-dom", "http://127.0.0.1:" + watch.port + "/");
+                "--user-data-dir=" + profile, "--dump-dom", watch.url() + "/");
         List<String> cells = new ArrayList<>();
         Matcher m = Pattern.compile("<td class=\"pod\">([^<]*)</td>").matcher(dom);
         while (m.find()) {
@@ -367,149 +369,5 @@ class WatchIT {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command) + " hung");
         assertEquals(0, p.exitValue(), String.join(" ", command) + ":\n" + out);
         return out;
-    }
-
-    private static String hmac(String secret, String body) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    /** {@code berth watch} in its own JVM, its output in a file; closing it kills it if a test did not stop it. */
-    static final class Daemon implements AutoCloseable {
-
-        final Process process;
-        final Path log;
-        final int port;
-
-        private Daemon(Process process, Path log, int port) {
-            this.process = process;
-            this.log = log;
-            this.port = port;
-        }
-
-        static Daemon start(NodeFixture node, Path dir, String interval) throws IOException {
-            Path jar = Path.of(System.getProperty("berth.jar", "target/berth.jar")).toAbsolutePath();
-            assertTrue(Files.isRegularFile(jar), "build the jar first: " + jar);
-            Path tokenFile = dir.resolve("token");
-            Path secretFile = dir.resolve("hook-secret");
-            Files.writeString(tokenFile, TOKEN + "\n");
-            Files.writeString(secretFile, HOOK_SECRET + "\n");
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
-            Path log = Files.createTempFile(dir, "watch-", ".log");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> command = List.of(java, "-jar", jar.toString(), "watch", "-v",
-                    "--repo", node.repo.dir().toString(), "--config", node.config.toString(),
-                    "--root", node.root.toString(), "--run-root", node.runRoot.toString(),
-                    "--interval", interval, "--resync", "10m", "--listen", "127.0.0.1:" + port,
-                    "--token-file", tokenFile.toString(), "--webhook-secret-file", secretFile.toString());
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            return new Daemon(process, log, port);
-        }
-
-        void awaitReady() throws Exception {
-            awaitCondition("the daemon to be ready", () -> {
-                assertTrue(process.isAlive(), "the daemon exited: " + log());
-                try {
-                    return get("/readyz", null).statusCode() == 200;
-                } catch (IOException notListening) {
-                    return false;
-                }
-            }, this);
-        }
-
-        HttpResponse<String> get(String path, String token) throws Exception {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(30)).GET();
-            if (token != null) {
-                request.header("Authorization", "Bearer " + token);
-            }
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        }
-
-        HttpResponse<String> post(String path, String token, String body) throws Exception {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body));
-            if (token != null) {
-                request.header("Authorization", "Bearer " + token);
-            }
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        }
-
-        HttpResponse<String> hook(String body, String signature) throws Exception {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hooks/generic"))
-                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body));
-            if (signature != null) {
-                request.header("X-Berth-Signature-256", signature);
-            }
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        }
-
-        JsonNode status() throws Exception {
-            HttpResponse<String> response = get("/api/v1/status", TOKEN);
-            assertEquals(200, response.statusCode(), response.body());
-            return Json.parse(response.body().getBytes(StandardCharsets.UTF_8));
-        }
-
-        /** The text format, parsed: {@code name{labels}} (as written) to value; comments skipped. */
-        Map<String, Double> metrics() throws Exception {
-            HttpResponse<String> response = get("/metrics", TOKEN);
-            assertEquals(200, response.statusCode(), response.body());
-            Map<String, Double> out = new LinkedHashMap<>();
-            Pattern sample = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\\{[^}]*\\})?)\\s+(\\S+)(?:\\s+\\d+)?$");
-            for (String line : response.body().split("\n")) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                Matcher m = sample.matcher(line);
-                assertTrue(m.matches(), "not a sample line: " + line);
-                out.put(m.group(1), Double.parseDouble(m.group(2)));
-            }
-            return out;
-        }
-
-        String log() {
-            try {
-                return Files.readString(log);
-            } catch (IOException e) {
-                return "(log unreadable: " + e + ")";
-            }
-        }
-
-        int logCount(String needle) {
-            String text = log();
-            int n = 0;
-            for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
-                n++;
-            }
-            return n;
-        }
-
-        /** SIGTERM, then the daemon must exit 0 on its own. */
-        void terminate() throws Exception {
-            process.destroy(); // SIGTERM
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "still running 60 s after SIGTERM:\n" + log());
-            assertEquals(0, process.exitValue(), log());
-        }
-
-        /** Stops a daemon a failed test left running (SIGTERM, then SIGKILL), so the fixture can prune. */
-        @Override
-        public void close() {
-            try {
-                if (process.isAlive()) {
-                    process.destroy();
-                    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-                    }
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

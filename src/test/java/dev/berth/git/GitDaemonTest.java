@@ -1,5 +1,6 @@
 package dev.berth.git;
 
+import dev.berth.testing.GitDaemon;
 import dev.berth.testing.TestRepo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.berth.core.SourceUnavailableException;
 import java.nio.file.Path;
 import java.util.List;
-import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,31 +21,24 @@ class GitDaemonTest {
     @TempDir
     Path tmp;
 
-    private Process daemon;
+    private GitDaemon daemon;
     private String url;
     private RevCommit commit;
 
     @BeforeEach
-    void serveBareRepository() throws Exception {
-        GitCli.requireGit();
+    void serveBareRepository() {
+        daemon = GitDaemon.serve(tmp.resolve("served"), "repo.git()");
         try (TestRepo work = TestRepo.init(tmp.resolve("work"), "main")) {
             commit = work.write("manifests/app.yaml", "kind: App\n").commit("first");
-            Git.cloneRepository().setURI(work.dir().toUri().toString()).setBare(true)
-                    .setDirectory(tmp.resolve("served/repo.git()").toFile()).call().close();
+            daemon.push(work);
         }
-        int port = GitCli.freePort();
-        daemon = new ProcessBuilder("git", "daemon", "--reuseaddr", "--export-all", "--listen=127.0.0.1",
-                "--port=" + port, "--base-path=" + tmp.resolve("served"), tmp.resolve("served").toString())
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("daemon.log").toFile()).start();
-        GitCli.awaitListening(port, daemon);
-        url = "git://127.0.0.1:" + port + "/repo.git()";
+        url = daemon.url();
     }
 
     @AfterEach
-    void stopDaemon() throws Exception {
+    void stopDaemon() {
         if (daemon != null) {
-            daemon.destroy();
-            daemon.waitFor();
+            daemon.close();
         }
     }
 

@@ -74,6 +74,17 @@ class RemoteGitSourceTest {
     }
 
     @Test
+    void anEmptyRemoteHasNoDefaultBranch() {
+        String empty;
+        try (TestRepo bare = TestRepo.init(tmp.resolve("empty"), "main")) {
+            empty = bare.dir().toUri().toString();
+        }
+        SourceUnavailableException e = assertThrows(SourceUnavailableException.class,
+                () -> source.resolve(new SourceSpec(empty, null, cacheRoot, GitCredentials.none())));
+        assertEquals(empty + " has no default branch (is it empty?)", e.getMessage());
+    }
+
+    @Test
     void laterResolvesFetchIntoTheSameCache() throws Exception {
         resolve(null);
         Path cache = cacheRoot.resolve(RepoAddress.parse(url).cacheName());
