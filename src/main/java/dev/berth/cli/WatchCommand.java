@@ -44,6 +44,8 @@ import picocli.CommandLine.Option;
 final class WatchCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(WatchCommand.class);
+    /** A failed reconcile is tried again after this, doubling up to the poll interval. */
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
 
     @Mixin
     GlobalOptions global;
@@ -84,6 +86,7 @@ final class WatchCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         global.configureDaemonLogging();
         BerthConfig.Server server = global.config().server();
+        Duration pollInterval = or(interval, global.config().source().interval(), Duration.ofMinutes(1));
         try (ApplyLock lock = ApplyLock.acquire(global.root());
              GitCacheDir cache = GitCacheDir.forRoot(global.root())) {
             NodeServices node = new NodeServices(global, runRoot);
@@ -97,7 +100,8 @@ final class WatchCommand implements Callable<Integer> {
             }
             try (NodeReconciler reconciler = node.reconciler(global, pods);
                  ReconcileLoop loop = new ReconcileLoop(new WatchDaemon(node.layout,
-                         new Applier(node.layout, reconciler, line -> LOG.info("{}", line)), request, timeout, status));
+                         new Applier(node.layout, reconciler, line -> LOG.info("{}", line)), request, timeout, status),
+                         FIRST_RETRY, pollInterval);
                  Schedules timers = new Schedules();
                  ApiServer api = new ApiServer(new ApiServer.Options(address(or(listen, server.listen(), "127.0.0.1:7420")),
                          secret(or(tokenFile, server.tokenFile(), null)), server.publicMetrics(),
@@ -116,8 +120,7 @@ final class WatchCommand implements Callable<Integer> {
                 loop.exclusive("notify", () -> systemd.send("READY=1\nSTATUS=first reconcile done"));
                 SystemdNotify.watchdogInterval(System.getenv())
                         .ifPresent(every -> timers.every("watchdog", every, () -> systemd.send("WATCHDOG=1")));
-                timers.every("poll", or(interval, global.config().source().interval(), Duration.ofMinutes(1)),
-                        () -> loop.trigger(ReconcileLoop.Kind.POLL, "poll"));
+                timers.every("poll", pollInterval, () -> loop.trigger(ReconcileLoop.Kind.POLL, "poll"));
                 timers.every("resync", or(resync, server.resync(), Duration.ofMinutes(5)),
                         () -> loop.trigger(ReconcileLoop.Kind.RESYNC, "resync"));
                 timers.every("gc", or(null, server.gc(), Duration.ofHours(1)),

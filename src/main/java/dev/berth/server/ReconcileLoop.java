@@ -1,7 +1,10 @@
 package dev.berth.server;
 
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -9,7 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One reconcile at a time. Triggers that arrive while one runs are coalesced into a single next run, whose kind is
- * the strongest asked for (a sync beats a poll, which beats a resync), so a burst of webhooks costs one fetch.
+ * the strongest asked for (a sync beats a poll, which beats a resync), so a burst of webhooks costs one fetch. A
+ * reconcile that could not finish (git or a registry out of reach) is tried again sooner than the next poll: after
+ * the first retry delay, doubling up to the longest; one that finishes resets the delay.
  */
 public final class ReconcileLoop implements AutoCloseable {
 
@@ -27,7 +32,8 @@ public final class ReconcileLoop implements AutoCloseable {
 
     /** Does one reconcile of the given kind; must not throw. */
     public interface Work {
-        void run(Kind kind, String reason);
+        /** @return what to try again when this reconcile could not finish; empty when it did, or when trying cannot help */
+        Optional<Kind> run(Kind kind, String reason);
     }
 
     private record Request(Kind kind, String reason) {}
@@ -35,9 +41,20 @@ public final class ReconcileLoop implements AutoCloseable {
     private final Work work;
     private final AtomicReference<Request> next = new AtomicReference<>();
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "berth-reconcile"));
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "berth-retry");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Duration firstRetry;
+    private final Duration longestRetry;
+    private Duration nextRetry; // only touched on the reconcile thread
 
-    public ReconcileLoop(Work work) {
+    public ReconcileLoop(Work work, Duration firstRetry, Duration longestRetry) {
         this.work = work;
+        this.firstRetry = firstRetry;
+        this.longestRetry = longestRetry;
+        this.nextRetry = firstRetry;
     }
 
     public void trigger(Kind kind, String reason) {
@@ -64,16 +81,28 @@ public final class ReconcileLoop implements AutoCloseable {
         if (request == null) {
             return;
         }
+        Optional<Kind> retry;
         try {
-            work.run(request.kind(), request.reason());
+            retry = work.run(request.kind(), request.reason());
         } catch (RuntimeException e) { // the loop outlives any one reconcile
             LOG.error("reconcile ({}) failed: {}", request.reason(), e.getMessage(), e);
+            retry = Optional.of(request.kind());
         }
+        if (retry.isEmpty()) {
+            nextRetry = firstRetry;
+            return;
+        }
+        Duration delay = nextRetry;
+        nextRetry = delay.multipliedBy(2).compareTo(longestRetry) < 0 ? delay.multipliedBy(2) : longestRetry;
+        LOG.info("trying again in {} s ({})", delay.toMillis() / 1000.0, retry.get());
+        Kind kind = retry.get();
+        retries.schedule(() -> trigger(kind, "retry after a failure"), delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Lets the reconcile under way finish its current step, then stops; pods keep running. */
     @Override
     public void close() throws InterruptedException {
+        retries.shutdownNow();
         thread.shutdown();
         thread.awaitTermination(10, TimeUnit.MINUTES);
     }

@@ -37,29 +37,48 @@ public final class WatchDaemon implements ReconcileLoop.Work {
     }
 
     @Override
-    public void run(ReconcileLoop.Kind kind, String reason) {
+    public Optional<ReconcileLoop.Kind> run(ReconcileLoop.Kind kind, String reason) {
         if (status.suspended()) {
             LOG.info("suspended: skipping {} ({})", kind, reason);
-            return;
+            return Optional.empty();
         }
         long start = System.nanoTime();
         try {
-            switch (kind) {
+            Applier.Outcome outcome = switch (kind) {
                 case RESYNC -> resync();
                 case POLL -> poll(reason);
                 case SYNC -> sync(reason);
-            }
-        } catch (BerthException e) { // unreachable git or registry: retried on the next trigger
+            };
+            return retryAfter(outcome);
+        } catch (BerthException e) { // unreachable git or registry
             status.failed(reason, e.getMessage());
             LOG.warn("{}: {}", reason, e.getMessage());
+            return Optional.of(ReconcileLoop.Kind.POLL);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return Optional.empty();
         } finally {
             status.reconciled(Duration.ofNanos(System.nanoTime() - start));
         }
     }
 
-    private void poll(String reason) throws InterruptedException {
+    /**
+     * A source that could not be read (nothing resolved) is polled again; pods that could not be converged (a registry
+     * out of reach) are resynced; an invalid, denied or unverifiable commit is not retried: it will not change.
+     */
+    private static Optional<ReconcileLoop.Kind> retryAfter(Applier.Outcome outcome) {
+        if (outcome == null) {
+            return Optional.empty();
+        }
+        if (outcome.result().equals("Failed")) {
+            return Optional.of(ReconcileLoop.Kind.RESYNC);
+        }
+        boolean unread = outcome.result().equals("Invalid") && outcome.report() != null && outcome.report().revision() == null;
+        return unread ? Optional.of(ReconcileLoop.Kind.POLL) : Optional.empty();
+    }
+
+    /** @return the apply's outcome, or null when the head has not moved */
+    private Applier.Outcome poll(String reason) throws InterruptedException {
         long start = System.nanoTime();
         Optional<String> head;
         try (GitSource git = new GitSource()) {
@@ -72,21 +91,26 @@ public final class WatchDaemon implements ReconcileLoop.Work {
         }
         String applied = SyncState.read(layout).map(SyncState::revision).orElse(null);
         if (head.isPresent() && (head.get().equals(applied) || head.get().equals(status.refused()))) {
-            return; // nothing new: one ls-remote, no fetch, no tree read
+            return null; // nothing new: one ls-remote, no fetch, no tree read
         }
-        sync(reason + (head.isPresent() ? " (head " + head.get().substring(0, 12) + ")" : ""));
+        return sync(reason + (head.isPresent() ? " (head " + head.get().substring(0, 12) + ")" : ""));
     }
 
-    private void sync(String reason) throws InterruptedException {
+    private Applier.Outcome sync(String reason) throws InterruptedException {
         LOG.info("syncing: {}", reason);
         Applier.Outcome outcome = applier.apply(request, new Applier.Options(false, timeout, false));
         status.applied(outcome);
+        return outcome;
     }
 
-    private void resync() throws InterruptedException {
+    /** @return the convergence's outcome, or null when nothing was ever applied */
+    private Applier.Outcome resync() throws InterruptedException {
         Optional<SyncState> state = SyncState.read(layout);
-        if (state.isPresent() && state.get().revision() != null) {
-            status.resynced(applier.converge(state.get(), new Applier.Options(false, timeout, false)));
+        if (state.isEmpty() || state.get().revision() == null) {
+            return null;
         }
+        Applier.Outcome outcome = applier.converge(state.get(), new Applier.Options(false, timeout, false));
+        status.resynced(outcome);
+        return outcome;
     }
 }

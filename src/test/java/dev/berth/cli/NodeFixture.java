@@ -67,6 +67,11 @@ final class NodeFixture implements AutoCloseable {
         return server.url();
     }
 
+    /** The git daemon {@link #serve} started. */
+    GitDaemon server() {
+        return server;
+    }
+
     void push() {
         if (server != null) {
             server.push(repo);

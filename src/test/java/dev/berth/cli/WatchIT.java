@@ -177,7 +177,10 @@ class WatchIT {
         }
     }
 
-    /** The webhook converges at once (the poll is 10 minutes away); a wrong signature is refused and changes nothing. */
+    /**
+     * The webhook converges at once (the poll is 10 minutes away); a wrong signature is refused and changes nothing;
+     * with git out of reach a sync is retried with backoff and converges once git is back.
+     */
     @Test
     void aSignedWebhookConvergesWithoutWaitingForThePollAndABadSignatureIsRefused() throws Exception {
         try (NodeFixture node = new NodeFixture(dir, registry, "")) {
@@ -202,13 +205,30 @@ class WatchIT {
                 assertEquals(List.of("a"), names(node));
 
                 long sent = System.nanoTime();
-                HttpResponse<String> hook = watch.hook(body, "sha256=" + WatchProcess.hmac(WatchProcess.HOOK_SECRET, body));
+                HttpResponse<String> hook = watch.signedHook(body);
                 assertTrue(hook.statusCode() / 100 == 2, hook.statusCode() + " " + hook.body());
                 awaitRunning(node, watch, second, "a", "b");
                 long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
                 System.out.printf("WatchIT: webhook to running pod (--interval 10m): %d ms%n", latency);
                 assertTrue(latency < Duration.ofMinutes(1).toMillis(), "converged by the webhook, not a poll");
                 assertEquals(syncs + 1, watch.logCount("syncing:"), "only the signed hook synced:\n" + watch.log());
+
+                // git out of reach: the hook's sync cannot fetch and touches nothing; it is tried again 5 s later (then 10,
+                // 20 ... up to the poll interval) and converges once git is back, long before the next poll
+                Map<String, String> ids = ids(node);
+                node.server().close();
+                node.commit("a.yaml", ApplyIT.pod("a", "busybox:1.35", "sleep 3600"),
+                        "b.yaml", ApplyIT.pod("b", "busybox:1.35", "sleep 3600"),
+                        "c.yaml", ApplyIT.pod("c", "busybox:1.35", "sleep 3600"));
+                String third = head(node);
+                assertEquals(2, watch.signedHook(body).statusCode() / 100);
+                awaitCondition("a retry planned", () -> watch.logCount("trying again in 5.0 s (POLL)") == 1, watch);
+                assertTrue(watch.status().path("lastError").asString().contains("cannot"), watch.status().toString());
+                assertEquals(ids, ids(node), "nothing touched while git is out of reach");
+                node.server().start();
+                awaitRunning(node, watch, third, "a", "b", "c");
+                assertEquals(ids.get("a"), ids(node).get("a"));
+                assertEquals(ids.get("b"), ids(node).get("b"));
                 watch.terminate();
             }
         }

@@ -15,17 +15,17 @@ import org.eclipse.jgit.transport.RefSpec;
 /**
  * A bare repository served read-only over git:// by a real {@code git daemon} on 127.0.0.1, as a team's git server
  * would serve it; work trees ({@link TestRepo}) push to it through the file system. With {@code --verbose} the
- * daemon logs each request, so tests can count what a client asked for.
+ * daemon logs each request, so tests can count what a client asked for. {@link #close} and {@link #start} make an
+ * outage.
  */
 public final class GitDaemon implements AutoCloseable {
 
-    private final Process process;
+    private Process process;
     private final Path base;
     private final String name;
     private final int port;
 
-    private GitDaemon(Process process, Path base, String name, int port) {
-        this.process = process;
+    private GitDaemon(Path base, String name, int port) {
         this.base = base;
         this.name = name;
         this.port = port;
@@ -36,17 +36,26 @@ public final class GitDaemon implements AutoCloseable {
         Prerequisites.requireBinaries("git");
         try {
             Git.init().setBare(true).setInitialBranch("main").setDirectory(base.resolve(name).toFile()).call().close();
-            int port = freePort();
-            Process process = new ProcessBuilder("git", "daemon", "--reuseaddr", "--export-all", "--verbose",
-                    "--listen=127.0.0.1", "--port=" + port, "--base-path=" + base, base.toString())
-                    .redirectErrorStream(true).redirectOutput(base.resolve("daemon.log").toFile()).start();
-            GitDaemon daemon = new GitDaemon(process, base, name, port);
-            daemon.awaitListening();
+            GitDaemon daemon = new GitDaemon(base, name, freePort());
+            daemon.start();
             return daemon;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GitAPIException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts serving (again) on the same port, as a server back from an outage. */
+    public void start() {
+        try {
+            process = new ProcessBuilder("git", "daemon", "--reuseaddr", "--export-all", "--verbose",
+                    "--listen=127.0.0.1", "--port=" + port, "--base-path=" + base, base.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(base.resolve("daemon.log").toFile())).start();
+            awaitListening();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -103,6 +112,7 @@ public final class GitDaemon implements AutoCloseable {
         throw new IllegalStateException("git daemon does not listen on port " + port);
     }
 
+    /** Stops serving: the URL refuses connections until {@link #start}. */
     @Override
     public void close() {
         process.destroy();

@@ -1,0 +1,90 @@
+package dev.berth.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.server.ReconcileLoop.Kind;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ReconcileLoopTest {
+
+    private record Run(Kind kind, String reason, long at) {}
+
+    /** Records each run; the first {@code failures} runs ask for a retry of {@code retry}. */
+    private static final class Recorder implements ReconcileLoop.Work {
+        final LinkedBlockingQueue<Run> runs = new LinkedBlockingQueue<>();
+        final CountDownLatch release;
+        int failures;
+        final Kind retry;
+
+        Recorder(int failures, Kind retry, CountDownLatch release) {
+            this.failures = failures;
+            this.retry = retry;
+            this.release = release;
+        }
+
+        @Override
+        public Optional<Kind> run(Kind kind, String reason) {
+            runs.add(new Run(kind, reason, System.nanoTime()));
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return failures-- > 0 ? Optional.of(retry) : Optional.empty();
+        }
+
+        Run next() throws InterruptedException {
+            Run run = runs.poll(10, TimeUnit.SECONDS);
+            assertTrue(run != null, "no run within 10 s");
+            return run;
+        }
+    }
+
+    @Test
+    void triggersDuringARunCoalesceIntoOneRunOfTheStrongestKind() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Recorder work = new Recorder(0, null, release);
+        try (ReconcileLoop loop = new ReconcileLoop(work, Duration.ofSeconds(5), Duration.ofMinutes(1))) {
+            loop.trigger(Kind.RESYNC, "first");
+            assertEquals(Kind.RESYNC, work.next().kind()); // running, held until released
+            loop.trigger(Kind.POLL, "poll");
+            loop.trigger(Kind.SYNC, "webhook");
+            loop.trigger(Kind.RESYNC, "resync");
+            release.countDown();
+            Run second = work.next();
+            assertEquals(Kind.SYNC, second.kind());
+            assertEquals("webhook", second.reason());
+            assertEquals(null, work.runs.poll(300, TimeUnit.MILLISECONDS), "one run for the three triggers");
+        }
+    }
+
+    @Test
+    void aFailedRunIsRetriedWithDoublingDelaysUpToTheLongestAndASuccessEndsIt() throws Exception {
+        Recorder work = new Recorder(3, Kind.POLL, new CountDownLatch(0));
+        Duration first = Duration.ofMillis(100);
+        try (ReconcileLoop loop = new ReconcileLoop(work, first, Duration.ofMillis(250))) {
+            loop.trigger(Kind.SYNC, "webhook");
+            List<Run> runs = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                runs.add(work.next());
+            }
+            assertEquals(List.of(Kind.SYNC, Kind.POLL, Kind.POLL, Kind.POLL), runs.stream().map(Run::kind).toList());
+            assertEquals("retry after a failure", runs.get(1).reason());
+            long[] waitedMs = new long[3];
+            for (int i = 0; i < 3; i++) {
+                waitedMs[i] = TimeUnit.NANOSECONDS.toMillis(runs.get(i + 1).at() - runs.get(i).at());
+            }
+            assertTrue(waitedMs[0] >= 100 && waitedMs[1] >= 200 && waitedMs[2] >= 250, Arrays.toString(waitedMs));
+            assertEquals(null, work.runs.poll(600, TimeUnit.MILLISECONDS), "the fourth run succeeded: no more retries");
+        }
+    }
+}
