@@ -200,11 +200,11 @@ public final class PodRuntime {
         java.util.Set<String> known = new java.util.HashSet<>();
         list().forEach(record -> known.addAll(record.containers()));
         List<String> removed = new ArrayList<>(containers.cleanupOrphans());
-        for (ContainerStatus c : containers.list()) {
-            if (!known.contains(c.id())) {
-                containers.remove(c.id());
-                snapshotter.remove(c.id());
-                removed.add(c.id());
+        for (String id : containers.containerIds()) { // ids alone: what runc says of them does not matter here
+            if (!known.contains(id)) {
+                containers.remove(id);
+                snapshotter.remove(id);
+                removed.add(id);
             }
         }
         return removed;

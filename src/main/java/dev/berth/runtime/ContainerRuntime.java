@@ -93,9 +93,10 @@ public final class ContainerRuntime {
      * is left out, as if it had no bundle.
      */
     public Map<String, ContainerStatus> states() {
-        Map<String, RuntimeState> listed = listed();
+        List<String> ids = ids();
+        Map<String, RuntimeState> listed = listed(ids);
         Map<String, ContainerStatus> states = new LinkedHashMap<>();
-        for (String id : ids()) {
+        for (String id : ids) {
             ContainerRecord.read(layout.bundle(id)).ifPresent(record -> {
                 try {
                     states.put(id, status(record, listed.get(id)));
@@ -139,12 +140,20 @@ public final class ContainerRuntime {
             ContainerRecord.read(layout.bundle(id)).ifPresent(records::add);
         }
         records.sort(Comparator.comparing(ContainerRecord::createdAt));
-        Map<String, RuntimeState> listed = listed();
+        Map<String, RuntimeState> listed = listed(records.stream().map(ContainerRecord::id).toList());
         return records.stream().map(record -> status(record, listed.get(record.id()))).toList();
     }
 
-    /** runc's own list of its containers, by id: one process for all of them. */
-    private Map<String, RuntimeState> listed() {
+    /** The id of every container with a bundle, from disk alone: no runtime call. */
+    public List<String> containerIds() {
+        return ids().stream().filter(id -> ContainerRecord.read(layout.bundle(id)).isPresent()).toList();
+    }
+
+    /** runc's own list of its containers, by id: one process for all of them, and none when there are no bundles. */
+    private Map<String, RuntimeState> listed(List<String> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
         Map<String, RuntimeState> listed = new HashMap<>();
         for (RuntimeState state : runc.list()) {
             listed.put(state.id(), state);
@@ -190,8 +199,9 @@ public final class ContainerRuntime {
      */
     public List<String> cleanupOrphans() {
         List<String> removed = new ArrayList<>();
-        Map<String, RuntimeState> listed = listed();
-        for (String id : ids()) {
+        List<String> ids = ids();
+        Map<String, RuntimeState> listed = listed(ids);
+        for (String id : ids) {
             if (listed.containsKey(id)) {
                 continue; // runc has it
             }
