@@ -164,9 +164,10 @@ public final class ContainerRuntime {
     /** SIGTERM, then SIGKILL once {@code grace} has passed; returns when the container has stopped. */
     public ContainerStatus stop(String id, Duration grace) {
         requireRecord(id);
-        if (signal(id, "TERM") && !awaitStopped(id, grace)) {
+        // at the end of the grace period SIGKILL follows anyway: no need to ask runc whether it is still running
+        if (signal(id, "TERM") && !awaitStopped(id, grace, false)) {
             signal(id, "KILL");
-            if (!awaitStopped(id, KILL_WAIT)) {
+            if (!awaitStopped(id, KILL_WAIT, true)) {
                 throw new ContainerException(ContainerException.Kind.FAILED, id, "still running after SIGKILL");
             }
         }
@@ -295,17 +296,22 @@ public final class ContainerRuntime {
 
     /**
      * Watches for conmon's exit file, which conmon writes once it has reaped the container's process: a file read per
-     * poll. runc ({@code runc state}, a process of its own) is asked only at the deadline, or as soon as conmon is
-     * gone, since then no exit file will come.
+     * poll. runc ({@code runc state}, a process of its own) is asked as soon as conmon is gone, since then no exit
+     * file will come, and at the deadline when {@code askAtDeadline}; otherwise a live conmon that wrote no exit file
+     * means a running container.
      */
-    private boolean awaitStopped(String id, Duration timeout) {
+    private boolean awaitStopped(String id, Duration timeout, boolean askAtDeadline) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             if (ExitStatus.read(layout.exits().resolve(id)).isPresent()) {
                 return true;
             }
             boolean due = System.nanoTime() - deadline >= 0;
-            if (due || !conmonAlive(id)) {
+            boolean conmonGone = !conmonAlive(id);
+            if (due && !askAtDeadline && !conmonGone) {
+                return false;
+            }
+            if (due || conmonGone) {
                 return state(id).status() == RuntimeState.Status.STOPPED
                         || (!due && awaitStoppedAskingRuntime(id, deadline));
             }
