@@ -69,11 +69,11 @@ public final class NodeReconciler implements AutoCloseable {
         List<PodSnapshot> all = observer.observe();
         List<PodSnapshot> live = pass.finishTerminations(all);
         live = pass.prune(live);
-        pass.keepRunning(live);
+        live = pass.keepRunning(live);
         keeper.retainProbes(live.stream().map(PodSnapshot::id).collect(java.util.stream.Collectors.toSet()));
-        live = observer.observe(); // containers restarted or pods lost: controllers see the state after that
+        live = pass.current(live); // containers restarted or pods lost: controllers see the state after that
         pass.runControllers(live);
-        pass.admitAndStart(observer.observe());
+        pass.admitAndStart(pass.current(live));
         return new PassResult(pass.changes, pass.waiting, pass.failures, pass.wakeAt);
     }
 
@@ -88,11 +88,25 @@ public final class NodeReconciler implements AutoCloseable {
         private int changes;
         private int waiting;
         private Instant wakeAt;
+        /** Pods or containers were made, removed, restarted or stopped since the node was last observed. */
+        private boolean touched;
 
         Pass(DesiredState applied, Instant now) {
             this.applied = applied;
             this.now = now;
             this.config = new ConfigSource(applied);
+        }
+
+        /**
+         * The node as observed again if this pass has touched its pods or containers since it last looked, else
+         * {@code live}: each look is a {@code runc list}, and on a settled node no pass touches anything.
+         */
+        List<PodSnapshot> current(List<PodSnapshot> live) {
+            if (!touched) {
+                return live;
+            }
+            touched = false;
+            return observer.observe();
         }
 
         void removeStrays() {
@@ -104,6 +118,7 @@ public final class NodeReconciler implements AutoCloseable {
             List<PodSnapshot> live = new ArrayList<>();
             for (PodSnapshot pod : all) {
                 if (pod.state().terminating()) {
+                    touched = true;
                     remover.remove(pod, "finishing a deletion cut short");
                     changes++;
                 } else {
@@ -126,18 +141,23 @@ public final class NodeReconciler implements AutoCloseable {
                     kept.add(pod);
                 }
             }
+            touched |= !doomed.isEmpty();
             remover.removeAll(doomed, pod -> pod.owner().orElseThrow() + " is no longer applied"); // side by side
             return kept;
         }
 
-        void keepRunning(List<PodSnapshot> live) {
+        /** Returns the pods with the states they were left in. */
+        List<PodSnapshot> keepRunning(List<PodSnapshot> live) {
+            List<PodSnapshot> kept = new ArrayList<>();
             for (PodSnapshot pod : live) {
                 if (!pod.state().scheduled() || !pod.state().started()) {
+                    kept.add(pod);
                     continue;
                 }
                 ResourceKey owner = pod.owner().orElse(null);
                 try {
                     PodKeeper.Outcome outcome = keeper.keep(pod, config, correctsDrift(owner), now);
+                    touched |= outcome.containersChanged();
                     if (!outcome.state().equals(pod.state())) {
                         outcome.state().write(pods.podDir(pod.id()));
                         changes += restartsOrRecreations(pod.state(), outcome.state());
@@ -146,10 +166,14 @@ public final class NodeReconciler implements AutoCloseable {
                         drift.merge(owner, outcome.driftFound(), Integer::sum);
                     }
                     wake(outcome.wakeAt());
+                    kept.add(new PodSnapshot(pod.record(), outcome.state(), pod.containers()));
                 } catch (RuntimeException e) {
+                    touched = true; // cut short, maybe halfway through a restart
                     failures.put(owner == null ? Admission.key(pod) : owner, e.getMessage());
+                    kept.add(pod);
                 }
             }
+            return kept;
         }
 
         void runControllers(List<PodSnapshot> live) {
@@ -173,18 +197,20 @@ public final class NodeReconciler implements AutoCloseable {
                     act(decision, live);
                     wake(nextDecisionAt(decision));
                     new WorkloadStatus(decision.health(), decision.message(), now, decision.memo(), driftCount, null)
-                            .write(layout, key);
+                            .writeOver(before, layout, key);
                 } catch (RuntimeException e) {
+                    touched = true; // maybe halfway through its decision
                     failures.put(key, e.getMessage());
                     new WorkloadStatus(before == null ? dev.berth.node.workload.Health.MISSING : before.health(),
                             before == null ? "" : before.message(), now, before == null ? Map.of() : before.memo(),
-                            driftCount, e.getMessage()).write(layout, key);
+                            driftCount, e.getMessage()).writeOver(before, layout, key);
                 }
             }
         }
 
         /** Pulls the new pods' images before the pods they replace stop, then deletes, then registers the new. */
         private void act(WorkloadDecision decision, List<PodSnapshot> live) {
+            touched |= !decision.create().isEmpty() || !decision.delete().isEmpty();
             for (Pod pod : decision.create()) {
                 pods.pullImages(pod);
             }

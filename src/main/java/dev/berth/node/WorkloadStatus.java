@@ -13,6 +13,7 @@ import java.util.Optional;
  * An applied object's health as the node last assessed it ({@code <root>/status/KIND/NS/NAME.json}), with its
  * controller's memo and how often drift was found on it.
  *
+ * @param assessedAt when the node came to this assessment; later passes that find the same leave it
  * @param driftCount times something was found changed or gone behind berth's back
  * @param lastError  the last failure to converge the object; null when it converged
  */
@@ -29,6 +30,14 @@ public record WorkloadStatus(Health health, String message, Instant assessedAt, 
 
     public void write(StateLayout layout, ResourceKey key) {
         JsonFiles.write(file(layout, key), this);
+    }
+
+    /** Writes this status unless {@code before} (what the file holds, or null) says the same, whenever assessed. */
+    void writeOver(WorkloadStatus before, StateLayout layout, ResourceKey key) {
+        if (before == null || !equals(new WorkloadStatus(before.health, before.message, assessedAt, before.memo,
+                before.driftCount, before.lastError))) {
+            write(layout, key);
+        }
     }
 
     public static void delete(StateLayout layout, ResourceKey key) {
