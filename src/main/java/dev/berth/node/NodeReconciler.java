@@ -13,6 +13,7 @@ import dev.berth.node.workload.WorkloadController;
 import dev.berth.node.workload.WorkloadDecision;
 import dev.berth.scheduler.Decision;
 import dev.berth.store.StateLayout;
+import dev.berth.store.WriteBatch;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -149,6 +150,7 @@ public final class NodeReconciler implements AutoCloseable {
         /** Returns the pods with the states they were left in. */
         List<PodSnapshot> keepRunning(List<PodSnapshot> live) {
             List<PodSnapshot> kept = new ArrayList<>();
+            WriteBatch noted = new WriteBatch(); // states that only note what was seen: exits, readiness, drift
             for (PodSnapshot pod : live) {
                 if (!pod.state().scheduled() || !pod.state().started()) {
                     kept.add(pod);
@@ -159,7 +161,11 @@ public final class NodeReconciler implements AutoCloseable {
                     PodKeeper.Outcome outcome = keeper.keep(pod, config, correctsDrift(owner), now);
                     touched |= outcome.containersChanged();
                     if (!outcome.state().equals(pod.state())) {
-                        outcome.state().write(pods.podDir(pod.id()));
+                        if (outcome.containersChanged()) { // what was done is on disk before the next pod is kept
+                            outcome.state().write(pods.podDir(pod.id()));
+                        } else {
+                            noted.add(PodState.file(pods.podDir(pod.id())), outcome.state());
+                        }
                         changes += restartsOrRecreations(pod.state(), outcome.state());
                     }
                     if (owner != null && outcome.driftFound() > 0) {
@@ -173,6 +179,7 @@ public final class NodeReconciler implements AutoCloseable {
                     kept.add(pod);
                 }
             }
+            noted.write();
             return kept;
         }
 
@@ -181,6 +188,7 @@ public final class NodeReconciler implements AutoCloseable {
             for (PodSnapshot pod : live) {
                 pod.owner().ifPresent(o -> owned.computeIfAbsent(o, k -> new ArrayList<>()).add(pod.view(false)));
             }
+            WriteBatch statuses = new WriteBatch();
             for (Manifest m : applied.manifests()) {
                 WorkloadController controller = CONTROLLERS.get(m.key().kind());
                 if (controller == null) {
@@ -197,15 +205,16 @@ public final class NodeReconciler implements AutoCloseable {
                     act(decision, live);
                     wake(nextDecisionAt(decision));
                     new WorkloadStatus(decision.health(), decision.message(), now, decision.memo(), driftCount, null)
-                            .writeOver(before, layout, key);
+                            .writeOver(before, layout, key, statuses);
                 } catch (RuntimeException e) {
                     touched = true; // maybe halfway through its decision
                     failures.put(key, e.getMessage());
                     new WorkloadStatus(before == null ? dev.berth.node.workload.Health.MISSING : before.health(),
                             before == null ? "" : before.message(), now, before == null ? Map.of() : before.memo(),
-                            driftCount, e.getMessage()).writeOver(before, layout, key);
+                            driftCount, e.getMessage()).writeOver(before, layout, key, statuses);
                 }
             }
+            statuses.write();
         }
 
         /** Pulls the new pods' images before the pods they replace stop, then deletes, then registers the new. */
@@ -254,13 +263,17 @@ public final class NodeReconciler implements AutoCloseable {
                 waiting++;
             }
             List<PodSnapshot> toStart = new ArrayList<>();
+            WriteBatch admissions = new WriteBatch();
             for (ResourceKey admitted : decision.admitted()) {
                 PodSnapshot pod = byKey.get(admitted);
                 PodState state = pod.state().admitted();
-                state.write(pods.podDir(pod.id()));
+                admissions.add(PodState.file(pods.podDir(pod.id())), state);
+                toStart.add(new PodSnapshot(pod.record(), state, Map.of()));
+            }
+            admissions.write(); // every admission on disk before any of the pods starts
+            for (PodSnapshot pod : toStart) {
                 PodEvents.normal(pods.podDir(pod.id()), "Scheduled", "Successfully assigned " + pod.record().namespace()
                         + "/" + pod.record().name() + " to this node");
-                toStart.add(new PodSnapshot(pod.record(), state, Map.of()));
             }
             for (PodSnapshot pod : live) { // admitted earlier, but the start was cut short or failed
                 boolean due = pod.state().retryAt() == null || !pod.state().retryAt().isAfter(now);

@@ -4,6 +4,7 @@ import dev.berth.core.ResourceKey;
 import dev.berth.node.workload.Health;
 import dev.berth.store.JsonFiles;
 import dev.berth.store.StateLayout;
+import dev.berth.store.WriteBatch;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -32,10 +33,20 @@ public record WorkloadStatus(Health health, String message, Instant assessedAt, 
         JsonFiles.write(file(layout, key), this);
     }
 
-    /** Writes this status unless {@code before} (what the file holds, or null) says the same, whenever assessed. */
-    void writeOver(WorkloadStatus before, StateLayout layout, ResourceKey key) {
-        if (before == null || !equals(new WorkloadStatus(before.health, before.message, assessedAt, before.memo,
-                before.driftCount, before.lastError))) {
+    /**
+     * Writes this status unless {@code before} (what the file holds, or null) says the same, whenever assessed. When
+     * only what each pass derives again changed (health, message, error), it goes into {@code later}; a new memo or
+     * drift count is written at once, as the controller's next decisions build on it.
+     */
+    void writeOver(WorkloadStatus before, StateLayout layout, ResourceKey key, WriteBatch later) {
+        WorkloadStatus was = before == null ? new WorkloadStatus(null, null, null, Map.of(), 0, null) : before;
+        if (before != null && equals(new WorkloadStatus(was.health, was.message, assessedAt, was.memo, was.driftCount,
+                was.lastError))) {
+            return;
+        }
+        if (memo.equals(was.memo) && driftCount == was.driftCount) {
+            later.add(file(layout, key), this);
+        } else {
             write(layout, key);
         }
     }
