@@ -231,8 +231,7 @@ public final class NodeReconciler implements AutoCloseable {
                 }
             }
             for (Pod pod : decision.create()) {
-                PodRecord record = pods.register(pod);
-                PodState.unscheduled("Pending", "waiting to be scheduled").write(pods.podDir(record.id()));
+                pods.register(pod); // no state file yet: PodObserver takes it for unscheduled, and admission writes one
                 changes++;
             }
         }
