@@ -66,9 +66,9 @@ public final class NodeReconciler implements AutoCloseable {
 
     public PassResult pass(DesiredState applied, Instant now) {
         Pass pass = new Pass(applied, now);
-        pass.removeStrays();
-        List<PodSnapshot> all = observer.observe();
-        List<PodSnapshot> live = pass.finishTerminations(all);
+        PodObserver.Observation seen = observer.observeAll();
+        pass.removeStrays(seen);
+        List<PodSnapshot> live = pass.finishTerminations(seen.pods());
         live = pass.prune(live);
         live = pass.keepRunning(live);
         keeper.retainProbes(live.stream().map(PodSnapshot::id).collect(java.util.stream.Collectors.toSet()));
@@ -110,9 +110,12 @@ public final class NodeReconciler implements AutoCloseable {
             return observer.observe();
         }
 
-        void removeStrays() {
-            changes += pods.removeLeftoverPodDirs().size();
-            changes += pods.removeStrayContainers().size();
+        /** Leftovers of crashes and containers made behind berth's back, found in the pass's first look. */
+        void removeStrays(PodObserver.Observation seen) {
+            int removed = pods.removeLeftoverPodDirs().size() + pods.removeStrayContainers(
+                    seen.pods().stream().map(PodSnapshot::record).toList(), seen.containers()).size();
+            changes += removed;
+            touched |= removed > 0;
         }
 
         List<PodSnapshot> finishTerminations(List<PodSnapshot> all) {

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -199,11 +200,22 @@ public final class ContainerRuntime {
      * mounts. Containers that exist, running or stopped, are kept; berth may have restarted while they ran.
      */
     public List<String> cleanupOrphans() {
-        List<String> removed = new ArrayList<>();
         List<String> ids = ids();
-        Map<String, RuntimeState> listed = listed(ids);
+        return cleanupOrphans(ids, listed(ids)::containsKey);
+    }
+
+    /**
+     * As {@link #cleanupOrphans()}, taking what {@link #states} said a moment ago for what runc knows, rather than
+     * asking it again: a bundle it gave no status for, or one runc had forgotten, is looked at.
+     */
+    public List<String> cleanupOrphans(Map<String, ContainerStatus> states) {
+        return cleanupOrphans(ids(), id -> states.containsKey(id) && !states.get(id).forgotten());
+    }
+
+    private List<String> cleanupOrphans(List<String> ids, Predicate<String> knownToRunc) {
+        List<String> removed = new ArrayList<>();
         for (String id : ids) {
-            if (listed.containsKey(id)) {
+            if (knownToRunc.test(id)) {
                 continue; // runc has it
             }
             if (!knownToRunc(id)) {
