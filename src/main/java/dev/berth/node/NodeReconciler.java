@@ -13,6 +13,7 @@ import dev.berth.node.workload.WorkloadController;
 import dev.berth.node.workload.WorkloadDecision;
 import dev.berth.scheduler.Decision;
 import dev.berth.store.StateLayout;
+import dev.berth.store.WriteBatch;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,15 +66,15 @@ public final class NodeReconciler implements AutoCloseable {
 
     public PassResult pass(DesiredState applied, Instant now) {
         Pass pass = new Pass(applied, now);
-        pass.removeStrays();
-        List<PodSnapshot> all = observer.observe();
-        List<PodSnapshot> live = pass.finishTerminations(all);
+        PodObserver.Observation seen = observer.observeAll();
+        pass.removeStrays(seen);
+        List<PodSnapshot> live = pass.finishTerminations(seen.pods());
         live = pass.prune(live);
-        pass.keepRunning(live);
+        live = pass.keepRunning(live);
         keeper.retainProbes(live.stream().map(PodSnapshot::id).collect(java.util.stream.Collectors.toSet()));
-        live = observer.observe(); // containers restarted or pods lost: controllers see the state after that
+        live = pass.current(live); // containers restarted or pods lost: controllers see the state after that
         pass.runControllers(live);
-        pass.admitAndStart(observer.observe());
+        pass.admitAndStart(pass.current(live));
         return new PassResult(pass.changes, pass.waiting, pass.failures, pass.wakeAt);
     }
 
@@ -88,6 +89,8 @@ public final class NodeReconciler implements AutoCloseable {
         private int changes;
         private int waiting;
         private Instant wakeAt;
+        /** Pods or containers were made, removed, restarted or stopped since the node was last observed. */
+        private boolean touched;
 
         Pass(DesiredState applied, Instant now) {
             this.applied = applied;
@@ -95,15 +98,31 @@ public final class NodeReconciler implements AutoCloseable {
             this.config = new ConfigSource(applied);
         }
 
-        void removeStrays() {
-            changes += pods.removeLeftoverPodDirs().size();
-            changes += pods.removeStrayContainers().size();
+        /**
+         * The node as observed again if this pass has touched its pods or containers since it last looked, else
+         * {@code live}: each look is a {@code runc list}, and on a settled node no pass touches anything.
+         */
+        List<PodSnapshot> current(List<PodSnapshot> live) {
+            if (!touched) {
+                return live;
+            }
+            touched = false;
+            return observer.observe();
+        }
+
+        /** Leftovers of crashes and containers made behind berth's back, found in the pass's first look. */
+        void removeStrays(PodObserver.Observation seen) {
+            int removed = pods.removeLeftoverPodDirs().size() + pods.removeStrayContainers(
+                    seen.pods().stream().map(PodSnapshot::record).toList(), seen.containers()).size();
+            changes += removed;
+            touched |= removed > 0;
         }
 
         List<PodSnapshot> finishTerminations(List<PodSnapshot> all) {
             List<PodSnapshot> live = new ArrayList<>();
             for (PodSnapshot pod : all) {
                 if (pod.state().terminating()) {
+                    touched = true;
                     remover.remove(pod, "finishing a deletion cut short");
                     changes++;
                 } else {
@@ -126,30 +145,45 @@ public final class NodeReconciler implements AutoCloseable {
                     kept.add(pod);
                 }
             }
+            touched |= !doomed.isEmpty();
             remover.removeAll(doomed, pod -> pod.owner().orElseThrow() + " is no longer applied"); // side by side
             return kept;
         }
 
-        void keepRunning(List<PodSnapshot> live) {
+        /** Returns the pods with the states they were left in. */
+        List<PodSnapshot> keepRunning(List<PodSnapshot> live) {
+            List<PodSnapshot> kept = new ArrayList<>();
+            WriteBatch noted = new WriteBatch(); // states that only note what was seen: exits, readiness, drift
             for (PodSnapshot pod : live) {
                 if (!pod.state().scheduled() || !pod.state().started()) {
+                    kept.add(pod);
                     continue;
                 }
                 ResourceKey owner = pod.owner().orElse(null);
                 try {
                     PodKeeper.Outcome outcome = keeper.keep(pod, config, correctsDrift(owner), now);
+                    touched |= outcome.containersChanged();
                     if (!outcome.state().equals(pod.state())) {
-                        outcome.state().write(pods.podDir(pod.id()));
+                        if (outcome.containersChanged()) { // what was done is on disk before the next pod is kept
+                            outcome.state().write(pods.podDir(pod.id()));
+                        } else {
+                            noted.add(PodState.file(pods.podDir(pod.id())), outcome.state());
+                        }
                         changes += restartsOrRecreations(pod.state(), outcome.state());
                     }
                     if (owner != null && outcome.driftFound() > 0) {
                         drift.merge(owner, outcome.driftFound(), Integer::sum);
                     }
                     wake(outcome.wakeAt());
+                    kept.add(new PodSnapshot(pod.record(), outcome.state(), pod.containers()));
                 } catch (RuntimeException e) {
+                    touched = true; // cut short, maybe halfway through a restart
                     failures.put(owner == null ? Admission.key(pod) : owner, e.getMessage());
+                    kept.add(pod);
                 }
             }
+            noted.write();
+            return kept;
         }
 
         void runControllers(List<PodSnapshot> live) {
@@ -157,6 +191,7 @@ public final class NodeReconciler implements AutoCloseable {
             for (PodSnapshot pod : live) {
                 pod.owner().ifPresent(o -> owned.computeIfAbsent(o, k -> new ArrayList<>()).add(pod.view(false)));
             }
+            WriteBatch statuses = new WriteBatch();
             for (Manifest m : applied.manifests()) {
                 WorkloadController controller = CONTROLLERS.get(m.key().kind());
                 if (controller == null) {
@@ -173,18 +208,21 @@ public final class NodeReconciler implements AutoCloseable {
                     act(decision, live);
                     wake(nextDecisionAt(decision));
                     new WorkloadStatus(decision.health(), decision.message(), now, decision.memo(), driftCount, null)
-                            .write(layout, key);
+                            .writeOver(before, layout, key, statuses);
                 } catch (RuntimeException e) {
+                    touched = true; // maybe halfway through its decision
                     failures.put(key, e.getMessage());
                     new WorkloadStatus(before == null ? dev.berth.node.workload.Health.MISSING : before.health(),
                             before == null ? "" : before.message(), now, before == null ? Map.of() : before.memo(),
-                            driftCount, e.getMessage()).write(layout, key);
+                            driftCount, e.getMessage()).writeOver(before, layout, key, statuses);
                 }
             }
+            statuses.write();
         }
 
         /** Pulls the new pods' images before the pods they replace stop, then deletes, then registers the new. */
         private void act(WorkloadDecision decision, List<PodSnapshot> live) {
+            touched |= !decision.create().isEmpty() || !decision.delete().isEmpty();
             for (Pod pod : decision.create()) {
                 pods.pullImages(pod);
             }
@@ -196,8 +234,7 @@ public final class NodeReconciler implements AutoCloseable {
                 }
             }
             for (Pod pod : decision.create()) {
-                PodRecord record = pods.register(pod);
-                PodState.unscheduled("Pending", "waiting to be scheduled").write(pods.podDir(record.id()));
+                pods.register(pod); // no state file yet: PodObserver takes it for unscheduled, and admission writes one
                 changes++;
             }
         }
@@ -228,13 +265,17 @@ public final class NodeReconciler implements AutoCloseable {
                 waiting++;
             }
             List<PodSnapshot> toStart = new ArrayList<>();
+            WriteBatch admissions = new WriteBatch();
             for (ResourceKey admitted : decision.admitted()) {
                 PodSnapshot pod = byKey.get(admitted);
                 PodState state = pod.state().admitted();
-                state.write(pods.podDir(pod.id()));
+                admissions.add(PodState.file(pods.podDir(pod.id())), state);
+                toStart.add(new PodSnapshot(pod.record(), state, Map.of()));
+            }
+            admissions.write(); // every admission on disk before any of the pods starts
+            for (PodSnapshot pod : toStart) {
                 PodEvents.normal(pods.podDir(pod.id()), "Scheduled", "Successfully assigned " + pod.record().namespace()
                         + "/" + pod.record().name() + " to this node");
-                toStart.add(new PodSnapshot(pod.record(), state, Map.of()));
             }
             for (PodSnapshot pod : live) { // admitted earlier, but the start was cut short or failed
                 boolean due = pod.state().retryAt() == null || !pod.state().retryAt().isAfter(now);

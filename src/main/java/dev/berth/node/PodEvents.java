@@ -22,6 +22,8 @@ public final class PodEvents {
 
     static final String FILE = "events.jsonl";
     private static final int KEEP = 100;
+    /** Below this size the file cannot hold 2 * KEEP events (no line is under 64 bytes): no need to count them. */
+    private static final long TRIM_CHECK_BYTES = 2 * KEEP * 64;
     private static final ObjectWriter LINE = JsonFiles.JSON.writer().without(SerializationFeature.INDENT_OUTPUT);
 
     private PodEvents() {}
@@ -41,6 +43,9 @@ public final class PodEvents {
             Files.createDirectories(podDir);
             String line = LINE.writeValueAsString(event) + "\n";
             Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            if (Files.size(file) < TRIM_CHECK_BYTES) {
+                return;
+            }
             List<Event> all = read(podDir);
             if (all.size() > 2 * KEEP) {
                 StringBuilder kept = new StringBuilder();

@@ -18,8 +18,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class PodKeeper {
 
-    /** What one look at a pod found. */
-    record Outcome(PodState state, int driftFound, Instant wakeAt) {}
+    /**
+     * What one look at a pod found.
+     *
+     * @param containersChanged a container was restarted, recreated or stopped, or the pod torn down: what was
+     *                          observed of its containers before is out of date
+     */
+    record Outcome(PodState state, int driftFound, Instant wakeAt, boolean containersChanged) {}
 
     private final PodRuntime pods;
     private final Map<String, ProbeStates> probeStates = new ConcurrentHashMap<>();
@@ -36,6 +41,7 @@ final class PodKeeper {
         }
         int drift = 0;
         Instant wakeAt = null;
+        boolean containersChanged = false;
         for (Container c : pod.appContainers()) {
             String name = c.getName();
             ContainerRun run = state.containers().getOrDefault(name, ContainerRun.startedAt(now));
@@ -48,11 +54,13 @@ final class PodKeeper {
                 PodEvents.warning(podDir, "Drift", "container " + name + " was removed behind berth's back; recreating it");
                 run = restart(pod, name, config, run, now, podDir);
                 drift++;
+                containersChanged = true;
             } else if (status != null && status.exitCode() != null && !status.finishedAt().equals(run.lastFinishedAt())) {
                 run = exited(pod, name, status, run, podDir);
             }
             if (run.restartAt() != null && !run.restartAt().isAfter(now)) {
                 run = restart(pod, name, config, run, now, podDir);
+                containersChanged = true;
             }
             state = state.withContainer(name, run);
             wakeAt = earliest(wakeAt, run.restartAt());
@@ -65,6 +73,7 @@ final class PodKeeper {
             }
             ProbeVerdict verdict = probe(pod, c, state.containers().get(c.getName()), now, podDir);
             ready &= verdict.ready();
+            containersChanged |= verdict.restart(); // probe() stopped the container
             wakeAt = earliest(wakeAt, ContainerProbes.of(c).nextDueAt(verdict.states()).orElse(null));
         }
         if (ready && state.readySince() == null) {
@@ -72,7 +81,7 @@ final class PodKeeper {
         } else if (!ready && state.readySince() != null) {
             state = state.withReadySince(null);
         }
-        return new Outcome(state, drift, wakeAt);
+        return new Outcome(state, drift, wakeAt, containersChanged);
     }
 
     /**
@@ -109,11 +118,11 @@ final class PodKeeper {
     private Outcome podLost(PodSnapshot pod, boolean correctDrift, Path podDir) {
         if (!correctDrift) {
             return new Outcome(pod.state().withReason("Drifted", "the pod's containers were removed behind berth's back"),
-                    0, null);
+                    0, null, false);
         }
         PodEvents.warning(podDir, "Drift", "the pod's containers are gone (removed, or the host rebooted); starting it again");
         pods.teardown(pod.record());
-        return new Outcome(pod.state().restartFromScratch(), 1, null);
+        return new Outcome(pod.state().restartFromScratch(), 1, null, true);
     }
 
     private static ContainerRun exited(PodSnapshot pod, String name, ContainerStatus status, ContainerRun run, Path podDir) {

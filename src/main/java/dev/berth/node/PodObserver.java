@@ -42,11 +42,23 @@ public final class PodObserver {
         this.allContainers = allContainers;
     }
 
+    /** What one look at the node found: every pod, and every container with a bundle, a pod's or a stray. */
+    public record Observation(List<PodSnapshot> pods, Map<String, ContainerStatus> containers) {}
+
     /**
      * Every pod, oldest first. The runtime is asked once for all containers, after the pods' states are read: a pod
      * whose state says started had its containers made before that, so none is taken for lost while it starts.
      */
     public List<PodSnapshot> observe() {
+        return look(false).pods();
+    }
+
+    /** As {@link #observe()}, keeping what the runtime said of every container (which it is asked about always). */
+    public Observation observeAll() {
+        return look(true);
+    }
+
+    private Observation look(boolean allContainersWanted) {
         List<PodRecord> all = records.get();
         List<PodState> states = new ArrayList<>();
         boolean anyStarted = false;
@@ -55,13 +67,13 @@ public final class PodObserver {
             states.add(state);
             anyStarted |= state.started();
         }
-        Map<String, ContainerStatus> live = anyStarted ? allContainers.get() : Map.of();
+        Map<String, ContainerStatus> live = anyStarted || allContainersWanted ? allContainers.get() : Map.of();
         List<PodSnapshot> snapshots = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             // a container with no bundle is absent: PodSnapshot reports it as lost
             snapshots.add(snapshot(all.get(i), states.get(i), id -> Optional.ofNullable(live.get(id))));
         }
-        return snapshots;
+        return new Observation(snapshots, live);
     }
 
     /** The records alone, oldest first: enough to find a pod before asking the runtime about it. */

@@ -195,16 +195,19 @@ public final class PodRuntime {
     /**
      * Removes containers no pod record names (left by a crash between a record's deletion and its containers', or
      * made behind berth's back under its runtime root) and bundles runc never finished creating. Returns their ids.
+     *
+     * @param records  every pod record, as read just before {@code statuses}
+     * @param statuses every container's status, as {@link #statuses} gave them a moment ago
      */
-    public List<String> removeStrayContainers() {
+    public List<String> removeStrayContainers(List<PodRecord> records, Map<String, ContainerStatus> statuses) {
         java.util.Set<String> known = new java.util.HashSet<>();
-        list().forEach(record -> known.addAll(record.containers()));
-        List<String> removed = new ArrayList<>(containers.cleanupOrphans());
-        for (ContainerStatus c : containers.list()) {
-            if (!known.contains(c.id())) {
-                containers.remove(c.id());
-                snapshotter.remove(c.id());
-                removed.add(c.id());
+        records.forEach(record -> known.addAll(record.containers()));
+        List<String> removed = new ArrayList<>(containers.cleanupOrphans(statuses));
+        for (String id : containers.containerIds()) { // ids alone: what runc says of them does not matter here
+            if (!known.contains(id)) {
+                containers.remove(id);
+                snapshotter.remove(id);
+                removed.add(id);
             }
         }
         return removed;

@@ -68,7 +68,11 @@ public record PodState(boolean scheduled, boolean started, boolean terminating, 
     }
 
     void write(Path podDir) {
-        JsonFiles.write(podDir.resolve(FILE), this);
+        JsonFiles.write(file(podDir), this);
+    }
+
+    static Path file(Path podDir) {
+        return podDir.resolve(FILE);
     }
 
     public static Optional<PodState> read(Path podDir) {

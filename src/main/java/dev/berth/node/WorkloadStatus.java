@@ -4,6 +4,7 @@ import dev.berth.core.ResourceKey;
 import dev.berth.node.workload.Health;
 import dev.berth.store.JsonFiles;
 import dev.berth.store.StateLayout;
+import dev.berth.store.WriteBatch;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Optional;
  * An applied object's health as the node last assessed it ({@code <root>/status/KIND/NS/NAME.json}), with its
  * controller's memo and how often drift was found on it.
  *
+ * @param assessedAt when the node came to this assessment; later passes that find the same leave it
  * @param driftCount times something was found changed or gone behind berth's back
  * @param lastError  the last failure to converge the object; null when it converged
  */
@@ -29,6 +31,24 @@ public record WorkloadStatus(Health health, String message, Instant assessedAt, 
 
     public void write(StateLayout layout, ResourceKey key) {
         JsonFiles.write(file(layout, key), this);
+    }
+
+    /**
+     * Writes this status unless {@code before} (what the file holds, or null) says the same, whenever assessed. When
+     * only what each pass derives again changed (health, message, error), it goes into {@code later}; a new memo or
+     * drift count is written at once, as the controller's next decisions build on it.
+     */
+    void writeOver(WorkloadStatus before, StateLayout layout, ResourceKey key, WriteBatch later) {
+        WorkloadStatus was = before == null ? new WorkloadStatus(null, null, null, Map.of(), 0, null) : before;
+        if (before != null && equals(new WorkloadStatus(was.health, was.message, assessedAt, was.memo, was.driftCount,
+                was.lastError))) {
+            return;
+        }
+        if (memo.equals(was.memo) && driftCount == was.driftCount) {
+            later.add(file(layout, key), this);
+        } else {
+            write(layout, key);
+        }
     }
 
     public static void delete(StateLayout layout, ResourceKey key) {

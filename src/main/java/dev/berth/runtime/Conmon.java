@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Starts conmon, the per-container monitor: it runs {@code runc create}, daemonizes, copies the container's
@@ -15,8 +16,6 @@ import java.util.List;
 public final class Conmon {
 
     private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(20);
-    /** runc create takes some 50 ms; a 1 ms poll (three small reads) finds its end ~2 ms sooner than 5 ms did. */
-    private static final Duration POLL = Duration.ofMillis(1);
 
     private final Path binary;
     private final OciRuntime runtime;
@@ -40,12 +39,20 @@ public final class Conmon {
         } catch (IOException e) {
             throw new BerthException("cannot prepare conmon's directories for " + id + ": " + e.getMessage(), e);
         }
-        // conmon writes some files (its "oom" marker) into its working directory
-        Command.Result result = Command.run(command(id, files), files.persistDir(), CREATE_TIMEOUT);
-        if (result.exitCode() != 0) {
-            throw new ContainerException(ContainerException.Kind.FAILED, id, "conmon failed: " + result.stderr().strip());
+        // watched before conmon runs, so that no file it or runc writes goes unnoticed
+        try (DirectoryWatch watch = new DirectoryWatch(watchedDirs(files))) {
+            // conmon writes some files (its "oom" marker) into its working directory
+            Command.Result result = Command.run(command(id, files), files.persistDir(), CREATE_TIMEOUT);
+            if (result.exitCode() != 0) {
+                throw new ContainerException(ContainerException.Kind.FAILED, id, "conmon failed: " + result.stderr().strip());
+            }
+            awaitCreated(id, files, watch);
         }
-        awaitCreated(id, files);
+    }
+
+    private static Path[] watchedDirs(MonitorFiles files) {
+        return Stream.of(files.pidFile().toAbsolutePath().getParent(), files.runtimeLog().toAbsolutePath().getParent(),
+                files.exitDir().toAbsolutePath()).distinct().toArray(Path[]::new);
     }
 
     private List<String> command(String id, MonitorFiles files) {
@@ -66,12 +73,14 @@ public final class Conmon {
         return command;
     }
 
-    /** conmon's parent exits before runc create finishes; the pid file, or an error in runc's log, tells the end. */
-    private static void awaitCreated(String id, MonitorFiles files) {
-        long deadline = System.nanoTime() + CREATE_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
+    /**
+     * conmon's parent exits before runc create finishes; the pid file (runc renames it into place), or an error in
+     * runc's log, tells the end.
+     */
+    private static void awaitCreated(String id, MonitorFiles files, DirectoryWatch watch) {
+        boolean created = watch.await(() -> {
             if (nonEmpty(files.pidFile())) {
-                return;
+                return true;
             }
             String runcLog = readOrEmpty(files.runtimeLog());
             if (runcLog.contains("level=error")) {
@@ -80,9 +89,11 @@ public final class Conmon {
             if (ExitStatus.read(files.exitDir().resolve(id)).isPresent()) {
                 throw new ContainerException(ContainerException.Kind.FAILED, id, "conmon exited before runc created it");
             }
-            sleep(POLL);
+            return false;
+        }, CREATE_TIMEOUT);
+        if (!created) {
+            throw new ContainerException(ContainerException.Kind.FAILED, id, "not created within " + CREATE_TIMEOUT);
         }
-        throw new ContainerException(ContainerException.Kind.FAILED, id, "not created within " + CREATE_TIMEOUT);
     }
 
     private static boolean nonEmpty(Path file) {

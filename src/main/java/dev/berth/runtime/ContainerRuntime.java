@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -93,9 +94,10 @@ public final class ContainerRuntime {
      * is left out, as if it had no bundle.
      */
     public Map<String, ContainerStatus> states() {
-        Map<String, RuntimeState> listed = listed();
+        List<String> ids = ids();
+        Map<String, RuntimeState> listed = listed(ids);
         Map<String, ContainerStatus> states = new LinkedHashMap<>();
-        for (String id : ids()) {
+        for (String id : ids) {
             ContainerRecord.read(layout.bundle(id)).ifPresent(record -> {
                 try {
                     states.put(id, status(record, listed.get(id)));
@@ -139,12 +141,20 @@ public final class ContainerRuntime {
             ContainerRecord.read(layout.bundle(id)).ifPresent(records::add);
         }
         records.sort(Comparator.comparing(ContainerRecord::createdAt));
-        Map<String, RuntimeState> listed = listed();
+        Map<String, RuntimeState> listed = listed(records.stream().map(ContainerRecord::id).toList());
         return records.stream().map(record -> status(record, listed.get(record.id()))).toList();
     }
 
-    /** runc's own list of its containers, by id: one process for all of them. */
-    private Map<String, RuntimeState> listed() {
+    /** The id of every container with a bundle, from disk alone: no runtime call. */
+    public List<String> containerIds() {
+        return ids().stream().filter(id -> ContainerRecord.read(layout.bundle(id)).isPresent()).toList();
+    }
+
+    /** runc's own list of its containers, by id: one process for all of them, and none when there are no bundles. */
+    private Map<String, RuntimeState> listed(List<String> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
         Map<String, RuntimeState> listed = new HashMap<>();
         for (RuntimeState state : runc.list()) {
             listed.put(state.id(), state);
@@ -155,9 +165,10 @@ public final class ContainerRuntime {
     /** SIGTERM, then SIGKILL once {@code grace} has passed; returns when the container has stopped. */
     public ContainerStatus stop(String id, Duration grace) {
         requireRecord(id);
-        if (signal(id, "TERM") && !awaitStopped(id, grace)) {
+        // at the end of the grace period SIGKILL follows anyway: no need to ask runc whether it is still running
+        if (signal(id, "TERM") && !awaitStopped(id, grace, false)) {
             signal(id, "KILL");
-            if (!awaitStopped(id, KILL_WAIT)) {
+            if (!awaitStopped(id, KILL_WAIT, true)) {
                 throw new ContainerException(ContainerException.Kind.FAILED, id, "still running after SIGKILL");
             }
         }
@@ -189,10 +200,22 @@ public final class ContainerRuntime {
      * mounts. Containers that exist, running or stopped, are kept; berth may have restarted while they ran.
      */
     public List<String> cleanupOrphans() {
+        List<String> ids = ids();
+        return cleanupOrphans(ids, listed(ids)::containsKey);
+    }
+
+    /**
+     * As {@link #cleanupOrphans()}, taking what {@link #states} said a moment ago for what runc knows, rather than
+     * asking it again: a bundle it gave no status for, or one runc had forgotten, is looked at.
+     */
+    public List<String> cleanupOrphans(Map<String, ContainerStatus> states) {
+        return cleanupOrphans(ids(), id -> states.containsKey(id) && !states.get(id).forgotten());
+    }
+
+    private List<String> cleanupOrphans(List<String> ids, Predicate<String> knownToRunc) {
         List<String> removed = new ArrayList<>();
-        Map<String, RuntimeState> listed = listed();
-        for (String id : ids()) {
-            if (listed.containsKey(id)) {
+        for (String id : ids) {
+            if (knownToRunc.test(id)) {
                 continue; // runc has it
             }
             if (!knownToRunc(id)) {
@@ -285,17 +308,22 @@ public final class ContainerRuntime {
 
     /**
      * Watches for conmon's exit file, which conmon writes once it has reaped the container's process: a file read per
-     * poll. runc ({@code runc state}, a process of its own) is asked only at the deadline, or as soon as conmon is
-     * gone, since then no exit file will come.
+     * poll. runc ({@code runc state}, a process of its own) is asked as soon as conmon is gone, since then no exit
+     * file will come, and at the deadline when {@code askAtDeadline}; otherwise a live conmon that wrote no exit file
+     * means a running container.
      */
-    private boolean awaitStopped(String id, Duration timeout) {
+    private boolean awaitStopped(String id, Duration timeout, boolean askAtDeadline) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             if (ExitStatus.read(layout.exits().resolve(id)).isPresent()) {
                 return true;
             }
             boolean due = System.nanoTime() - deadline >= 0;
-            if (due || !conmonAlive(id)) {
+            boolean conmonGone = !conmonAlive(id);
+            if (due && !askAtDeadline && !conmonGone) {
+                return false;
+            }
+            if (due || conmonGone) {
                 return state(id).status() == RuntimeState.Status.STOPPED
                         || (!due && awaitStoppedAskingRuntime(id, deadline));
             }

@@ -14,8 +14,8 @@ import java.util.function.Consumer;
 
 /**
  * {@code berth apply}: plan against what the node recorded, refuse invalid or denied input before touching
- * anything, record each action in the plan's order, then converge the node. Every step is on disk before the next,
- * so an apply killed at any point is completed by the next one.
+ * anything, record each action in the plan's order (a run of one kind's side by side), then converge the node. Every
+ * step is on disk before the next, so an apply killed at any point is completed by the next one.
  */
 public final class Applier {
 
@@ -55,9 +55,7 @@ public final class Applier {
             return converge(before, options);
         }
         RecordWriter writer = new RecordWriter(layout);
-        for (Action action : report.plan().actions()) {
-            writer.write(action, revision);
-        }
+        writer.writeAll(report.plan().actions(), revision);
         // a rollback pins over the revision it rolls back from, and keeps following the source's ref afterwards
         String pinnedOver = !options.rollback() || before == null ? null
                 : before.pinnedOver() != null ? before.pinnedOver() : before.revision();

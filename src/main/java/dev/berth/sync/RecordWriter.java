@@ -8,11 +8,14 @@ import dev.berth.node.WorkloadStatus;
 import dev.berth.plan.Action;
 import dev.berth.store.FileTrees;
 import dev.berth.store.ObjectRecords;
+import dev.berth.store.SideBySide;
 import dev.berth.store.StateLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import dev.berth.core.Nulls;
 import dev.berth.node.PodRecord;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -34,7 +37,31 @@ final class RecordWriter {
         this.records = new ObjectRecords(layout);
     }
 
-    void write(Action action, Revision revision) {
+    /**
+     * Records the plan's actions in its order, except that each run of actions on objects of one kind is written side
+     * by side: an object depends on objects of other kinds (its namespace, the config it reads), not of its own.
+     */
+    void writeAll(List<Action> actions, Revision revision) {
+        List<Runnable> run = new ArrayList<>();
+        Action first = null;
+        for (Action action : actions) {
+            if (first != null && !sameRun(first, action)) {
+                SideBySide.run(run);
+                run = new ArrayList<>();
+            }
+            if (run.isEmpty()) {
+                first = action;
+            }
+            run.add(() -> write(action, revision));
+        }
+        SideBySide.run(run);
+    }
+
+    private static boolean sameRun(Action a, Action b) {
+        return a.key().kind().equals(b.key().kind()) && (a instanceof Action.Delete) == (b instanceof Action.Delete);
+    }
+
+    private void write(Action action, Revision revision) {
         if (action instanceof Action.Delete delete) {
             records.delete(delete.key());
             WorkloadStatus.delete(layout, delete.key());
@@ -52,6 +79,9 @@ final class RecordWriter {
      * by a crash is finished by the next apply. Called once the pods of the apply are converged.
      */
     void deleteUnclaimedVolumes() {
+        if (FileTrees.childDirectories(layout.volumes()).isEmpty()) {
+            return; // no claim has a volume: no need to read every record
+        }
         Set<ResourceKey> claimed = new HashSet<>();
         records.readAll().stream().map(r -> r.key()).filter(RecordWriter::isClaim).forEach(claimed::add);
         for (PodRecord pod : PodRecord.readAll(layout.pods())) {

@@ -1,5 +1,6 @@
 package dev.berth.bench;
 
+import dev.berth.cli.Main;
 import dev.berth.node.PodObserver;
 import dev.berth.node.PodSnapshot;
 import dev.berth.node.workload.PodPhase;
@@ -63,6 +64,7 @@ public final class ConvergeBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        Main.launchProcessesWithVfork(); // as berth's own main does, before this JVM starts its first process
         int[] sizes = Arrays.stream(System.getProperty("bench.sizes", "1,20,50").split(","))
                 .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
         int reps = Integer.getInteger("bench.reps", 5);
