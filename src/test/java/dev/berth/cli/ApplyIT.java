@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.node.PodSnapshot;
 import dev.berth.node.workload.PodPhase;
 import dev.berth.testing.CliRun;
-import dev.berth.testing.Prerequisites;
-import dev.berth.testing.TestImages;
 import dev.berth.testing.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,10 +28,7 @@ class ApplyIT {
 
     @BeforeAll
     static void startRegistry() {
-        Prerequisites.requireRoot();
-        Prerequisites.requireBinaries("runc", "conmon");
-        TestRegistry.requirePrerequisites();
-        registry = TestRegistry.start().pushBusybox().push(TestImages.busybox(), "library/busybox:1.36");
+        registry = Scenarios.registry();
     }
 
     @AfterAll

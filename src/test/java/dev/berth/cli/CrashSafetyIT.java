@@ -9,8 +9,6 @@ import dev.berth.node.PodSnapshot;
 import dev.berth.node.workload.PodPhase;
 import dev.berth.runtime.MountTable;
 import dev.berth.testing.CliRun;
-import dev.berth.testing.Prerequisites;
-import dev.berth.testing.TestImages;
 import dev.berth.testing.TestRegistry;
 import io.fabric8.kubernetes.api.model.Volume;
 import java.io.IOException;
@@ -89,10 +87,7 @@ class CrashSafetyIT {
 
     @BeforeAll
     static void startRegistry() throws IOException {
-        Prerequisites.requireRoot();
-        Prerequisites.requireBinaries("runc", "conmon");
-        TestRegistry.requirePrerequisites();
-        registry = TestRegistry.start().pushBusybox().push(TestImages.busybox(), "library/busybox:1.36");
+        registry = Scenarios.registry();
         cgroupsBefore = berthCgroups(); // other runs' leftovers are not this test's business
     }
 

@@ -8,7 +8,6 @@ import dev.berth.node.PodSnapshot;
 import dev.berth.node.workload.PodPhase;
 import dev.berth.testing.CliRun;
 import dev.berth.testing.Prerequisites;
-import dev.berth.testing.TestImages;
 import dev.berth.testing.TestRegistry;
 import dev.berth.testing.WatchProcess;
 import java.io.IOException;
@@ -49,10 +48,8 @@ class WatchIT {
 
     @BeforeAll
     static void startRegistry() {
-        Prerequisites.requireRoot();
-        Prerequisites.requireBinaries("runc", "conmon", "git");
-        TestRegistry.requirePrerequisites();
-        registry = TestRegistry.start().pushBusybox().push(TestImages.busybox(), "library/busybox:1.36");
+        Prerequisites.requireBinaries("git");
+        registry = Scenarios.registry();
     }
 
     @AfterAll
