@@ -1,5 +1,6 @@
 package dev.berth.bench;
 
+import dev.berth.cli.Main;
 import dev.berth.core.DirectoryTreeReader;
 import dev.berth.image.ContentStore;
 import dev.berth.image.DockerAuthFile;
@@ -84,6 +85,7 @@ public final class RuntimeBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        Main.launchProcessesWithVfork(); // as berth's own main does, before this JVM starts its first process
         System.out.printf("java %s, %d cpus, %s%n", Runtime.version(), Runtime.getRuntime().availableProcessors(),
                 Processes.run("runc", "--version").lines().findFirst().orElse("runc"));
         // RegistryClient sizes java.net.http's buffers as it loads; TestRegistry's readiness probe must not load that first
