@@ -40,19 +40,25 @@ public final class RegistryClient {
         }
     }
 
-    private final HttpClient http;
     private final DockerAuthFile auth;
     /** Authorization header per "authority/repository", learned from the last challenge. */
     private final Map<String, String> authorizations = new ConcurrentHashMap<>();
+    /**
+     * Made on first use: a cold JVM takes some 250 ms to build one (TLS setup), which an apply whose images are all
+     * present never needs.
+     */
+    private HttpClient http;
 
     public RegistryClient(DockerAuthFile auth) {
-        this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER).build(), auth);
+        this.auth = auth;
     }
 
-    RegistryClient(HttpClient http, DockerAuthFile auth) {
-        this.http = http;
-        this.auth = auth;
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                    .followRedirects(HttpClient.Redirect.NEVER).build();
+        }
+        return http;
     }
 
     /** A manifest or index as served, with its media type. */
@@ -177,7 +183,7 @@ public final class RegistryClient {
             request.header("Authorization", authorization);
         }
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            return http().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (ConnectException e) {
             throw new RegistryException(Reason.UNREACHABLE, "registry unreachable: connection refused by "
                     + uri.getScheme() + "://" + uri.getRawAuthority(), e);

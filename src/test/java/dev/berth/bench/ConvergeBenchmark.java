@@ -34,9 +34,11 @@ import java.util.concurrent.TimeUnit;
  * would apply) and as a cold CLI through the launcher next to the jar ({@code target/berth}, a new JVM per apply,
  * as a user or a CI job runs it) when the jar has been packaged. Each timing runs from the command's start until
  * it has returned and every pod's container is running (checked after the command returns; the check is not
- * timed unless a pod was not yet running, in which case the wait for it is). System properties:
- * {@code bench.sizes} (default 1,20,50), {@code bench.reps} (default 5), {@code bench.cli} and {@code bench.podman} (default true: false leaves that
- * tool out).
+ * timed unless a pod was not yet running, in which case the wait for it is). Each size starts with an untimed round of
+ * every tool, so that the in-process JVM has compiled the paths that run once per pod before it is timed. System
+ * properties: {@code bench.sizes} (default 1,20,50), {@code bench.reps} (default 5), {@code bench.warmup} (default
+ * true: false leaves out the untimed round of each size), {@code bench.cli} and {@code bench.podman} (default true:
+ * false leaves that tool out).
  */
 public final class ConvergeBenchmark {
 
@@ -68,6 +70,7 @@ public final class ConvergeBenchmark {
         int[] sizes = Arrays.stream(System.getProperty("bench.sizes", "1,20,50").split(","))
                 .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
         int reps = Integer.getInteger("bench.reps", 5);
+        boolean warmUpEachSize = Boolean.parseBoolean(System.getProperty("bench.warmup", "true"));
         Path launcher = Boolean.parseBoolean(System.getProperty("bench.cli", "true")) ? launcher() : null;
         System.out.printf("java %s, %d cpus, %s%n", Runtime.version(), Runtime.getRuntime().availableProcessors(),
                 Processes.run("runc", "--version").lines().findFirst().orElse("runc"));
@@ -77,7 +80,7 @@ public final class ConvergeBenchmark {
             Podman podman = Boolean.parseBoolean(System.getProperty("bench.podman", "true"))
                     ? Podman.find(work.resolve("podman")) : null;
             bench = new ConvergeBenchmark(work, registry, launcher, podman);
-            bench.run(sizes, reps);
+            bench.run(sizes, reps, warmUpEachSize);
         } finally {
             if (bench != null) {
                 bench.close();
@@ -103,7 +106,7 @@ public final class ConvergeBenchmark {
     /** Which tool converges, and how. */
     private enum Tool { IN_PROCESS, CLI, PODMAN }
 
-    private void run(int[] sizes, int reps) throws Exception {
+    private void run(int[] sizes, int reps, boolean warmUpEachSize) throws Exception {
         List<Tool> tools = new ArrayList<>(List.of(Tool.IN_PROCESS));
         if (launcher != null) {
             tools.add(Tool.CLI);
@@ -132,6 +135,12 @@ public final class ConvergeBenchmark {
                 upTimes.put(t, new long[reps]);
                 downTimes.put(t, new long[reps]);
             });
+            if (warmUpEachSize) { // an untimed round: the JIT compiles the per-pod paths at this size, as in berth watch
+                for (Tool tool : tools) {
+                    converge(tool, yaml, n);
+                    prune(tool, yaml);
+                }
+            }
             for (int rep = 0; rep < reps; rep++) { // interleaved, one tool's pods gone before the next starts
                 for (Tool tool : tools) {
                     upTimes.get(tool)[rep] = converge(tool, yaml, n);
