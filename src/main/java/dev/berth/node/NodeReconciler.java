@@ -243,6 +243,9 @@ public final class NodeReconciler implements AutoCloseable {
             List<PodSnapshot> running = new ArrayList<>();
             List<PodSnapshot> queue = new ArrayList<>();
             for (PodSnapshot pod : live) {
+                if (pod.owner().isEmpty()) {
+                    continue; // run-pod's, which has no state file: it starts and removes its pod itself
+                }
                 if (!pod.state().scheduled()) {
                     queue.add(pod);
                 } else if (!pod.phase().finished()) {

@@ -194,4 +194,35 @@ class ApplyIT {
             assertEquals("Drifted", node.pod("w").reason());
         }
     }
+
+    /** A debugging pod of {@code berth run-pod} on the same node is not berth's to schedule, start or prune. */
+    @Test
+    void leavesARunPodPodOnTheSameNodeAlone() throws Exception {
+        try (NodeFixture node = new NodeFixture(dir, registry, "")) {
+            Path debug = Files.writeString(dir.resolve("debug.yaml"),
+                    pod("debug", "busybox:1.35", "trap 'exit 3' TERM; echo ready; while true; do sleep 0.1; done"));
+            Process runPod = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                    System.getProperty("berth.jar", "target/berth.jar"), "run-pod", debug.toString(),
+                    "--config", node.config.toString(), "--root", node.root.toString(), "--run-root", node.runRoot.toString())
+                    .redirectErrorStream(true).start();
+            try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(runPod.getInputStream()))) {
+                assertEquals("ready", out.readLine(), "the debugging pod's first line");
+                String container = node.pod("debug").record().containers().get(0);
+                int pid = node.containerStatus(container).pid();
+
+                node.commit("a.yaml", pod("a", "busybox:1.35", "sleep 3600"));
+                CliRun applied = node.apply();
+                assertEquals(0, applied.exitCode(), applied.toString());
+                assertTrue(node.pod("a").running("main"));
+                assertEquals(pid, node.containerStatus(container).pid(), "the debugging pod's container is the same process");
+                assertTrue(runPod.isAlive());
+
+                new ProcessBuilder("kill", "-INT", String.valueOf(runPod.pid())).start().waitFor();
+                assertTrue(runPod.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+                assertEquals(3, runPod.exitValue(), "run-pod ended as its container did");
+            } finally {
+                runPod.destroyForcibly();
+            }
+        }
+    }
 }

@@ -3,6 +3,7 @@ package dev.berth.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.berth.node.PodSnapshot;
+import dev.berth.runtime.ContainerStatus;
 import dev.berth.runtime.MountTable;
 import dev.berth.store.FileTrees;
 import dev.berth.testing.CliRun;
@@ -92,12 +93,21 @@ final class NodeFixture implements AutoCloseable {
     }
 
     List<PodSnapshot> pods() {
+        return services().observer().observe();
+    }
+
+    /** What runc says of one container now. */
+    ContainerStatus containerStatus(String id) {
+        return services().containers().state(id);
+    }
+
+    private NodeServices services() {
         GlobalOptions global = new GlobalOptions();
         global.configFile = config;
         global.root = root;
         NodeServices.RunRoot run = new NodeServices.RunRoot();
         run.dir = runRoot;
-        return new NodeServices(global, run).observer().observe();
+        return new NodeServices(global, run);
     }
 
     List<PodSnapshot> pods(Predicate<PodSnapshot> filter) {
