@@ -12,6 +12,7 @@ import dev.berth.node.workload.Workload;
 import dev.berth.node.workload.WorkloadController;
 import dev.berth.node.workload.WorkloadDecision;
 import dev.berth.scheduler.Decision;
+import dev.berth.store.SideBySide;
 import dev.berth.store.StateLayout;
 import dev.berth.store.WriteBatch;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -187,6 +188,7 @@ public final class NodeReconciler implements AutoCloseable {
         }
 
         void runControllers(List<PodSnapshot> live) {
+            List<Map.Entry<ResourceKey, Pod>> newPods = new ArrayList<>();
             Map<ResourceKey, List<PodView>> owned = new HashMap<>();
             for (PodSnapshot pod : live) {
                 pod.owner().ifPresent(o -> owned.computeIfAbsent(o, k -> new ArrayList<>()).add(pod.view(false)));
@@ -206,6 +208,7 @@ public final class NodeReconciler implements AutoCloseable {
                             new Workload(annotated, before == null ? Map.of() : before.memo()),
                             owned.getOrDefault(key, List.of()), now);
                     act(decision, live);
+                    decision.create().forEach(pod -> newPods.add(Map.entry(key, pod)));
                     wake(nextDecisionAt(decision));
                     new WorkloadStatus(decision.health(), decision.message(), now, decision.memo(), driftCount, null)
                             .writeOver(before, layout, key, statuses);
@@ -217,10 +220,33 @@ public final class NodeReconciler implements AutoCloseable {
                             driftCount, e.getMessage()).writeOver(before, layout, key, statuses);
                 }
             }
+            register(newPods);
             statuses.write();
         }
 
-        /** Pulls the new pods' images before the pods they replace stop, then deletes, then registers the new. */
+        /**
+         * Registers every controller's new pods side by side: each registration is three fsyncs, which for 20 pods
+         * one after the other took 60-90 ms. No state file yet: PodObserver takes a pod without one for unscheduled,
+         * and admission writes one.
+         */
+        private void register(List<Map.Entry<ResourceKey, Pod>> newPods) {
+            List<Runnable> registrations = new ArrayList<>();
+            for (Map.Entry<ResourceKey, Pod> pod : newPods) {
+                registrations.add(() -> {
+                    try {
+                        pods.register(pod.getValue());
+                    } catch (RuntimeException e) {
+                        synchronized (failures) {
+                            failures.put(pod.getKey(), e.getMessage());
+                        }
+                    }
+                });
+            }
+            SideBySide.run(registrations);
+            changes += newPods.size();
+        }
+
+        /** Pulls the new pods' images before the pods they replace stop, then deletes; the new are registered after. */
         private void act(WorkloadDecision decision, List<PodSnapshot> live) {
             touched |= !decision.create().isEmpty() || !decision.delete().isEmpty();
             for (Pod pod : decision.create()) {
@@ -232,10 +258,6 @@ public final class NodeReconciler implements AutoCloseable {
                     remover.remove(pod, "replaced or scaled down");
                     changes++;
                 }
-            }
-            for (Pod pod : decision.create()) {
-                pods.register(pod); // no state file yet: PodObserver takes it for unscheduled, and admission writes one
-                changes++;
             }
         }
 
