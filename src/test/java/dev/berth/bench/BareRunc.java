@@ -23,6 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class BareRunc implements AutoCloseable {
 
     private static final Path ROOT = Path.of("/run/berth-bench-runc");
+    private static final Path RUNC = dev.berth.runtime.RuncCli.detect(ROOT).binary();
     private static final Pattern RUNNING = Pattern.compile("\"status\":\\s*\"running\"");
 
     private final Path copied;
@@ -30,12 +31,14 @@ final class BareRunc implements AutoCloseable {
     private final Path equivalent;
     private final Path lower;
     private final Path log;
+    private final Path monitors;
     private final Mounter mounter = new Mounter();
     private final List<String> live = new ArrayList<>();
 
     /** @param berthConfig the config.json berth wrote for a container of the benchmark's pod */
     BareRunc(Path dir, Path layerFs, Path berthConfig) throws IOException {
         log = Files.createDirectories(dir).resolve("runc.err");
+        monitors = Files.createDirectories(dir.resolve("conmon"));
         lower = layerFs;
         copied = bundle(dir.resolve("copied"));
         Processes.run("cp", "-a", layerFs + "/.", copied.resolve("rootfs").toString());
@@ -74,10 +77,58 @@ final class BareRunc implements AutoCloseable {
         return nanos;
     }
 
-    /** runc delete --force, then the overlays (if any) and their upper dirs. */
+    /**
+     * Like {@link #runEquivalent}, through what berth runs, without berth: conmon running {@code runc create} (the pid
+     * file tells its end), then {@code runc start}, in ns. The floor for any runtime that keeps exit codes and logs
+     * with conmon and drives runc through its create/start commands.
+     */
+    long runMonitored(String id) throws Exception {
+        long start = System.nanoTime();
+        Path upper = Files.createDirectories(equivalent.resolve("layers").resolve(id).resolve("upper"));
+        Path work = Files.createDirectories(upper.resolveSibling("work"));
+        Processes.run("mount", "-t", "overlay", "overlay", "-o",
+                "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work, equivalent.resolve("rootfs").toString());
+        live.add(id);
+        Path files = Files.createDirectories(monitors.resolve(id));
+        Path pidFile = files.resolve("pid");
+        Process conmon = new ProcessBuilder("conmon", "--api-version", "1", "-c", id, "-u", id, "-n", id,
+                "-r", RUNC.toString(), "-b", equivalent.toString(), "-p", pidFile.toString(),
+                "-P", files.resolve("conmon.pid").toString(), "-l", "k8s-file:" + files.resolve("log"),
+                "--exit-dir", files.toString(), "-0", files.toString(), "--socket-dir-path", files.toString(),
+                "--runtime-arg", "--root=" + ROOT)
+                .directory(files.toFile()).redirectInput(new File("/dev/null"))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(log.toFile()).start();
+        if (conmon.waitFor() != 0) {
+            throw new IllegalStateException("conmon " + id + " failed: " + Files.readString(log));
+        }
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!Files.exists(pidFile) || Files.size(pidFile) == 0) { // runc renames it into place, whole
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("runc create " + id + " did not finish: " + Files.readString(log));
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+        }
+        Process runcStart = new ProcessBuilder("runc", "--root", ROOT.toString(), "start", id)
+                .redirectInput(new File("/dev/null")).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(log.toFile()).start();
+        if (runcStart.waitFor() != 0) {
+            throw new IllegalStateException("runc start " + id + " failed: " + Files.readString(log));
+        }
+        long nanos = System.nanoTime() - start;
+        checkRunning(id);
+        return nanos;
+    }
+
+    /** runc delete --force, then the overlays (if any) and their upper dirs, and conmon's files once it is gone. */
     void delete(String id) throws IOException {
         Processes.run("runc", "--root", ROOT.toString(), "delete", "--force", id);
         live.remove(id);
+        Path exitFile = monitors.resolve(id).resolve(id);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (Files.isDirectory(monitors.resolve(id)) && !Files.exists(exitFile) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // conmon writes it as it leaves
+        }
+        FileTrees.deleteRecursively(monitors.resolve(id));
         for (Path bundle : List.of(overlay, equivalent)) {
             mounter.unmountAllUnder(bundle.resolve("rootfs"));
             FileTrees.deleteRecursively(bundle.resolve("layers").resolve(id));
