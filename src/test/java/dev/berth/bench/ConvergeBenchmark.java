@@ -74,6 +74,10 @@ public final class ConvergeBenchmark {
         Path launcher = Boolean.parseBoolean(System.getProperty("bench.cli", "true")) ? launcher() : null;
         System.out.printf("java %s, %d cpus, %s%n", Runtime.version(), Runtime.getRuntime().availableProcessors(),
                 Processes.run("runc", "--version").lines().findFirst().orElse("runc"));
+        // in process, berth runs in this JVM: as the launcher runs it only with the JVM options the launcher gives
+        System.out.printf("this JVM's -XX options: %s (the launcher runs berth with -XX:TieredStopAtLevel=1"
+                + " -XX:+UseSerialGC: set them in MAVEN_OPTS)%n", java.lang.management.ManagementFactory.getRuntimeMXBean()
+                .getInputArguments().stream().filter(a -> a.startsWith("-XX:")).toList());
         Path work = Files.createTempDirectory("berth-bench-converge-");
         ConvergeBenchmark bench = null;
         try (TestRegistry registry = TestRegistry.start().pushBusybox()) {
