@@ -31,6 +31,9 @@ final class Command {
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile());
+            // runc is Go and lives for milliseconds; with one P it leaves the other CPUs to the starts beside it (20
+            // creates and starts, four at once, took ~5% less time here). conmon passes it on to its runc create.
+            builder.environment().put("GOMAXPROCS", "1");
             if (workDir != null) {
                 builder.directory(workDir.toFile());
             }
