@@ -11,8 +11,14 @@ public final class Processes {
     private Processes() {}
 
     public static String run(String... command) {
+        return run(new ProcessBuilder(List.of(command)));
+    }
+
+    /** Runs {@code builder} (its environment and directory as set) with stderr in the output it returns. */
+    public static String run(ProcessBuilder builder) {
+        List<String> command = builder.command();
         try {
-            Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
+            Process process = builder.redirectErrorStream(true).start();
             process.getOutputStream().close();
             byte[] output = process.getInputStream().readAllBytes();
             if (!process.waitFor(2, TimeUnit.MINUTES)) {
@@ -25,7 +31,7 @@ public final class Processes {
             }
             return text;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + command[0] + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
