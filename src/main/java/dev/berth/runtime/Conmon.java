@@ -96,6 +96,42 @@ public final class Conmon {
         }
     }
 
+    /**
+     * Whether the conmon its pid file names runs, from /proc/PID/stat (a zombie, which ProcessHandle calls alive, is
+     * gone); no pid file, or an unreadable one, counts as gone.
+     */
+    static boolean alive(Path conmonPidFile) {
+        try {
+            String stat = Files.readString(Path.of("/proc", pid(conmonPidFile), "stat"));
+            int afterName = stat.lastIndexOf(')'); // "PID (COMM) STATE ...": COMM may hold spaces and parentheses
+            char state = afterName >= 0 && afterName + 2 < stat.length() ? stat.charAt(afterName + 2) : 'X';
+            return state != 'Z' && state != 'X' && state != 'x';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether the process its pid file names is a conmon of container {@code id} (not a later process with a reused
+     * pid); false when conmon never got as far as writing the file.
+     */
+    static boolean monitors(Path conmonPidFile, String id) {
+        try {
+            List<String> argv = List.of(Files.readString(Path.of("/proc", pid(conmonPidFile), "cmdline")).split("\0"));
+            return argv.contains(id) && argv.get(0).endsWith("conmon");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String pid(Path conmonPidFile) throws IOException {
+        String pid = Files.readString(conmonPidFile).strip();
+        if (!pid.matches("\\d+")) {
+            throw new IOException(conmonPidFile + " holds no pid");
+        }
+        return pid;
+    }
+
     private static boolean nonEmpty(Path file) {
         return !readOrEmpty(file).isBlank();
     }

@@ -246,28 +246,10 @@ public final class ContainerRuntime {
      * create and the container; wait while it runs and runc does not know the container yet.
      */
     private void awaitMonitorSettled(String id) {
-        String pid;
-        try {
-            pid = Files.readString(layout.bundle(id).resolve(CONMON_PID_FILE)).strip();
-        } catch (IOException e) {
-            return; // conmon never got as far as its pid file: nothing of it runs
-        }
+        Path conmonPidFile = layout.bundle(id).resolve(CONMON_PID_FILE);
         long deadline = System.nanoTime() + CREATE_WAIT.toNanos();
-        while (monitors(pid, id) && !knownToRunc(id) && System.nanoTime() < deadline) {
+        while (Conmon.monitors(conmonPidFile, id) && !knownToRunc(id) && System.nanoTime() < deadline) {
             Conmon.sleep(POLL);
-        }
-    }
-
-    /** Whether process {@code pid} is a conmon of container {@code id} (not a later process with a reused pid). */
-    private static boolean monitors(String pid, String id) {
-        if (!pid.matches("\\d+")) {
-            return false;
-        }
-        try {
-            List<String> argv = List.of(Files.readString(Path.of("/proc", pid, "cmdline")).split("\0"));
-            return argv.contains(id) && argv.get(0).endsWith("conmon");
-        } catch (IOException e) {
-            return false;
         }
     }
 
@@ -319,7 +301,7 @@ public final class ContainerRuntime {
                 return true;
             }
             boolean due = System.nanoTime() - deadline >= 0;
-            boolean conmonGone = !conmonAlive(id);
+            boolean conmonGone = !Conmon.alive(layout.bundle(id).resolve(CONMON_PID_FILE));
             if (due && !askAtDeadline && !conmonGone) {
                 return false;
             }
@@ -343,28 +325,12 @@ public final class ContainerRuntime {
     }
 
     /**
-     * Whether the container's conmon runs, from its pid file and /proc/PID/stat (a zombie, which ProcessHandle calls
-     * alive, is gone); no pid file, or an unreadable one, counts as gone.
-     */
-    private boolean conmonAlive(String id) {
-        try {
-            long pid = Long.parseLong(Files.readString(layout.bundle(id).resolve(CONMON_PID_FILE)).strip());
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            int afterName = stat.lastIndexOf(')'); // "PID (COMM) STATE ...": COMM may hold spaces and parentheses
-            char state = afterName >= 0 && afterName + 2 < stat.length() ? stat.charAt(afterName + 2) : 'X';
-            return state != 'Z' && state != 'X' && state != 'x';
-        } catch (IOException | NumberFormatException e) {
-            return false;
-        }
-    }
-
-    /**
      * runc reports "stopped" a moment before conmon has reaped the process and written its exit file; without
      * conmon no file will come.
      */
     private void awaitExitRecorded(String id) {
         long deadline = System.nanoTime() + KILL_WAIT.toNanos();
-        while (ExitStatus.read(layout.exits().resolve(id)).isEmpty() && System.nanoTime() < deadline && conmonAlive(id)) {
+        while (ExitStatus.read(layout.exits().resolve(id)).isEmpty() && System.nanoTime() < deadline && Conmon.alive(layout.bundle(id).resolve(CONMON_PID_FILE))) {
             Conmon.sleep(POLL);
         }
     }
