@@ -10,10 +10,12 @@ import dev.berth.node.workload.Health;
 import dev.berth.store.ObjectRecord;
 import dev.berth.store.ObjectRecords;
 import dev.berth.store.StateLayout;
+import dev.berth.sync.SyncState;
 import dev.berth.testing.CliRun;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +44,26 @@ final class NodeState {
         if (health != null) {
             new WorkloadStatus(health, message, Instant.now(), Map.of(), drift, error).write(layout, key);
         }
+    }
+
+    /** {@code minutes} before {@code now}, 10 s into the minute, so that a slow run still prints the same age. */
+    static Instant ago(Instant now, int minutes) {
+        return now.minus(Duration.ofMinutes(minutes).plusSeconds(10));
+    }
+
+    /**
+     * A node that synced 20 minutes before {@code now} ({@code message}): a ConfigMap, a degraded Deployment with a
+     * crash-looping pod, a Job whose last attempt failed.
+     */
+    void appliedShop(Instant now, String message) {
+        new SyncState("/srv/ops.git", "main", "deploy", SHA, ago(now, 20), "Synced", message, null).write(layout);
+        object("ConfigMap", "shop", "cfg", null, null, 0, null);
+        object("Deployment", "shop", "web", Health.DEGRADED, "0/1 pods ready", 2, null);
+        object("Job", "shop", "backup", Health.HEALTHY, "running", 0, "image pull failed");
+        Pod web = pod("shop", "web-5d8f-abcde", "app");
+        web.getMetadata().setAnnotations(Map.of("berth.dev/owner", "Deployment/shop/web"));
+        pods.pod("shop.web-5d8f-abcde.0a1b2c", web, ago(now, 45));
+        pods.state("shop.web-5d8f-abcde.0a1b2c", crashLooping(4, ago(now, 30)));
     }
 
     /** A pod with one container per name, the first image busybox:1.35. */

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.berth.node.PodState;
-import dev.berth.node.workload.Health;
 import dev.berth.sync.SyncState;
 import dev.berth.testing.CliRun;
-import io.fabric8.kubernetes.api.model.Pod;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -34,20 +31,12 @@ class StatusCommandTest {
     }
 
     Instant ago(int minutes) {
-        return now.minus(Duration.ofMinutes(minutes).plusSeconds(10));
+        return NodeState.ago(now, minutes);
     }
 
     void appliedNode() {
-        new SyncState("/srv/ops.git", "main", "deploy", NodeState.SHA, ago(20), "Synced", "applied 4 changes", null)
-                .write(node.layout);
+        node.appliedShop(now, "applied 4 changes");
         node.object("Namespace", "", "shop", null, null, 0, null);
-        node.object("ConfigMap", "shop", "cfg", null, null, 0, null);
-        node.object("Deployment", "shop", "web", Health.DEGRADED, "0/1 pods ready", 2, null);
-        node.object("Job", "shop", "backup", Health.HEALTHY, "running", 0, "image pull failed");
-        Pod web = NodeState.pod("shop", "web-5d8f-abcde", "app");
-        web.getMetadata().setAnnotations(Map.of("berth.dev/owner", "Deployment/shop/web"));
-        node.pods.pod("shop.web-5d8f-abcde.0a1b2c", web, ago(45));
-        node.pods.state("shop.web-5d8f-abcde.0a1b2c", NodeState.crashLooping(4, ago(30)));
         node.pods.pod("default.worker.3c4d5e", NodeState.pod(null, "worker", "main"), ago(20));
         node.pods.state("default.worker.3c4d5e",
                 PodState.unscheduled("Unschedulable", "0/1 nodes are available: 1 Insufficient memory."));

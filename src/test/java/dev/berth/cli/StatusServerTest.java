@@ -8,16 +8,13 @@ import dev.berth.inspect.NodeStatus;
 import dev.berth.inspect.ServerStatus;
 import dev.berth.inspect.StatusText;
 import dev.berth.node.PodObserver;
-import dev.berth.node.workload.Health;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.RuntimeLayout;
 import dev.berth.server.ApiRoutes;
 import dev.berth.server.ApiServer;
 import dev.berth.server.Secret;
 import dev.berth.server.WatchStatus;
-import dev.berth.sync.SyncState;
 import dev.berth.testing.CliRun;
-import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -25,7 +22,6 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -71,20 +67,12 @@ class StatusServerTest {
     }
 
     Instant ago(int minutes) {
-        return now.minus(Duration.ofMinutes(minutes).plusSeconds(10));
+        return NodeState.ago(now, minutes);
     }
 
     /** Objects healthy, degraded and failing, a crash-looping pod of a Deployment. */
     void appliedNode() {
-        new SyncState("/srv/ops.git", "main", "deploy", NodeState.SHA, ago(20), "Synced", "applied 3 changes", null)
-                .write(node.layout);
-        node.object("ConfigMap", "shop", "cfg", null, null, 0, null);
-        node.object("Deployment", "shop", "web", Health.DEGRADED, "0/1 pods ready", 2, null);
-        node.object("Job", "shop", "backup", Health.HEALTHY, "running", 0, "image pull failed");
-        Pod web = NodeState.pod("shop", "web-5d8f-abcde", "app");
-        web.getMetadata().setAnnotations(Map.of("berth.dev/owner", "Deployment/shop/web"));
-        node.pods.pod("shop.web-5d8f-abcde.0a1b2c", web, ago(45));
-        node.pods.state("shop.web-5d8f-abcde.0a1b2c", NodeState.crashLooping(4, ago(30)));
+        node.appliedShop(now, "applied 3 changes");
     }
 
     CliRun status(String token, String... args) throws Exception {
