@@ -7,14 +7,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.berth.core.ResourceKey;
 import dev.berth.node.PodSnapshot;
 import dev.berth.node.workload.PodPhase;
-import dev.berth.runtime.MountTable;
 import dev.berth.testing.CliRun;
 import dev.berth.testing.TestRegistry;
 import io.fabric8.kubernetes.api.model.Volume;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +25,6 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,7 +84,7 @@ class CrashSafetyIT {
     @BeforeAll
     static void startRegistry() throws IOException {
         registry = Scenarios.registry();
-        cgroupsBefore = berthCgroups(); // other runs' leftovers are not this test's business
+        cgroupsBefore = NodeProbe.berthCgroups(); // other runs' leftovers are not this test's business
     }
 
     @AfterAll
@@ -152,7 +148,7 @@ class CrashSafetyIT {
                     (System.nanoTime() - started) / 1_000_000_000);
         }
         assertEquals(List.of(), berthCgroupsAdded(), "cgroups left after pruning everything");
-        assertEquals(List.of(), conmons(runRoot, List.of()), "conmon monitors left after pruning everything");
+        assertEquals(List.of(), NodeProbe.conmons(runRoot, List.of()), "conmon monitors left after pruning everything");
     }
 
     // ---- what git holds
@@ -383,13 +379,13 @@ class CrashSafetyIT {
         Watcher(NodeFixture node) throws IOException {
             this.pods = node.root.resolve("pods");
             this.bundles = node.runRoot.resolve("bundles");
-            this.oldPods = names(pods);
+            this.oldPods = NodeProbe.names(pods);
             this.oldPods.removeIf(id -> id.startsWith("."));
-            this.oldBundles = names(bundles);
+            this.oldBundles = NodeProbe.names(bundles);
         }
 
         void poll() throws IOException {
-            Set<String> now = names(pods);
+            Set<String> now = NodeProbe.names(pods);
             now.removeIf(id -> id.startsWith(".")); // being registered or deleted
             for (String id : now) {
                 String status = readOrEmpty(pods.resolve(id).resolve("status.json"));
@@ -408,7 +404,7 @@ class CrashSafetyIT {
                     oldGone.add(id);
                 }
             }
-            for (String id : names(bundles)) {
+            for (String id : NodeProbe.names(bundles)) {
                 if (!oldBundles.contains(id)) {
                     newBundles.add(id);
                 }
@@ -494,17 +490,17 @@ class CrashSafetyIT {
                 }
             }
         }
-        assertEquals(podIds, names(node.root.resolve("pods")), "pod directories\n" + context);
-        assertEquals(containers, names(node.runRoot.resolve("bundles")), "bundles\n" + context);
-        assertEquals(containers, new TreeSet<>(runcList(node.runRoot)), "runc's containers\n" + context);
-        assertEquals(containers, names(node.root.resolve("snapshots/active")), "container snapshots\n" + context);
-        Set<String> exits = names(node.runRoot.resolve("exits"));
+        assertEquals(podIds, NodeProbe.names(node.root.resolve("pods")), "pod directories\n" + context);
+        assertEquals(containers, NodeProbe.names(node.runRoot.resolve("bundles")), "bundles\n" + context);
+        assertEquals(containers, new TreeSet<>(NodeProbe.runcList(node.runRoot)), "runc's containers\n" + context);
+        assertEquals(containers, NodeProbe.names(node.root.resolve("snapshots/active")), "container snapshots\n" + context);
+        Set<String> exits = NodeProbe.names(node.runRoot.resolve("exits"));
         assertTrue(containers.containsAll(exits), "exit files " + exits + "\n" + context);
-        assertEquals(List.copyOf(appContainers), conmons(node.runRoot, List.copyOf(appContainers)),
+        assertEquals(List.copyOf(appContainers), NodeProbe.conmons(node.runRoot, List.copyOf(appContainers)),
                 "conmon monitors, one per running container\n" + context);
-        assertEquals(podIds, names(node.runRoot.resolve("netns")), "pinned namespace directories\n" + context);
-        assertEquals(sorted(runMounts), mountsUnder(node.runRoot), "mounts under the run root\n" + context);
-        assertEquals(sorted(stateMounts), mountsUnder(node.root), "mounts under the state root\n" + context);
+        assertEquals(podIds, NodeProbe.names(node.runRoot.resolve("netns")), "pinned namespace directories\n" + context);
+        assertEquals(NodeProbe.sorted(runMounts), NodeProbe.mountsUnder(node.runRoot), "mounts under the run root\n" + context);
+        assertEquals(NodeProbe.sorted(stateMounts), NodeProbe.mountsUnder(node.root), "mounts under the state root\n" + context);
         for (PodSnapshot p : pods) { // what the disk emptyDirs' writers wrote stays as long as their pods do
             if (script(p).startsWith("echo hi > /scratch/hi")) {
                 Path hi = node.root.resolve("pods").resolve(p.id()).resolve("volumes/scratch/hi");
@@ -529,103 +525,18 @@ class CrashSafetyIT {
         return now;
     }
 
-    private static List<String> runcList(Path runRoot) throws IOException {
-        try {
-            Process runc = new ProcessBuilder("runc", "--root", runRoot.resolve("runc").toString(), "list", "-q")
-                    .redirectErrorStream(true).start();
-            String out = new String(runc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(runc.waitFor(30, TimeUnit.SECONDS) && runc.exitValue() == 0, "runc list: " + out);
-            return out.lines().filter(l -> !l.isBlank()).toList();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-    }
-
-    /** {@link #conmons(Path)} once it is {@code expected}, or after 5 s: a container's conmon outlives it a moment. */
-    private static List<String> conmons(Path under, List<String> expected) throws IOException, InterruptedException {
-        List<String> monitors = conmons(under);
-        for (int i = 0; i < 50 && !monitors.equals(expected); i++) {
-            Thread.sleep(100);
-            monitors = conmons(under);
-        }
-        return monitors;
-    }
-
-    /**
-     * The container id ({@code -c}) of every conmon whose exit directory is under {@code under}, sorted; a
-     * container monitored twice shows twice.
-     */
-    private static List<String> conmons(Path under) throws IOException {
-        List<String> ids = new ArrayList<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-                List<String> argv;
-                try {
-                    argv = List.of(Files.readString(proc.resolve("cmdline"), StandardCharsets.UTF_8).split("\0"));
-                } catch (IOException e) {
-                    continue; // gone meanwhile
-                }
-                int exitDir = argv.indexOf("--exit-dir");
-                int id = argv.indexOf("-c");
-                if (!argv.isEmpty() && argv.get(0).endsWith("conmon") && exitDir > 0 && id > 0
-                        && argv.get(exitDir + 1).startsWith(under.toString() + "/")) {
-                    ids.add(argv.get(id + 1));
-                }
-            }
-        }
-        ids.sort(null);
-        return ids;
-    }
-
-    /** Every cgroup directory under berth's parent cgroup, in every hierarchy. */
-    private static Set<Path> berthCgroups() throws IOException {
-        Set<Path> out = new TreeSet<>();
-        List<Path> parents = new ArrayList<>();
-        if (Files.isDirectory(Path.of("/sys/fs/cgroup/pids"))) { // v1 or hybrid: one tree per controller
-            try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
-                for (Path h : hierarchies.toList()) {
-                    if (Files.isDirectory(h.resolve("berth"))) {
-                        parents.add(h.toRealPath().resolve("berth"));
-                    }
-                }
-            }
-        } else if (Files.isDirectory(Path.of("/sys/fs/cgroup/berth"))) {
-            parents.add(Path.of("/sys/fs/cgroup/berth"));
-        }
-        for (Path parent : parents) {
-            try (Stream<Path> cgroups = Files.list(parent)) {
-                cgroups.filter(Files::isDirectory).forEach(out::add);
-            } catch (NoSuchFileException e) {
-                // removed meanwhile
-            }
-        }
-        return out;
-    }
-
     /**
      * The names of this test's cgroups (its containers' ids start with its namespace; other runs may share the
      * machine) that appeared since it began, one per container whatever the number of hierarchies.
      */
     private static List<String> berthCgroupsAdded() throws IOException {
         Set<String> names = new TreeSet<>();
-        for (Path cgroup : berthCgroups()) {
+        for (Path cgroup : NodeProbe.berthCgroups()) {
             if (!cgroupsBefore.contains(cgroup) && cgroup.getFileName().toString().startsWith(NAMESPACE + ".")) {
                 names.add(cgroup.getFileName().toString());
             }
         }
         return List.copyOf(names);
-    }
-
-    private static Set<String> names(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return new TreeSet<>();
-        }
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
-        } catch (NoSuchFileException e) {
-            return new TreeSet<>();
-        }
     }
 
     private static String readOrEmpty(Path file) {
@@ -643,16 +554,5 @@ class CrashSafetyIT {
     /** The script of the pod's main container: sh -c SCRIPT. */
     private static String script(PodSnapshot p) {
         return main(p).getCommand().get(2);
-    }
-
-    /** Mount points at or below {@code dir}, sorted; one mounted twice shows twice. */
-    private static List<String> mountsUnder(Path dir) {
-        return sorted(MountTable.mountPointsUnder(dir).stream().map(Path::toString).toList());
-    }
-
-    private static List<String> sorted(List<String> list) {
-        List<String> copy = new ArrayList<>(list);
-        copy.sort(null);
-        return copy;
     }
 }
