@@ -115,13 +115,23 @@ public final class GitSource implements AutoCloseable {
             Repository cache = open(cacheDir, () -> openOrCreateCache(cacheDir));
             // the default branch is always under refs/heads/, which every fetch mirrors
             Map<String, Ref> advertised = remote.fetch(cache, refSpecs(useDefault ? Constants.HEAD : spec.ref().trim()));
-            String ref = useDefault ? defaultBranch(advertised.get(Constants.HEAD), address) : spec.ref().trim();
+            String ref = useDefault ? defaultBranch(head(advertised, remote), address) : spec.ref().trim();
             // Resolving under the lock, so a concurrent fetch cannot move or prune the ref in between.
             return snapshot(cache, new RefResolver(cache, address.display()).resolve(ref), address.display());
         } catch (IOException e) {
             throw new SourceUnavailableException(
                     "cannot use cache " + cacheDir + " for " + address.display() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The remote's HEAD as the fetch saw it. JGit asks for HEAD only while the cache's own HEAD (refs/heads/master)
+     * does not resolve, and a protocol v2 server lists only what is asked for: once a master branch is mirrored, an
+     * ls-remote tells it.
+     */
+    private static Ref head(Map<String, Ref> fetched, RemoteAccess remote) {
+        Ref head = fetched.get(Constants.HEAD);
+        return head != null ? head : remote.advertised().get(Constants.HEAD);
     }
 
     private static String defaultBranch(Ref head, RepoAddress address) {

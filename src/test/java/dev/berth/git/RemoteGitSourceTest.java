@@ -1,6 +1,5 @@
 package dev.berth.git;
 
-import dev.berth.testing.TestRepo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.SourceUnavailableException;
+import dev.berth.testing.GitDaemon;
+import dev.berth.testing.Prerequisites;
+import dev.berth.testing.TestRepo;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.AfterEach;
@@ -71,6 +75,32 @@ class RemoteGitSourceTest {
         assertEquals("refs/heads/trunk", snapshot.ref());
         assertEquals(List.of("app/deploy.yaml"), snapshot.tree().list(""));
         assertEquals(url + "@" + first.name().substring(0, 12), snapshot.tree().describe());
+    }
+
+    /**
+     * The cache's own HEAD names refs/heads/master: once that branch is mirrored, the remote's HEAD must still be
+     * asked for. Over git:// (protocol v2, where a server lists only the refs asked for) as well as file://.
+     */
+    @Test
+    void aDefaultBranchNamedMasterIsFollowedOnEverySync() throws Exception {
+        Prerequisites.requireBinaries("git");
+        try (TestRepo master = TestRepo.init(tmp.resolve("master-origin"), "master");
+                GitDaemon daemon = GitDaemon.serve(Files.createDirectories(tmp.resolve("served")), "master.git")) {
+            master.write("a.yaml", "v: 1\n").commit("one");
+            daemon.push(master);
+            try (Git served = Git.open(tmp.resolve("served/master.git").toFile())) {
+                served.getRepository().updateRef(Constants.HEAD).link("refs/heads/master"); // it was made with main
+            }
+            SourceSpec spec = new SourceSpec(daemon.url(), null, cacheRoot, GitCredentials.none());
+            assertEquals("refs/heads/master", source.resolve(spec).ref());
+            RevCommit second = master.write("a.yaml", "v: 2\n").commit("two");
+            daemon.push(master);
+
+            Snapshot again = source.resolve(spec);
+
+            assertEquals("refs/heads/master", again.ref());
+            assertEquals(second.name(), again.revision().sha());
+        }
     }
 
     @Test
