@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -48,7 +50,10 @@ public final class ReconcileLoop implements AutoCloseable {
     });
     private final Duration firstRetry;
     private final Duration longestRetry;
-    private Duration nextRetry; // only touched on the reconcile thread
+    private Duration nextRetry; // only touched on the reconcile thread, as is pendingRetry
+    private ScheduledFuture<?> pendingRetry;
+    /** The kind of the retry scheduled and not yet triggered; null when there is none. */
+    private final AtomicReference<Kind> pendingRetryKind = new AtomicReference<>();
 
     public ReconcileLoop(Work work, Duration firstRetry, Duration longestRetry) {
         this.work = work;
@@ -92,11 +97,26 @@ public final class ReconcileLoop implements AutoCloseable {
             nextRetry = firstRetry;
             return;
         }
+        Kind kind = retry.get();
+        Kind pending = pendingRetryKind.get();
+        if (pending != null) {
+            if (pending.compareTo(kind) >= 0) {
+                return; // one retry at a time: polls and webhooks failing meanwhile wait for it, or chains would multiply
+            }
+            pendingRetry.cancel(false); // asked for less than this failure needs
+        }
         Duration delay = nextRetry;
         nextRetry = delay.multipliedBy(2).compareTo(longestRetry) < 0 ? delay.multipliedBy(2) : longestRetry;
-        LOG.info("trying again in {} s ({})", delay.toMillis() / 1000.0, retry.get());
-        Kind kind = retry.get();
-        retries.schedule(() -> trigger(kind, "retry after a failure"), delay.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("trying again in {} s ({})", delay.toMillis() / 1000.0, kind);
+        try {
+            pendingRetryKind.set(kind);
+            pendingRetry = retries.schedule(() -> {
+                pendingRetryKind.set(null); // before the run it triggers, which may fail and need a retry of its own
+                trigger(kind, "retry after a failure");
+            }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("closing: no retry"); // close() came while this reconcile ran
+        }
     }
 
     /** Lets the reconcile under way finish its current step, then stops; pods keep running. */

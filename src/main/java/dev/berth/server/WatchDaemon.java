@@ -53,7 +53,8 @@ public final class WatchDaemon implements ReconcileLoop.Work {
         } catch (BerthException e) { // unreachable git or registry
             status.failed(reason, e.getMessage());
             LOG.warn("{}: {}", reason, e.getMessage());
-            return Optional.of(ReconcileLoop.Kind.POLL);
+            // a resync never reads git; a poll after an unfinished sync finds the head still unapplied
+            return Optional.of(kind == ReconcileLoop.Kind.RESYNC ? ReconcileLoop.Kind.RESYNC : ReconcileLoop.Kind.POLL);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();

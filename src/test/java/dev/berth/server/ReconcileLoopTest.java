@@ -87,4 +87,26 @@ class ReconcileLoopTest {
             assertEquals(null, work.runs.poll(600, TimeUnit.MILLISECONDS), "the fourth run succeeded: no more retries");
         }
     }
+
+    @Test
+    void runsFailingWhileARetryIsPendingDoNotStartRetriesOfTheirOwn() throws Exception {
+        Recorder work = new Recorder(Integer.MAX_VALUE, Kind.POLL, new CountDownLatch(0));
+        try (ReconcileLoop loop = new ReconcileLoop(work, Duration.ofMillis(400), Duration.ofMillis(400))) {
+            loop.trigger(Kind.SYNC, "webhook");
+            work.next();
+            for (int i = 0; i < 3; i++) { // timer polls failing at their own moments while the retry waits
+                Thread.sleep(100);
+                loop.trigger(Kind.POLL, "poll");
+                assertEquals("poll", work.next().reason());
+            }
+            List<Run> later = new ArrayList<>();
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1000);
+            for (Run run; (run = work.runs.poll(until - System.nanoTime(), TimeUnit.NANOSECONDS)) != null; ) {
+                later.add(run);
+            }
+            // one chain, a retry every 400 ms: 2 or 3 runs in the second; a chain per failed run would make 8 or more
+            assertTrue(later.size() >= 2 && later.size() <= 3, later.toString());
+            assertTrue(later.stream().allMatch(r -> r.reason().equals("retry after a failure")), later.toString());
+        }
+    }
 }
