@@ -193,7 +193,7 @@ public final class NodeReconciler implements AutoCloseable {
             for (PodSnapshot pod : live) {
                 pod.owner().ifPresent(o -> owned.computeIfAbsent(o, k -> new ArrayList<>()).add(pod.view(false)));
             }
-            WriteBatch statuses = new WriteBatch();
+            List<Decided> decided = new ArrayList<>();
             for (Manifest m : applied.manifests()) {
                 WorkloadController controller = CONTROLLERS.get(m.key().kind());
                 if (controller == null) {
@@ -210,40 +210,57 @@ public final class NodeReconciler implements AutoCloseable {
                     act(decision, live);
                     decision.create().forEach(pod -> newPods.add(Map.entry(key, pod)));
                     wake(nextDecisionAt(decision));
-                    new WorkloadStatus(decision.health(), decision.message(), now, decision.memo(), driftCount, null)
-                            .writeOver(before, layout, key, statuses);
+                    decided.add(new Decided(key, before, driftCount, new WorkloadStatus(decision.health(),
+                            decision.message(), now, decision.memo(), driftCount, null)));
                 } catch (RuntimeException e) {
                     touched = true; // maybe halfway through its decision
                     failures.put(key, e.getMessage());
-                    new WorkloadStatus(before == null ? dev.berth.node.workload.Health.MISSING : before.health(),
-                            before == null ? "" : before.message(), now, before == null ? Map.of() : before.memo(),
-                            driftCount, e.getMessage()).writeOver(before, layout, key, statuses);
+                    decided.add(new Decided(key, before, driftCount, failed(before, driftCount, e.getMessage())));
                 }
             }
-            register(newPods);
+            Map<ResourceKey, String> unregistered = register(newPods);
+            WriteBatch statuses = new WriteBatch();
+            for (Decided d : decided) {
+                String error = unregistered.get(d.key());
+                WorkloadStatus status = error == null ? d.status() : failed(d.before(), d.driftCount(), error);
+                status.writeOver(d.before(), layout, d.key(), statuses);
+            }
             statuses.write();
+        }
+
+        /** A workload's status as its controller left it, written once the pass's new pods are registered. */
+        private record Decided(ResourceKey key, WorkloadStatus before, int driftCount, WorkloadStatus status) {}
+
+        /** What was known before, with the error of a decision or registration that failed. */
+        private WorkloadStatus failed(WorkloadStatus before, int driftCount, String error) {
+            return new WorkloadStatus(before == null ? dev.berth.node.workload.Health.MISSING : before.health(),
+                    before == null ? "" : before.message(), now, before == null ? Map.of() : before.memo(),
+                    driftCount, error);
         }
 
         /**
          * Registers every controller's new pods side by side: each registration is three fsyncs, which for 20 pods
          * one after the other took 60-90 ms. No state file yet: PodObserver takes a pod without one for unscheduled,
-         * and admission writes one.
+         * and admission writes one. Returns the error of each owner a registration failed for.
          */
-        private void register(List<Map.Entry<ResourceKey, Pod>> newPods) {
+        private Map<ResourceKey, String> register(List<Map.Entry<ResourceKey, Pod>> newPods) {
+            Map<ResourceKey, String> unregistered = new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.concurrent.atomic.AtomicInteger registered = new java.util.concurrent.atomic.AtomicInteger();
             List<Runnable> registrations = new ArrayList<>();
             for (Map.Entry<ResourceKey, Pod> pod : newPods) {
                 registrations.add(() -> {
                     try {
                         pods.register(pod.getValue());
+                        registered.incrementAndGet();
                     } catch (RuntimeException e) {
-                        synchronized (failures) {
-                            failures.put(pod.getKey(), e.getMessage());
-                        }
+                        unregistered.putIfAbsent(pod.getKey(), e.getMessage());
                     }
                 });
             }
             SideBySide.run(registrations);
-            changes += newPods.size();
+            failures.putAll(unregistered);
+            changes += registered.get();
+            return unregistered;
         }
 
         /** Pulls the new pods' images before the pods they replace stop, then deletes; the new are registered after. */
