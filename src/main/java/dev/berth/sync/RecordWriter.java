@@ -79,7 +79,8 @@ final class RecordWriter {
      * by a crash is finished by the next apply. Called once the pods of the apply are converged.
      */
     void deleteUnclaimedVolumes() {
-        if (FileTrees.childDirectories(layout.volumes()).isEmpty()) {
+        List<Path> namespaces = FileTrees.childDirectories(layout.volumes());
+        if (namespaces.isEmpty()) {
             return; // no claim has a volume: no need to read every record
         }
         Set<ResourceKey> claimed = new HashSet<>();
@@ -92,7 +93,7 @@ final class RecordWriter {
                 }
             }
         }
-        for (Path dir : FileTrees.childDirectories(layout.volumes())) {
+        for (Path dir : namespaces) {
             for (Path claim : FileTrees.childDirectories(dir)) {
                 ResourceKey key = new ResourceKey("PersistentVolumeClaim", dir.getFileName().toString(),
                         claim.getFileName().toString());
