@@ -57,8 +57,13 @@ public final class RuncCli implements OciRuntime {
 
     @Override
     public List<RuntimeState> list() {
-        Command.Result result = Command.run(List.of(binary.toString(), "--root", root.toString(), "list", "--format", "json"),
-                TIMEOUT);
+        Command.Result result = listOnce();
+        // runc fails the whole list when a container is deleted while it lists (its directory gone after readdir):
+        // a delete beside it, e.g. a status request during a reconcile; asked again, it lists what is left
+        for (int again = 0; again < 3 && result.exitCode() != 0 && result.stderr().contains("no such file or directory");
+                again++) {
+            result = listOnce();
+        }
         if (result.exitCode() != 0) { // not about one container: no ContainerException, whose kind callers act on
             throw new BerthException(binary.getFileName() + " list failed: " + errorMessage(result.stderr()));
         }
@@ -70,6 +75,10 @@ public final class RuncCli implements OciRuntime {
             }
         }
         return states;
+    }
+
+    private Command.Result listOnce() {
+        return Command.run(List.of(binary.toString(), "--root", root.toString(), "list", "--format", "json"), TIMEOUT);
     }
 
     private static RuntimeState parseState(JsonNode state) {
