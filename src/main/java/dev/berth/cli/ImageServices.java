@@ -14,6 +14,7 @@ import dev.berth.image.Platform;
 import dev.berth.image.RegistryClient;
 import dev.berth.image.RegistryHosts;
 import dev.berth.store.StateLayout;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -51,13 +52,17 @@ final class ImageServices {
     static RegistryHosts hosts(BerthConfig config) {
         Map<String, List<String>> mirrors = new HashMap<>();
         Set<String> insecure = new HashSet<>();
+        Map<String, Duration> timeouts = new HashMap<>();
         config.registries().forEach((host, registry) -> {
             mirrors.put(host, registry.mirrors() == null ? List.of() : registry.mirrors());
             if (registry.insecure()) {
                 insecure.add(host);
             }
+            if (registry.timeout() != null) {
+                timeouts.put(host, registry.timeout());
+            }
         });
-        return new RegistryHosts(mirrors, insecure);
+        return new RegistryHosts(mirrors, insecure, timeouts);
     }
 
     static ImageReference reference(String text) {

@@ -23,8 +23,11 @@ public record BerthConfig(Path root, Source source, Map<String, Registry> regist
         static final Source NONE = new Source(null, null, null, null, null, null);
     }
 
-    /** How to reach one registry host: mirrors tried first, and whether plain http is allowed. */
-    public record Registry(List<String> mirrors, boolean insecure) {}
+    /**
+     * How to reach one registry host: mirrors tried first, whether plain http is allowed, and how long an answer (or
+     * the next byte of one) may keep a pull waiting (null: the default).
+     */
+    public record Registry(List<String> mirrors, boolean insecure, Duration timeout) {}
 
     /** This node: labels for nodeSelector, and capacity held back from pods. */
     public record Node(Map<String, String> labels, Quantity reservedCpu, Quantity reservedMemory) {

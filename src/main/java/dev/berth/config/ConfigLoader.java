@@ -103,7 +103,7 @@ public final class ConfigLoader {
         r.forEach((host, value) -> {
             String p = "/registries/" + YamlDocuments.escape(host);
             Map<String, Object> reg = map(value, p);
-            allowOnly(reg, p, Set.of("mirrors", "insecure"));
+            allowOnly(reg, p, Set.of("mirrors", "insecure", "timeout"));
             List<String> mirrors = new ArrayList<>();
             Object m = reg.get("mirrors");
             if (m instanceof List<?> list) {
@@ -117,7 +117,8 @@ public final class ConfigLoader {
             if (insecure != null && !(insecure instanceof Boolean)) {
                 fail(p + "/insecure", "expected true or false");
             }
-            out.put(host, new BerthConfig.Registry(List.copyOf(mirrors), Boolean.TRUE.equals(insecure)));
+            out.put(host, new BerthConfig.Registry(List.copyOf(mirrors), Boolean.TRUE.equals(insecure),
+                    duration(reg.get("timeout"), p + "/timeout")));
         });
         return out;
     }

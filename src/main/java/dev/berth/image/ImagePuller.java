@@ -8,6 +8,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -70,18 +71,20 @@ public final class ImagePuller {
     }
 
     private Image pullFrom(URI endpoint, ImageReference ref, PullProgress progress) {
-        RegistryClient.Manifest top = client.manifest(endpoint, ref.repository(), ref.manifestReference(), ref.digest());
+        Duration stall = hosts.timeout(ref.registry());
+        RegistryClient.Manifest top = client.manifest(endpoint, ref.repository(), ref.manifestReference(), ref.digest(),
+                stall);
         Digest index = null;
         RegistryClient.Manifest manifest = top;
         if (OciDocuments.isIndex(top.bytes(), top.mediaType())) {
             index = top.digest();
             Descriptor chosen = OciDocuments.select(OciDocuments.indexEntries(top.bytes()), platform);
-            manifest = client.manifest(endpoint, ref.repository(), chosen.digest().toString(), chosen.digest());
+            manifest = client.manifest(endpoint, ref.repository(), chosen.digest().toString(), chosen.digest(), stall);
         }
         OciDocuments.ImageManifest parsed = OciDocuments.manifest(manifest.bytes());
         progress.expect(parsed.config().size() + parsed.layers().stream().mapToLong(Descriptor::size).sum());
-        fetch(endpoint, ref.repository(), parsed.config(), progress);
-        fetchAll(endpoint, ref.repository(), parsed.layers(), progress);
+        fetch(endpoint, ref.repository(), parsed.config(), stall, progress);
+        fetchAll(endpoint, ref.repository(), parsed.layers(), stall, progress);
         // Manifests go in last, so a present manifest implies its blobs are present too.
         if (index != null) {
             content.ingest(new ByteArrayInputStream(top.bytes()), index, top.bytes().length);
@@ -92,12 +95,13 @@ public final class ImagePuller {
         return image;
     }
 
-    private void fetchAll(URI endpoint, String repository, List<Descriptor> layers, PullProgress progress) {
+    private void fetchAll(URI endpoint, String repository, List<Descriptor> layers, Duration stall,
+                          PullProgress progress) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(PARALLEL_LAYERS, layers.size())));
         try {
             List<Future<?>> downloads = new ArrayList<>();
             for (Descriptor layer : layers) {
-                downloads.add(pool.submit(() -> fetch(endpoint, repository, layer, progress)));
+                downloads.add(pool.submit(() -> fetch(endpoint, repository, layer, stall, progress)));
             }
             for (Future<?> download : downloads) {
                 download.get();
@@ -112,13 +116,16 @@ public final class ImagePuller {
         }
     }
 
-    /** A cut connection is retried, continuing where it stopped; bad content or a refusal is not. */
-    private void fetch(URI endpoint, String repository, Descriptor blob, PullProgress progress) {
+    /**
+     * A cut connection is retried, continuing where it stopped; bad content, a refusal or a stalled registry is not
+     * (a stall already waited the registry's whole timeout: the pull fails, and is tried again later).
+     */
+    private void fetch(URI endpoint, String repository, Descriptor blob, Duration stall, PullProgress progress) {
         if (content.has(blob.digest())) {
             progress.advanced(blob.size());
             return;
         }
-        BlobSource source = counting(client.blob(endpoint, repository, blob.digest()), progress);
+        BlobSource source = counting(client.blob(endpoint, repository, blob.digest(), stall), progress);
         for (int attempt = 1; ; attempt++) {
             try {
                 content.ingest(source, blob.digest(), blob.size());

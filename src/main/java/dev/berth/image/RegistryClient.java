@@ -30,6 +30,8 @@ public final class RegistryClient {
             MediaTypes.OCI_MANIFEST, MediaTypes.DOCKER_MANIFEST);
     private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
     private static final int MAX_REDIRECTS = 5;
+    /** An error's body only adds detail to a status already known: not worth a long wait. */
+    private static final Duration ERROR_BODY_STALL = Duration.ofSeconds(5);
 
     static {
         // java.net.http reads the socket in 16 KiB buffers and hands each one to the thread reading the body: for
@@ -64,12 +66,16 @@ public final class RegistryClient {
     /** A manifest or index as served, with its media type. */
     public record Manifest(byte[] bytes, String mediaType, Digest digest) {}
 
-    /** {@code GET /v2/REPO/manifests/REF}; the bytes are checked against {@code expected} when given. */
-    public Manifest manifest(URI endpoint, String repository, String reference, Digest expected) {
+    /**
+     * {@code GET /v2/REPO/manifests/REF}; the bytes are checked against {@code expected} when given.
+     *
+     * @param stall how long to wait for the response, and then for each further byte of it
+     */
+    public Manifest manifest(URI endpoint, String repository, String reference, Digest expected, Duration stall) {
         URI uri = endpoint.resolve("/v2/" + repository + "/manifests/" + reference);
-        HttpResponse<InputStream> response = send(endpoint, repository, uri, Map.of("Accept", MANIFEST_TYPES));
+        HttpResponse<InputStream> response = send(endpoint, repository, uri, Map.of("Accept", MANIFEST_TYPES), stall);
         byte[] bytes;
-        try (InputStream in = response.body()) {
+        try (InputStream in = StallGuard.guard(response.body(), stall, "manifest from " + endpoint)) {
             bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
         } catch (IOException e) {
             throw new RegistryException(Reason.UNREACHABLE, "reading manifest from " + endpoint + ": " + e.getMessage(), e);
@@ -91,23 +97,28 @@ public final class RegistryClient {
         return new Manifest(bytes, type, actual);
     }
 
-    /** {@code GET /v2/REPO/blobs/DIGEST} from an offset (Range), following redirects without our credentials. */
-    public BlobSource blob(URI endpoint, String repository, Digest digest) {
+    /**
+     * {@code GET /v2/REPO/blobs/DIGEST} from an offset (Range), following redirects without our credentials.
+     *
+     * @param stall how long to wait for the response, and then for each further byte of it
+     */
+    public BlobSource blob(URI endpoint, String repository, Digest digest, Duration stall) {
         return offset -> {
             Map<String, String> headers = offset > 0 ? Map.of("Range", "bytes=" + offset + "-") : Map.of();
             HttpResponse<InputStream> response = send(endpoint, repository,
-                    endpoint.resolve("/v2/" + repository + "/blobs/" + digest), headers);
+                    endpoint.resolve("/v2/" + repository + "/blobs/" + digest), headers, stall);
             for (int hops = 0; isRedirect(response.statusCode()); hops++) {
                 String location = response.headers().firstValue("Location").orElse(null);
                 response.body().close();
                 if (location == null || hops >= MAX_REDIRECTS) {
                     throw new RegistryException(Reason.BAD_RESPONSE, "bad redirect for blob " + digest + " from " + endpoint);
                 }
-                response = exchange(response.uri().resolve(location), headers, null);
+                response = exchange(response.uri().resolve(location), headers, null, stall);
                 checkStatus(response, endpoint, "blob " + digest);
             }
             long start = response.statusCode() == 206 ? rangeStart(response) : 0;
-            return new BlobSource.Opened(response.body(), start);
+            return new BlobSource.Opened(StallGuard.guard(response.body(), stall, "blob " + digest + " from " + endpoint),
+                    start);
         };
     }
 
@@ -118,20 +129,21 @@ public final class RegistryClient {
     }
 
     /** One request, answering a 401 challenge once; redirects are returned to the caller. */
-    private HttpResponse<InputStream> send(URI endpoint, String repository, URI uri, Map<String, String> headers) {
+    private HttpResponse<InputStream> send(URI endpoint, String repository, URI uri, Map<String, String> headers,
+                                           Duration stall) {
         String key = endpoint.getRawAuthority() + "/" + repository;
-        HttpResponse<InputStream> response = exchange(uri, headers, authorizations.get(key));
+        HttpResponse<InputStream> response = exchange(uri, headers, authorizations.get(key), stall);
         if (response.statusCode() == 401) {
             String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
             close(response);
-            authorizations.put(key, authorize(endpoint, repository, challenge));
-            response = exchange(uri, headers, authorizations.get(key));
+            authorizations.put(key, authorize(endpoint, repository, challenge, stall));
+            response = exchange(uri, headers, authorizations.get(key), stall);
         }
         checkStatus(response, endpoint, uri.getPath().replaceFirst("^/v2/", ""));
         return response;
     }
 
-    private String authorize(URI endpoint, String repository, String header) {
+    private String authorize(URI endpoint, String repository, String header, Duration stall) {
         Optional<Credentials> credentials = auth.forHost(endpoint.getRawAuthority());
         AuthChallenge challenge;
         try {
@@ -146,10 +158,10 @@ public final class RegistryClient {
         if (!challenge.scheme().equals("bearer") || challenge.param("realm") == null) {
             throw new RegistryException(Reason.UNAUTHORIZED, "unauthorized: unsupported auth scheme from " + endpoint);
         }
-        return "Bearer " + token(challenge, repository, credentials);
+        return "Bearer " + token(challenge, repository, credentials, stall);
     }
 
-    private String token(AuthChallenge challenge, String repository, Optional<Credentials> credentials) {
+    private String token(AuthChallenge challenge, String repository, Optional<Credentials> credentials, Duration stall) {
         String scope = challenge.param("scope") != null ? challenge.param("scope") : "repository:" + repository + ":pull";
         StringBuilder query = new StringBuilder("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
         if (challenge.param("service") != null) {
@@ -157,14 +169,15 @@ public final class RegistryClient {
         }
         String realm = challenge.param("realm");
         URI uri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
-        HttpResponse<InputStream> response = exchange(uri, Map.of(), credentials.map(Credentials::basicHeader).orElse(null));
+        HttpResponse<InputStream> response = exchange(uri, Map.of(), credentials.map(Credentials::basicHeader).orElse(null),
+                stall);
         if (response.statusCode() == 401 || response.statusCode() == 403) {
             close(response);
             throw new RegistryException(Reason.UNAUTHORIZED, "unauthorized: token service " + uri.getHost()
                     + " refused " + (credentials.isPresent() ? "the credentials" : "anonymous access"));
         }
         checkStatus(response, uri, "token");
-        try (InputStream in = response.body()) {
+        try (InputStream in = StallGuard.guard(response.body(), stall, "token from " + uri.getHost())) {
             JsonNode json = JsonMapper.builder().build().readTree(in.readNBytes(MAX_MANIFEST_BYTES));
             String token = json.path("token").asString(json.path("access_token").asString(""));
             if (token.isEmpty()) {
@@ -176,8 +189,10 @@ public final class RegistryClient {
         }
     }
 
-    private HttpResponse<InputStream> exchange(URI uri, Map<String, String> headers, String authorization) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofMinutes(5));
+    private HttpResponse<InputStream> exchange(URI uri, Map<String, String> headers, String authorization,
+                                               Duration stall) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(stall); // until the headers
+
         headers.forEach(request::header);
         if (authorization != null) {
             request.header("Authorization", authorization);
@@ -215,11 +230,11 @@ public final class RegistryClient {
 
     /** The registry's own words from its {"errors": [{"code", "message"}]} body, else the status alone. */
     private static String errorDetail(HttpResponse<InputStream> response) {
-        try (InputStream in = response.body()) {
+        try (InputStream in = StallGuard.guard(response.body(), ERROR_BODY_STALL, "error body")) {
             JsonNode first = JsonMapper.builder().build().readTree(in.readNBytes(64 * 1024)).path("errors").path(0);
             String message = first.path("message").asString("");
             return message.isEmpty() ? first.path("code").asString("no detail").toLowerCase() : message;
-        } catch (IOException | JacksonException e) {
+        } catch (IOException | JacksonException | RegistryException e) {
             return "no detail";
         }
     }

@@ -6,7 +6,11 @@ import dev.berth.core.BerthException;
 public class RegistryException extends BerthException {
 
     /** Why a request failed. */
-    public enum Reason { NOT_FOUND, UNAUTHORIZED, UNREACHABLE, BAD_RESPONSE }
+    public enum Reason {
+        NOT_FOUND, UNAUTHORIZED, UNREACHABLE, BAD_RESPONSE,
+        /** Sent its headers, then no byte for the registry's timeout: not worth asking again at once. */
+        STALLED
+    }
 
     private final Reason reason;
 

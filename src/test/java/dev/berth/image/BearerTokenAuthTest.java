@@ -93,8 +93,8 @@ class BearerTokenAuthTest {
     @Test
     void fetchesATokenWithCredentialsOnceAndReusesItForTheScope() throws IOException {
         RegistryClient client = client("robot:letmein");
-        RegistryClient.Manifest first = client.manifest(endpoint(), "team/app", "1", null);
-        client.manifest(endpoint(), "team/app", "2", null);
+        RegistryClient.Manifest first = client.manifest(endpoint(), "team/app", "1", null, RegistryHosts.DEFAULT_TIMEOUT);
+        client.manifest(endpoint(), "team/app", "2", null, RegistryHosts.DEFAULT_TIMEOUT);
         assertEquals(MANIFEST, new String(first.bytes(), StandardCharsets.UTF_8));
         assertEquals(MediaTypes.OCI_MANIFEST, first.mediaType());
         assertEquals(1, tokensIssued.get());
@@ -103,7 +103,7 @@ class BearerTokenAuthTest {
     @Test
     void refusedCredentialsAreAnUnauthorizedErrorWithoutTheSecret() throws IOException {
         RegistryException e = assertThrows(RegistryException.class,
-                () -> client("robot:guess").manifest(endpoint(), "team/app", "1", null));
+                () -> client("robot:guess").manifest(endpoint(), "team/app", "1", null, RegistryHosts.DEFAULT_TIMEOUT));
         assertEquals(RegistryException.Reason.UNAUTHORIZED, e.reason());
         assertTrue(e.getMessage().startsWith("unauthorized: token service 127.0.0.1 refused the credentials"), e.getMessage());
         assertFalse(e.getMessage().contains("guess"));

@@ -19,7 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class FakeRegistry implements AutoCloseable {
 
-    enum Fault { NONE, CORRUPT_LAYER, CUT_FIRST_LAYER_DOWNLOAD, GARBAGE_MANIFEST }
+    enum Fault { NONE, CORRUPT_LAYER, CUT_FIRST_LAYER_DOWNLOAD, GARBAGE_MANIFEST, STALL_LAYER_BODY }
 
     final byte[] layer;
     final Digest layerDigest;
@@ -29,6 +29,7 @@ final class FakeRegistry implements AutoCloseable {
     private final byte[] manifest;
     private final HttpServer server;
     private final Fault fault;
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     private boolean cut;
 
     FakeRegistry(Fault fault) throws IOException {
@@ -48,6 +49,7 @@ final class FakeRegistry implements AutoCloseable {
                 + "\",\"digest\":\"" + layerDigest + "\",\"size\":" + layer.length + "}]}").getBytes(StandardCharsets.UTF_8);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v2/", this::handle);
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool()); // a stalled answer blocks its thread only
         server.start();
     }
 
@@ -82,6 +84,18 @@ final class FakeRegistry implements AutoCloseable {
             send(exchange, 206, java.util.Arrays.copyOfRange(blob, start, blob.length));
             return;
         }
+        if (isLayer && fault == Fault.STALL_LAYER_BODY) {
+            exchange.sendResponseHeaders(200, blob.length);
+            OutputStream out = exchange.getResponseBody();
+            out.write(blob, 0, blob.length / 3);
+            out.flush();
+            try {
+                closed.await(); // the rest never comes while the test runs
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("stalled until closed");
+        }
         if (isLayer && fault == Fault.CUT_FIRST_LAYER_DOWNLOAD && !cut) {
             cut = true;
             exchange.sendResponseHeaders(200, blob.length);
@@ -103,6 +117,7 @@ final class FakeRegistry implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         server.stop(0);
     }
 }

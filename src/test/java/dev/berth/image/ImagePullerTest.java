@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.core.Digest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The puller against a fake registry that misbehaves in the ways real networks and proxies do. */
@@ -29,8 +31,13 @@ class ImagePullerTest {
     }
 
     private Image pull(FakeRegistry registry) {
+        return pull(registry, RegistryHosts.DEFAULT_TIMEOUT);
+    }
+
+    private Image pull(FakeRegistry registry, Duration timeout) {
         return new ImagePuller(content(), images(), new RegistryClient(DockerAuthFile.empty()),
-                new RegistryHosts(Map.of(), Set.of(registry.host())), new Platform("linux", "amd64"))
+                new RegistryHosts(Map.of(), Set.of(registry.host()), Map.of(registry.host(), timeout)),
+                new Platform("linux", "amd64"))
                 .pull(ImageReference.parse(registry.host() + "/app:1"), PullPolicy.ALWAYS);
     }
 
@@ -55,6 +62,20 @@ class ImagePullerTest {
             assertTrue(registry.rangesAsked.get(0).matches("bytes=[1-9]\\d*-"), registry.rangesAsked.toString());
             assertEquals(List.of("sh"), image.runConfig().cmd());
             assertTrue(content().has(registry.layerDigest));
+        }
+    }
+
+    /** Headers, a third of the layer, then silence: the pull fails once the registry's timeout passes without a byte. */
+    @Test
+    @Timeout(60) // the bug this guards against is a read that waits forever
+    void aBodyThatStallsFailsThePullAfterTheRegistrysTimeout() throws Exception {
+        try (FakeRegistry registry = new FakeRegistry(FakeRegistry.Fault.STALL_LAYER_BODY)) {
+            ImagePullException e = assertThrows(ImagePullException.class, () -> pull(registry, Duration.ofMillis(300)));
+            assertEquals("ErrImagePull", e.reason());
+            assertTrue(e.getMessage().contains("blob " + registry.layerDigest) && e.getMessage().contains("no data for 0.3 s"),
+                    e.getMessage());
+            assertFalse(content().has(registry.layerDigest));
+            assertTrue(registry.rangesAsked.isEmpty(), "a stall is not asked again within the pull");
         }
     }
 
