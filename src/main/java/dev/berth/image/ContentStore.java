@@ -19,7 +19,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
@@ -31,6 +34,8 @@ public final class ContentStore {
 
     /** Size unknown: only the digest is checked. */
     public static final long UNKNOWN_SIZE = -1;
+    /** The ingest lock of each blob in this process, by hex digest; one per blob ever ingested, a few bytes each. */
+    private static final Map<String, ReentrantLock> INGESTING = new ConcurrentHashMap<>();
 
     private final Path blobs;
     private final Path ingest;
@@ -122,11 +127,17 @@ public final class ContentStore {
         if (has(expected)) {
             return expected;
         }
-        Path dir = ingest.resolve(expected.hex());
+        // One writer per ingest, across threads and processes: a second pull of the same blob waits. A file lock is
+        // held per process, so threads first take the blob's lock in this one.
+        ReentrantLock inProcess = INGESTING.computeIfAbsent(expected.hex(), hex -> new ReentrantLock());
+        inProcess.lock();
         try {
+            if (has(expected)) { // another thread's ingest, which also removed the ingest directory
+                return expected;
+            }
+            Path dir = ingest.resolve(expected.hex());
             Files.createDirectories(dir);
             Files.createDirectories(blobs);
-            // One writer per ingest, across threads and processes: a second pull of the same blob waits.
             try (FileChannel lockFile = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
                 if (has(expected)) {
@@ -139,6 +150,8 @@ public final class ContentStore {
             return expected;
         } catch (IOException e) {
             throw new BerthException("cannot store blob " + expected + ": " + e.getMessage(), e);
+        } finally {
+            inProcess.unlock();
         }
     }
 

@@ -18,6 +18,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,6 +88,44 @@ class ContentStoreTest {
         };
         store.ingest(honoursRange, digest, blob.length);
         assertEquals(List.of(0L, 100_000L), offsetsAsked);
+        assertArrayEquals(blob, store.read(digest));
+    }
+
+    /** Two pods of one image start side by side: both pull its blobs at once, in one process. */
+    @Test
+    void aSecondIngestOfTheSameBlobInTheProcessWaitsForTheFirst() throws Exception {
+        ContentStore store = new ContentStore(root);
+        byte[] blob = randomBytes(100_000);
+        Digest digest = digestOf(blob);
+        CountDownLatch firstReading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        BlobSource held = offset -> {
+            firstReading.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+            return new BlobSource.Opened(new ByteArrayInputStream(blob), 0);
+        };
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Digest> first = pool.submit(() -> store.ingest(held, digest, blob.length));
+            firstReading.await();
+            AtomicReference<Thread> secondThread = new AtomicReference<>();
+            Future<Digest> second = pool.submit(() -> {
+                secondThread.set(Thread.currentThread());
+                return store.ingest(held, digest, blob.length);
+            });
+            while (!second.isDone() && (secondThread.get() == null || secondThread.get().getState() != Thread.State.WAITING)) {
+                Thread.onSpinWait(); // until it has failed, or waits for the first's lock
+            }
+            release.countDown();
+            assertEquals(digest, first.get());
+            assertEquals(digest, second.get());
+        } finally {
+            pool.shutdownNow();
+        }
         assertArrayEquals(blob, store.read(digest));
     }
 
