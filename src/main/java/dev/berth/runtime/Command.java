@@ -17,11 +17,18 @@ final class Command {
     private Command() {}
 
     static Result run(List<String> command, Duration timeout) {
-        return run(command, null, timeout);
+        return run(command, null, timeout, () -> { });
     }
 
-    /** @param workDir the program's working directory; null for the JVM's */
     static Result run(List<String> command, Path workDir, Duration timeout) {
+        return run(command, workDir, timeout, () -> { });
+    }
+
+    /**
+     * @param workDir   the program's working directory; null for the JVM's
+     * @param onTimeout runs when the program outlives {@code timeout}, before it is killed: what else must go with it
+     */
+    static Result run(List<String> command, Path workDir, Duration timeout, Runnable onTimeout) {
         Path out = null;
         Path err = null;
         try {
@@ -39,6 +46,7 @@ final class Command {
             }
             Process process = builder.start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                onTimeout.run();
                 process.destroyForcibly().waitFor();
                 throw new BerthException(command.get(0) + " did not finish within " + timeout + ": " + command);
             }

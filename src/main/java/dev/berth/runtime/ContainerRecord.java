@@ -19,8 +19,12 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * What berth writes before a container exists ({@code <bundle>/state.json}): enough to find, stop and clean it up
  * after a crash or restart, without the spec.
+ *
+ * @param stateRoot the state root whose node made the container, as the kubelet labels its containers: several roots
+ *                  may share one run root, and a node removes as strays only the containers it made itself. Null in
+ *                  a record an older berth wrote
  */
-record ContainerRecord(String id, String cgroupPath, Path logPath, Instant createdAt) {
+record ContainerRecord(String id, String cgroupPath, Path logPath, Instant createdAt, Path stateRoot) {
 
     static final String FILE = "state.json";
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -31,6 +35,7 @@ record ContainerRecord(String id, String cgroupPath, Path logPath, Instant creat
         json.put("cgroupPath", cgroupPath);
         json.put("logPath", logPath.toString());
         json.put("createdAt", createdAt.toString());
+        json.put("stateRoot", stateRoot.toString());
         AtomicFiles.write(bundle.resolve(FILE), JSON.writeValueAsBytes(json));
     }
 
@@ -39,8 +44,10 @@ record ContainerRecord(String id, String cgroupPath, Path logPath, Instant creat
         Path file = bundle.resolve(FILE);
         try {
             JsonNode json = JSON.readTree(Files.readString(file));
+            JsonNode stateRoot = json.get("stateRoot");
             return Optional.of(new ContainerRecord(json.get("id").asString(), json.get("cgroupPath").asString(),
-                    Path.of(json.get("logPath").asString()), Instant.parse(json.get("createdAt").asString())));
+                    Path.of(json.get("logPath").asString()), Instant.parse(json.get("createdAt").asString()),
+                    stateRoot == null ? null : Path.of(stateRoot.asString())));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | JacksonException | NullPointerException | java.time.format.DateTimeParseException e) {

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -30,20 +29,31 @@ public final class ContainerRuntime {
     private static final String CONMON_PID_FILE = "conmon.pid";
 
     private final RuntimeLayout layout;
+    private final Path stateRoot;
     private final OciRuntime runc;
     private final Conmon conmon;
     private final BundleBuilder bundles;
     private final Mounter mounter;
     private final Cgroups cgroups;
 
+    /** A runtime that only looks at containers and stops them: it creates none, and finds no strays. */
     public ContainerRuntime(RuntimeLayout layout) {
-        this(layout, RuncCli.detect(layout.runcRoot()), Path.of("/usr/bin/conmon"), new BundleBuilder(),
+        this(layout, null);
+    }
+
+    /**
+     * @param stateRoot the state root of the node that uses this runtime: its containers are marked with it, and only
+     *                  containers so marked can be its strays; null for a runtime that creates none
+     */
+    public ContainerRuntime(RuntimeLayout layout, Path stateRoot) {
+        this(layout, stateRoot, RuncCli.detect(layout.runcRoot()), Path.of("/usr/bin/conmon"), new BundleBuilder(),
                 new Mounter(), new Cgroups());
     }
 
-    ContainerRuntime(RuntimeLayout layout, OciRuntime runc, Path conmonBinary, BundleBuilder bundles,
+    ContainerRuntime(RuntimeLayout layout, Path stateRoot, OciRuntime runc, Path conmonBinary, BundleBuilder bundles,
                      Mounter mounter, Cgroups cgroups) {
         this.layout = layout;
+        this.stateRoot = stateRoot == null ? null : stateRoot.toAbsolutePath().normalize();
         this.runc = runc;
         this.conmon = new Conmon(conmonBinary, runc);
         this.bundles = bundles;
@@ -53,6 +63,9 @@ public final class ContainerRuntime {
 
     /** Creates the container (not started). On failure, whatever was set up is removed again. */
     public void create(ContainerSpec spec) {
+        if (stateRoot == null) {
+            throw new IllegalStateException("a runtime without a state root creates no containers");
+        }
         Path bundle = layout.bundle(spec.id());
         if (Files.exists(bundle)) {
             throw new ContainerException(ContainerException.Kind.ALREADY_EXISTS, spec.id(), "bundle " + bundle + " exists");
@@ -63,7 +76,7 @@ public final class ContainerRuntime {
             throw new BerthException("cannot create bundle " + bundle + ": " + e.getMessage(), e);
         }
         // first on disk, so that a crash at any later point leaves something remove() and cleanup() can find
-        new ContainerRecord(spec.id(), spec.cgroupPath(), spec.logPath(), Instant.now()).write(bundle);
+        new ContainerRecord(spec.id(), spec.cgroupPath(), spec.logPath(), Instant.now(), stateRoot).write(bundle);
         try {
             bundles.write(bundle, spec);
             mounter.mountAll(spec.rootfs(), bundle.resolve("rootfs"));
@@ -145,11 +158,6 @@ public final class ContainerRuntime {
         return records.stream().map(record -> status(record, listed.get(record.id()))).toList();
     }
 
-    /** The id of every container with a bundle, from disk alone: no runtime call. */
-    public List<String> containerIds() {
-        return ids().stream().filter(id -> ContainerRecord.read(layout.bundle(id)).isPresent()).toList();
-    }
-
     /** runc's own list of its containers, by id: one process for all of them, and none when there are no bundles. */
     private Map<String, RuntimeState> listed(List<String> ids) {
         if (ids.isEmpty()) {
@@ -196,28 +204,12 @@ public final class ContainerRuntime {
     }
 
     /**
-     * Removes what a crash left behind: bundles runc does not know (a create that never finished), with their
-     * mounts. Containers that exist, running or stopped, are kept; berth may have restarted while they ran.
+     * Removes what a crash left behind: this node's bundles that runc does not know (a create that never finished),
+     * with their mounts. Containers that exist, running or stopped, are kept; berth may have restarted while they ran.
      */
     public List<String> cleanupOrphans() {
-        List<String> ids = ids();
-        return cleanupOrphans(ids, listed(ids)::containsKey);
-    }
-
-    /**
-     * As {@link #cleanupOrphans()}, taking what {@link #states} said a moment ago for what runc knows, rather than
-     * asking it again: a bundle it gave no status for, or one runc had forgotten, is looked at.
-     */
-    public List<String> cleanupOrphans(Map<String, ContainerStatus> states) {
-        return cleanupOrphans(ids(), id -> states.containsKey(id) && !states.get(id).forgotten());
-    }
-
-    private List<String> cleanupOrphans(List<String> ids, Predicate<String> knownToRunc) {
         List<String> removed = new ArrayList<>();
-        for (String id : ids) {
-            if (knownToRunc.test(id)) {
-                continue; // runc has it
-            }
+        for (String id : owned(ids())) {
             if (!knownToRunc(id)) {
                 awaitMonitorSettled(id);
             }
@@ -227,6 +219,43 @@ public final class ContainerRuntime {
             }
         }
         return removed;
+    }
+
+    /**
+     * This node's containers that {@code known} does not name, running or not, and bundles runc never finished
+     * creating: what a crash left, or what was made behind berth's back under its runtime root. Another state root's
+     * containers (on a shared run root) are never among them. Asks nothing of runc.
+     */
+    public List<String> strays(java.util.Set<String> known) {
+        return owned(ids()).stream().filter(id -> !known.contains(id)).toList();
+    }
+
+    /**
+     * Removes a stray whatever its state. A bundle runc does not know may be a create still under way, by a conmon
+     * that a killed berth left running: it is waited for, then removed.
+     */
+    public void removeStray(String id) {
+        if (!knownToRunc(id)) {
+            awaitMonitorSettled(id);
+        }
+        remove(id);
+    }
+
+    /** The ids whose record names this node's state root; records without one are not provably this node's. */
+    private List<String> owned(List<String> ids) {
+        if (stateRoot == null) {
+            return List.of();
+        }
+        List<String> owned = new ArrayList<>();
+        for (String id : ids) {
+            try {
+                ContainerRecord.read(layout.bundle(id)).filter(r -> stateRoot.equals(r.stateRoot()))
+                        .ifPresent(r -> owned.add(id));
+            } catch (BerthException e) {
+                // a corrupt record tells no owner: not provably this node's
+            }
+        }
+        return owned;
     }
 
     /** False only when runc says it has no such container. */
@@ -251,6 +280,11 @@ public final class ContainerRuntime {
         while (Conmon.monitors(conmonPidFile, id) && !knownToRunc(id) && System.nanoTime() < deadline) {
             Conmon.sleep(POLL);
         }
+    }
+
+    /** Tells {@code onExit} of each container exit from now on (see {@link ExitWatch}). */
+    public ExitWatch watchExits(java.util.function.Consumer<String> onExit) {
+        return new ExitWatch(layout, onExit);
     }
 
     /** Runs a command in a running container, e.g. for exec probes. */

@@ -100,12 +100,35 @@ public final class RuncCli implements OciRuntime {
         }
     }
 
+    /**
+     * Killing {@code runc exec} at the timeout would leave its process running in the container, so the process itself
+     * (its pid from {@code --pid-file}) is killed first, as the kubelet's runtime does with a probe past its timeout.
+     */
     @Override
     public ExecResult exec(String id, List<String> args, Duration timeout) {
-        List<String> command = new ArrayList<>(List.of(binary.toString(), "--root", root.toString(), "exec", id));
+        Path pidFile = Path.of(System.getProperty("java.io.tmpdir"), "berth-exec-" + java.util.UUID.randomUUID() + ".pid");
+        List<String> command = new ArrayList<>(List.of(binary.toString(), "--root", root.toString(), "exec",
+                "--pid-file", pidFile.toString(), id));
         command.addAll(args);
-        Command.Result result = Command.run(command, timeout);
-        return new ExecResult(result.exitCode(), result.stdout(), result.stderr());
+        try {
+            Command.Result result = Command.run(command, null, timeout, () -> killProcessIn(pidFile));
+            return new ExecResult(result.exitCode(), result.stdout(), result.stderr());
+        } finally {
+            try {
+                Files.deleteIfExists(pidFile);
+            } catch (java.io.IOException e) {
+                // a stale pid file in the temp directory harms nothing
+            }
+        }
+    }
+
+    private static void killProcessIn(Path pidFile) {
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        } catch (java.io.IOException | NumberFormatException e) {
+            // runc had not started the process yet: killing runc stops it from doing so
+        }
     }
 
     private Command.Result run(String id, String... args) {

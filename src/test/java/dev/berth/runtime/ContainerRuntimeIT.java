@@ -160,7 +160,8 @@ class ContainerRuntimeIT {
         runtime.start("exited");
         RuntimeFixture.awaitExit(runtime, "exited");
         Path half = Files.createDirectories(fixture.layout.bundle("half")); // a bundle runc never created
-        new ContainerRecord("half", fixture.cgroupParent + "/half", fixture.logPath("half"), java.time.Instant.now())
+        new ContainerRecord("half", fixture.cgroupParent + "/half", fixture.logPath("half"), java.time.Instant.now(),
+                fixture.stateRoot())
                 .write(half);
 
         java.util.Map<String, ContainerStatus> states = runtime.states();
@@ -173,7 +174,7 @@ class ContainerRuntimeIT {
         assertTrue(states.get("running").pid() > 0);
         assertEquals(4, states.get("exited").exitCode());
         assertEquals(RuntimeState.Status.STOPPED, states.get("half").status());
-        assertEquals(List.of("half"), runtime.cleanupOrphans(states)); // what the list said, without a second one
+        assertEquals(List.of("half"), runtime.strays(java.util.Set.of("created", "running", "exited")));
         runtime.stop("running", Duration.ZERO);
     }
 
@@ -207,13 +208,37 @@ class ContainerRuntimeIT {
     @Test
     void cleanupRemovesABundleThatRuncNeverCreated() throws Exception {
         Path rootfs = Files.createDirectories(fixture.layout.bundle("half").resolve("rootfs"));
-        new ContainerRecord("half", fixture.cgroupParent + "/half", fixture.logPath("half"), java.time.Instant.now())
+        new ContainerRecord("half", fixture.cgroupParent + "/half", fixture.logPath("half"), java.time.Instant.now(),
+                fixture.stateRoot())
                 .write(fixture.layout.bundle("half"));
         new Mounter().mountAll(fixture.spec("half", "true").rootfs(), rootfs);
 
         assertEquals(List.of("half"), fixture.runtime().cleanupOrphans());
         assertTrue(MountTable.mountPointsUnder(fixture.layout.bundle("half")).isEmpty());
         assertFalse(Files.exists(fixture.layout.bundle("half")));
+    }
+
+    /**
+     * Two state roots on one run root (a trial {@code apply --root /tmp/try} beside the node's daemon): neither takes
+     * the other's containers, running or half-made, for strays.
+     */
+    @Test
+    void anotherStateRootsContainersAreNeverStrays() throws Exception {
+        ContainerRuntime other = new ContainerRuntime(fixture.layout, fixture.root.resolve("other-node"));
+        other.create(fixture.spec("theirs", "sleep", "300"));
+        other.start("theirs");
+        Path half = Files.createDirectories(fixture.layout.bundle("their-half").resolve("rootfs"));
+        new ContainerRecord("their-half", fixture.cgroupParent + "/their-half", fixture.logPath("their-half"),
+                java.time.Instant.now(), fixture.root.resolve("other-node")).write(half.getParent());
+        runtime.create(fixture.spec("mine", "true"));
+
+        assertEquals(List.of("mine"), runtime.strays(java.util.Set.of()));
+        assertEquals(List.of(), runtime.cleanupOrphans(), "their half-made bundle is theirs to clean");
+        assertTrue(Files.exists(half));
+        assertEquals(RuntimeState.Status.RUNNING, runtime.state("theirs").status());
+        assertEquals(List.of("their-half"), other.cleanupOrphans());
+        other.stop("theirs", Duration.ZERO);
+        other.remove("theirs");
     }
 
     /**

@@ -48,7 +48,7 @@ class ExecProbeIT {
                 .endReadinessProbe().build();
         ContainerProbes probes = ContainerProbes.of(container);
 
-        ProbeVerdict before = probes.evaluate(probes.initial(T0), runtime.state("probed"), T0, runtime::exec);
+        ProbeVerdict before = probes.evaluate(probes.initial(T0), "probed", T0, runtime::exec);
         assertFalse(before.ready());
         assertEquals(1, before.failures().size());
         assertTrue(before.failures().get(0).startsWith("Readiness probe failed: cat: can't open '/tmp/ready'"),
@@ -57,25 +57,30 @@ class ExecProbeIT {
         OciRuntime.ExecResult touch = runtime.exec("probed", List.of("sh", "-c", "echo yes > /tmp/ready"),
                 Duration.ofSeconds(10));
         assertEquals(0, touch.exitCode(), touch.stderr());
-        ProbeVerdict after = probes.evaluate(before.states(), runtime.state("probed"), T0.plusSeconds(1),
+        ProbeVerdict after = probes.evaluate(before.states(), "probed", T0.plusSeconds(1),
                 runtime::exec);
         assertTrue(after.ready());
         assertEquals(List.of(), after.failures());
     }
 
+    /** The probe's own process is killed in the container at its timeout, not only runc exec outside it. */
     @Test
-    void aProbeThatOutlivesItsTimeoutFails() {
+    void aProbeThatOutlivesItsTimeoutFailsAndIsKilledInTheContainer() {
         Container container = new ContainerBuilder().withName("app").withNewLivenessProbe().withNewExec()
                 .withCommand("sleep", "30").endExec().withTimeoutSeconds(1).withFailureThreshold(1)
                 .endLivenessProbe().build();
         ContainerProbes probes = ContainerProbes.of(container);
 
         long start = System.nanoTime();
-        ProbeVerdict verdict = probes.evaluate(probes.initial(T0), runtime.state("probed"), T0, runtime::exec);
+        ProbeVerdict verdict = probes.evaluate(probes.initial(T0), "probed", T0, runtime::exec);
         long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
         assertTrue(millis >= 1000 && millis < 10_000, "gave up after its timeout, not " + millis + " ms");
         assertTrue(verdict.restart());
         assertTrue(verdict.restartMessage().startsWith("Liveness probe failed: ")
                 && verdict.restartMessage().contains("did not finish within PT1S"), verdict.restartMessage());
+        OciRuntime.ExecResult ps = runtime.exec("probed", List.of("ps", "-o", "args"), Duration.ofSeconds(10));
+        // killed, it is a zombie ("[sleep]") that the container's pid 1, a plain sleep, never reaps
+        assertFalse(ps.stdout().lines().anyMatch(l -> l.strip().equals("sleep 30")), "the probe's sleep is gone:\n"
+                + ps.stdout());
     }
 }

@@ -55,8 +55,13 @@ final class RuntimeFixture implements AutoCloseable {
         Assumptions.assumeTrue(condition, message);
     }
 
+    /** The state root a node using the runtime would have: it marks the containers as this node's. */
+    Path stateRoot() {
+        return root.resolve("node");
+    }
+
     ContainerRuntime runtime() {
-        return new ContainerRuntime(layout);
+        return new ContainerRuntime(layout, stateRoot());
     }
 
     /** A spec with its own overlay (upper and work dirs) over the busybox lower dir. */
