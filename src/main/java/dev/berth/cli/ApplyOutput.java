@@ -28,6 +28,10 @@ final class ApplyOutput {
         }
         if (!quiet) {
             System.out.println(outcome.ok() ? "Applied: the node is converged." : "Not converged: see above; `berth status` shows each object.");
+            if (result != null) {
+                System.err.println("berth: note: apply converges the node once; container restarts, probes, Job retries"
+                        + " and CronJob schedules go on only while `berth watch` runs");
+            }
         }
         return outcome.ok() ? ExitCodes.OK : ExitCodes.ERROR;
     }

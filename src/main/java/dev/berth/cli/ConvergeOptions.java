@@ -42,7 +42,7 @@ final class ConvergeOptions {
                     }
                 });
                 Applier.Outcome outcome = applier.apply(request.apply(cache.path()),
-                        new Applier.Options(waitForHealth, timeout, rollback));
+                        new Applier.Options(waitForHealth, timeout, rollback, false));
                 return ApplyOutput.print(outcome, output, global.quiet);
             }
         }

@@ -35,7 +35,7 @@ final class NodeServices {
     /** Made on first use: it looks for runc, which reading records and logs does not need. */
     ContainerRuntime containers() {
         if (containers == null) {
-            containers = new ContainerRuntime(runtime);
+            containers = new ContainerRuntime(runtime, layout.root());
         }
         return containers;
     }

@@ -7,6 +7,7 @@ import dev.berth.manifest.DesiredState;
 import dev.berth.manifest.Manifest;
 import dev.berth.manifest.ManifestLoader;
 import dev.berth.node.ConfigSource;
+import dev.berth.node.ForegroundPod;
 import dev.berth.node.PodRuntime;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ContainerStatus;
@@ -55,11 +56,11 @@ final class RunPodCommand implements Callable<Integer> {
         for (String name : List.of("INT", "TERM")) {
             Signal.handle(new Signal(name), signal -> stopRequested.set(true));
         }
-        PodRuntime.RunningPod running = pods.start(pod, new ConfigSource(loaded));
+        ForegroundPod running = ForegroundPod.start(pods, pod, new ConfigSource(loaded));
         Duration grace = Duration.ofSeconds(pod.getSpec().getTerminationGracePeriodSeconds());
         Runnable stopIfAsked = () -> {
             if (stopRequested.getAndSet(false)) {
-                pods.stop(running, grace);
+                running.stop(grace);
             }
         };
         try {
@@ -78,7 +79,7 @@ final class RunPodCommand implements Callable<Integer> {
             }
             return exitCode;
         } finally {
-            pods.remove(running.id());
+            running.remove();
         }
     }
 

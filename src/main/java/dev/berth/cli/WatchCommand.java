@@ -11,6 +11,7 @@ import dev.berth.pipeline.PlanPipeline;
 import dev.berth.server.ApiRoutes;
 import dev.berth.server.ApiServer;
 import dev.berth.server.BoundedBody;
+import dev.berth.server.CronTriggers;
 import dev.berth.server.Metrics;
 import dev.berth.server.Notifier;
 import dev.berth.server.Secret;
@@ -94,18 +95,20 @@ final class WatchCommand implements Callable<Integer> {
             PodRuntime pods = node.pods(images, node.containers());
             PlanRequest request = source.request(global, "state:" + global.root(), cache.path());
             Metrics metrics = new Metrics(node.layout, node.observer());
-            WatchStatus status = new WatchStatus(metrics);
+            WatchStatus status = new WatchStatus(metrics, node.layout);
             if (server.notifyUrl() != null) {
                 status.notifyTo(new Notifier(java.net.URI.create(server.notifyUrl())));
             }
             try (NodeReconciler reconciler = node.reconciler(global, pods);
-                 ReconcileLoop loop = new ReconcileLoop(new WatchDaemon(node.layout,
-                         new Applier(node.layout, reconciler, line -> LOG.info("{}", line)), request, timeout, status),
-                         FIRST_RETRY, pollInterval);
                  Schedules timers = new Schedules();
+                 ReconcileLoop loop = new ReconcileLoop(new WatchDaemon(node.layout,
+                         new Applier(node.layout, reconciler, line -> LOG.info("{}", line)), request, timeout, status,
+                         new CronTriggers(timers, reconciler.wakeup()::signal)), FIRST_RETRY, pollInterval);
                  ApiServer api = new ApiServer(new ApiServer.Options(address(or(listen, server.listen(), "127.0.0.1:7420")),
                          secret(or(tokenFile, server.tokenFile(), null)), server.publicMetrics(),
                          () -> status.lastReconcile() != null))) {
+                // container exits, pod work done, probe verdicts and CronJob schedules each ask for a pass
+                reconciler.wakeup().onSignal(why -> loop.trigger(ReconcileLoop.Kind.RESYNC, why));
                 new ApiRoutes(node.layout, node.observer(), status, loop, () -> new PlanPipeline().plan(request))
                         .register(api, metrics);
                 Secret hookSecret = secret(or(webhookSecretFile, server.webhookSecretFile(), null));

@@ -2,6 +2,7 @@ package dev.berth.node;
 
 import static dev.berth.core.Nulls.orEmpty;
 
+import dev.berth.core.BerthException;
 import dev.berth.core.Quantity;
 import dev.berth.core.ResourceKey;
 import dev.berth.scheduler.Decision;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -37,16 +39,45 @@ final class Admission {
         return new ResourceKey("Pod", pod.record().namespace(), pod.id());
     }
 
+    /**
+     * A waiting pod whose PriorityClass does not exist stays waiting with that reason, as the Priority admission
+     * refuses it; a running pod whose class was deleted since keeps running, at its own priority or 0.
+     */
     Decision admit(List<PodSnapshot> running, List<PodSnapshot> waiting) {
-        return scheduler.schedule(node, running.stream().map(this::request).toList(),
-                waiting.stream().map(this::request).toList());
+        List<PodRequest> queue = new ArrayList<>();
+        List<Decision.Pending> refused = new ArrayList<>();
+        for (PodSnapshot pod : waiting) {
+            try {
+                queue.add(request(pod, priority(pod)));
+            } catch (BerthException e) {
+                refused.add(new Decision.Pending(key(pod), e.getMessage()));
+            }
+        }
+        Decision decision = scheduler.schedule(node, running.stream().map(p -> request(p, admittedPriority(p))).toList(),
+                queue);
+        List<Decision.Pending> pending = new ArrayList<>(decision.pending());
+        pending.addAll(refused);
+        return new Decision(decision.admitted(), pending, decision.preempt());
     }
 
-    private PodRequest request(PodSnapshot pod) {
+    private int priority(PodSnapshot pod) {
+        PodSpec spec = pod.record().pod().getSpec();
+        return priorities.resolve(spec.getPriorityClassName(), spec.getPriority());
+    }
+
+    private int admittedPriority(PodSnapshot pod) {
+        try {
+            return priority(pod);
+        } catch (BerthException e) {
+            Integer own = pod.record().pod().getSpec().getPriority();
+            return own == null ? 0 : own;
+        }
+    }
+
+    private PodRequest request(PodSnapshot pod, int priority) {
         PodSpec spec = pod.record().pod().getSpec();
         Requests requests = Requests.effective(orEmpty(spec.getInitContainers()).stream().map(Admission::requests).toList(),
                 orEmpty(spec.getContainers()).stream().map(Admission::requests).toList());
-        int priority = priorities.resolve(spec.getPriorityClassName(), spec.getPriority());
         List<Toleration> tolerations = orEmpty(spec.getTolerations()).stream().map(Admission::toleration).toList();
         PreemptionPolicy policy = "Never".equals(spec.getPreemptionPolicy()) ? PreemptionPolicy.NEVER
                 : PreemptionPolicy.PREEMPT_LOWER_PRIORITY;

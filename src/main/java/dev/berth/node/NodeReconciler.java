@@ -3,19 +3,9 @@ package dev.berth.node;
 import dev.berth.core.ResourceKey;
 import dev.berth.manifest.Annotations;
 import dev.berth.manifest.DesiredState;
-import dev.berth.manifest.Manifest;
-import dev.berth.node.workload.CronJobController;
-import dev.berth.node.workload.DeploymentController;
-import dev.berth.node.workload.JobController;
-import dev.berth.node.workload.PodView;
-import dev.berth.node.workload.Workload;
-import dev.berth.node.workload.WorkloadController;
-import dev.berth.node.workload.WorkloadDecision;
 import dev.berth.scheduler.Decision;
-import dev.berth.store.SideBySide;
 import dev.berth.store.StateLayout;
 import dev.berth.store.WriteBatch;
-import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,107 +17,139 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One level-triggered pass over the node: observe every pod, keep started pods running (restarts, drift), ask each
- * workload's controller for its next step and act on it, admit waiting pods through the scheduler, start what was
- * admitted. Everything it knows is on disk or in the runtime, so a pass after a crash carries on where one stopped.
+ * One level-triggered pass over the node: observe every pod, keep started pods running (restarts, probes, drift),
+ * ask each workload's controller for its next step, admit waiting pods through the scheduler, start what was admitted.
+ * A pass only decides and writes what it decided; the slow work (pulls, starts, stops, removals) runs on the pods'
+ * workers, whose end wakes the next pass, as do container exits and probe verdicts. Everything it knows is on disk or
+ * in the runtime, so a pass after a crash carries on where one stopped.
  */
 public final class NodeReconciler implements AutoCloseable {
 
-    private static final Map<String, WorkloadController> CONTROLLERS = Map.of(
-            "Pod", new PodObjectController(),
-            "Deployment", new DeploymentController(),
-            "Job", new JobController(),
-            "CronJob", new CronJobController());
-
-    private final StateLayout layout;
-    private final PodRuntime pods;
+    private final PodRuntimePort pods;
     private final PodObserver observer;
+    private final Wakeup wakeup = new Wakeup();
+    private final PodWorkers workers = new PodWorkers(wakeup);
+    private final ProbeRunner probes;
     private final PodKeeper keeper;
     private final PodStarter starter;
     private final PodRemover remover;
+    private final Workloads workloads;
     private final NodeResources resources;
+    private final AutoCloseable exitWatch;
 
-    public NodeReconciler(StateLayout layout, PodRuntime pods, NodeResources resources) {
-        this.layout = layout;
+    public NodeReconciler(StateLayout layout, PodRuntimePort pods, NodeResources resources) {
         this.pods = pods;
         this.observer = new PodObserver(pods);
-        this.keeper = new PodKeeper(pods);
-        this.starter = new PodStarter(pods);
-        this.remover = new PodRemover(pods);
+        this.probes = new ProbeRunner(pods::exec, workers, wakeup);
+        this.keeper = new PodKeeper(pods, probes);
+        this.starter = new PodStarter(pods, workers);
+        this.remover = new PodRemover(pods, workers, starter);
+        this.workloads = new Workloads(layout, pods, workers);
         this.resources = resources;
+        this.exitWatch = pods.watchExits(id -> wakeup.signal(id == null ? "container exits" : "exit of " + id));
     }
 
-    /** What one pass did and found. */
-    public record PassResult(int changes, int waiting, Map<ResourceKey, String> failures, Instant wakeAt) {
-        /** Nothing left to do now: no action taken, nothing failed. */
-        public boolean settled() {
-            return changes == 0 && failures.isEmpty();
-        }
+    /**
+     * What one pass did and found.
+     *
+     * @param changes      actions the pass took or handed to the workers
+     * @param working      tasks on the pods' workers during the pass, and first probe rounds due
+     * @param initializing pods whose start waits for an init container
+     * @param failures     what keeps failing, by the object it belongs to
+     * @param wakeAt       when the earliest thing is due by the clock (a restart, a retry, a deadline); null if none
+     */
+    public record PassResult(int changes, int working, int initializing, Map<ResourceKey, Failure> failures,
+                             Instant wakeAt) {}
+
+    /** Signalled whenever a pass may have something to do: a container exit, a worker done, a probe verdict. */
+    public Wakeup wakeup() {
+        return wakeup;
     }
 
-    public PassResult pass(DesiredState applied, Instant now) {
-        Pass pass = new Pass(applied, now);
+    public synchronized PassResult pass(DesiredState applied, Instant now) {
+        Pass pass = new Pass(applied, now, workers.busy());
         PodObserver.Observation seen = observer.observeAll();
+        seen.pods().forEach(p -> pass.keys.add(p.id()));
         pass.removeStrays(seen);
-        List<PodSnapshot> live = pass.finishTerminations(seen.pods());
+        List<PodSnapshot> live = pass.terminate(seen.pods());
         live = pass.prune(live);
         live = pass.keepRunning(live);
-        keeper.retainProbes(live.stream().map(PodSnapshot::id).collect(java.util.stream.Collectors.toSet()));
-        live = pass.current(live); // containers restarted or pods lost: controllers see the state after that
-        pass.runControllers(live);
-        pass.admitAndStart(pass.current(live));
-        return new PassResult(pass.changes, pass.waiting, pass.failures, pass.wakeAt);
+        Workloads.Decisions decided = workloads.decide(applied, live, pass.terminating, pass.drift, now, pass);
+        pass.actOn(decided, live);
+        pass.admitAndStart(live, decided.newPods());
+        workers.retainFailures(pass.keys);
+        return pass.result();
     }
 
     /** The state of one pass; lives for that pass only. */
-    private final class Pass {
+    private final class Pass implements Workloads.Work {
 
         private final DesiredState applied;
         private final Instant now;
         private final ConfigSource config;
+        /** Pods (and other keys) whose worker is busy: taken at the start, plus all the pass hands work to. */
+        private final Set<String> busy;
+        /** Every worker key the pass came across: failures of others are forgotten. */
+        private final Set<String> keys = new HashSet<>();
+        private final List<PodSnapshot> terminating = new ArrayList<>();
         private final Map<ResourceKey, Integer> drift = new HashMap<>();
-        private final Map<ResourceKey, String> failures = new LinkedHashMap<>();
+        private final Map<ResourceKey, Failure> failures = new LinkedHashMap<>();
         private int changes;
-        private int waiting;
         private Instant wakeAt;
-        /** Pods or containers were made, removed, restarted or stopped since the node was last observed. */
-        private boolean touched;
 
-        Pass(DesiredState applied, Instant now) {
+        Pass(DesiredState applied, Instant now, Set<String> busy) {
             this.applied = applied;
             this.now = now;
             this.config = new ConfigSource(applied);
+            this.busy = new HashSet<>(busy);
+            this.keys.addAll(busy); // a task under way keeps its last failure until it succeeds
         }
 
-        /**
-         * The node as observed again if this pass has touched its pods or containers since it last looked, else
-         * {@code live}: each look is a {@code runc list}, and on a settled node no pass touches anything.
-         */
-        List<PodSnapshot> current(List<PodSnapshot> live) {
-            if (!touched) {
-                return live;
-            }
-            touched = false;
-            return observer.observe();
+        @Override
+        public boolean busy(String key) {
+            keys.add(key);
+            return busy.contains(key);
         }
 
-        /** Leftovers of crashes and containers made behind berth's back, found in the pass's first look. */
+        /** Hands work to {@code key}'s worker, which is idle: the pass leaves that key alone from now on. */
+        @Override
+        public void submit(String key, String what, Runnable task) {
+            busy.add(key);
+            workers.submit(key, what, task);
+            changes++;
+        }
+
+        /** Leftovers of crashes and containers made behind berth's back; each removal on a worker of its own. */
         void removeStrays(PodObserver.Observation seen) {
-            int removed = pods.removeLeftoverPodDirs().size() + pods.removeStrayContainers(
-                    seen.pods().stream().map(PodSnapshot::record).toList(), seen.containers()).size();
-            changes += removed;
-            touched |= removed > 0;
+            for (String name : pods.leftoverPodDirs()) {
+                String id = name.replaceFirst("^\\.(new|deleting)-", "");
+                if (!busy(id) && due(id, podKey(id))) { // busy: a removal under way renamed it
+                    submit(id, "removal of pods/" + name, () -> pods.removeLeftoverPodDir(name));
+                }
+            }
+            for (String id : pods.strayContainers(seen.pods().stream().map(PodSnapshot::record).toList())) {
+                String key = "stray:" + id; // logged when it fails, but no object's failure: no object wants it
+                if (!busy(key) && workers.due(key, now)) {
+                    submit(key, "removal of stray container " + id, () -> pods.removeStrayContainer(id));
+                }
+            }
         }
 
-        List<PodSnapshot> finishTerminations(List<PodSnapshot> all) {
+        /** Pods being deleted go on being deleted (cut short by a crash, or failed before); the rest are returned. */
+        List<PodSnapshot> terminate(List<PodSnapshot> all) {
             List<PodSnapshot> live = new ArrayList<>();
             for (PodSnapshot pod : all) {
-                if (pod.state().terminating()) {
-                    touched = true;
-                    remover.remove(pod, "finishing a deletion cut short");
-                    changes++;
-                } else {
+                if (remover.removing(pod.id())) { // its state may be deleted already: it is terminating all the same
+                    terminating.add(new PodSnapshot(pod.record(), pod.state().markTerminating(), pod.containers()));
+                    continue;
+                }
+                if (!pod.state().terminating()) {
                     live.add(pod);
+                    continue;
+                }
+                terminating.add(pod);
+                if (!busy(pod.id()) && due(pod.id(), ownerOrPod(pod))) {
+                    remove(pod, "finishing a deletion");
                 }
             }
             return live;
@@ -136,167 +158,118 @@ public final class NodeReconciler implements AutoCloseable {
         /** Pods whose owner is no longer applied go; pods berth did not make (run-pod's) are left alone. */
         List<PodSnapshot> prune(List<PodSnapshot> live) {
             List<PodSnapshot> kept = new ArrayList<>();
-            List<PodSnapshot> doomed = new ArrayList<>();
             for (PodSnapshot pod : live) {
                 Optional<ResourceKey> owner = pod.owner();
-                if (owner.isPresent() && applied.get(owner.get()).isEmpty()) {
-                    doomed.add(pod);
-                    changes++;
-                } else {
+                boolean orphaned = owner.isPresent() && applied.get(owner.get()).isEmpty();
+                if (!orphaned || busy(pod.id()) || !due(pod.id(), owner.get()) || !remove(pod, owner.get()
+                        + " is no longer applied")) {
                     kept.add(pod);
                 }
             }
-            touched |= !doomed.isEmpty();
-            remover.removeAll(doomed, pod -> pod.owner().orElseThrow() + " is no longer applied"); // side by side
             return kept;
+        }
+
+        /**
+         * Marks the pod terminating and removes it on its worker; it then counts among the terminating. Returns false
+         * when its last removal failed and is not due again yet.
+         */
+        private boolean remove(PodSnapshot pod, String why) {
+            Optional<PodSnapshot> marked = remover.remove(pod, why, now);
+            marked.ifPresent(m -> {
+                busy.add(pod.id());
+                terminating.removeIf(p -> p.id().equals(pod.id()));
+                terminating.add(m);
+                changes++;
+            });
+            return marked.isPresent();
         }
 
         /** Returns the pods with the states they were left in. */
         List<PodSnapshot> keepRunning(List<PodSnapshot> live) {
             List<PodSnapshot> kept = new ArrayList<>();
+            Set<String> running = new HashSet<>();
             WriteBatch noted = new WriteBatch(); // states that only note what was seen: exits, readiness, drift
             for (PodSnapshot pod : live) {
-                if (!pod.state().scheduled() || !pod.state().started()) {
+                ResourceKey owner = ownerOrPod(pod);
+                if (!pod.state().scheduled() || !pod.state().started() || busy(pod.id()) || !due(pod.id(), owner)) {
                     kept.add(pod);
                     continue;
                 }
-                ResourceKey owner = pod.owner().orElse(null);
+                PodKeeper.Outcome outcome;
                 try {
-                    PodKeeper.Outcome outcome = keeper.keep(pod, config, correctsDrift(owner), now);
-                    touched |= outcome.containersChanged();
-                    if (!outcome.state().equals(pod.state())) {
-                        if (outcome.containersChanged()) { // what was done is on disk before the next pod is kept
-                            outcome.state().write(pods.podDir(pod.id()));
-                        } else {
-                            noted.add(PodState.file(pods.podDir(pod.id())), outcome.state());
-                        }
-                        changes += restartsOrRecreations(pod.state(), outcome.state());
-                    }
-                    if (owner != null && outcome.driftFound() > 0) {
-                        drift.merge(owner, outcome.driftFound(), Integer::sum);
-                    }
-                    wake(outcome.wakeAt());
-                    kept.add(new PodSnapshot(pod.record(), outcome.state(), pod.containers()));
+                    outcome = keeper.keep(pod, correctsDrift(pod.owner().orElse(null)), now);
                 } catch (RuntimeException e) {
-                    touched = true; // cut short, maybe halfway through a restart
-                    failures.put(owner == null ? Admission.key(pod) : owner, e.getMessage());
+                    fail(pod.id(), owner, e.getMessage());
                     kept.add(pod);
+                    continue;
                 }
+                if (!outcome.state().equals(pod.state())) {
+                    if (outcome.actions().isEmpty()) {
+                        noted.add(PodState.file(pods.podDir(pod.id())), outcome.state());
+                    } else { // on disk before its worker builds on it
+                        outcome.state().write(pods.podDir(pod.id()));
+                    }
+                }
+                if (!outcome.actions().isEmpty()) {
+                    submit(pod.id(), "restart in pod " + pod.id(),
+                            () -> keeper.act(pod, outcome.state(), outcome.actions(), config));
+                }
+                if (outcome.driftFound() > 0 && pod.owner().isPresent()) {
+                    drift.merge(pod.owner().get(), outcome.driftFound(), Integer::sum);
+                }
+                pod.appContainers().stream().filter(c -> pod.running(c.getName()))
+                        .forEach(c -> running.add(PodRuntime.containerId(pod.id(), c.getName())));
+                wake(outcome.wakeAt());
+                kept.add(new PodSnapshot(pod.record(), outcome.state(), pod.containers()));
             }
             noted.write();
+            live.stream().filter(p -> busy(p.id())).forEach(p -> p.appContainers()
+                    .forEach(c -> running.add(PodRuntime.containerId(p.id(), c.getName())))); // probed on as they were
+            keeper.retainProbes(running);
             return kept;
         }
 
-        void runControllers(List<PodSnapshot> live) {
-            List<Map.Entry<ResourceKey, Pod>> newPods = new ArrayList<>();
-            Map<ResourceKey, List<PodView>> owned = new HashMap<>();
+        /** Takes in what the controllers decided, and deletes the pods they want gone. */
+        void actOn(Workloads.Decisions decided, List<PodSnapshot> live) {
+            changes += decided.changes();
+            failures.putAll(decided.failures());
+            wake(decided.wakeAt());
             for (PodSnapshot pod : live) {
-                pod.owner().ifPresent(o -> owned.computeIfAbsent(o, k -> new ArrayList<>()).add(pod.view(false)));
-            }
-            List<Decided> decided = new ArrayList<>();
-            for (Manifest m : applied.manifests()) {
-                WorkloadController controller = CONTROLLERS.get(m.key().kind());
-                if (controller == null) {
-                    continue;
-                }
-                ResourceKey key = m.key();
-                WorkloadStatus before = WorkloadStatus.read(layout, key).orElse(null);
-                int driftCount = (before == null ? 0 : before.driftCount()) + drift.getOrDefault(key, 0);
-                try {
-                    Manifest annotated = ConfigHash.annotate(m, applied);
-                    WorkloadDecision decision = controller.decide(
-                            new Workload(annotated, before == null ? Map.of() : before.memo()),
-                            owned.getOrDefault(key, List.of()), now);
-                    act(decision, live);
-                    decision.create().forEach(pod -> newPods.add(Map.entry(key, pod)));
-                    wake(nextDecisionAt(decision));
-                    decided.add(new Decided(key, before, driftCount, new WorkloadStatus(decision.health(),
-                            decision.message(), now, decision.memo(), driftCount, null)));
-                } catch (RuntimeException e) {
-                    touched = true; // maybe halfway through its decision
-                    failures.put(key, e.getMessage());
-                    decided.add(new Decided(key, before, driftCount, failed(before, driftCount, e.getMessage())));
-                }
-            }
-            Map<ResourceKey, String> unregistered = register(newPods);
-            WriteBatch statuses = new WriteBatch();
-            for (Decided d : decided) {
-                String error = unregistered.get(d.key());
-                WorkloadStatus status = error == null ? d.status() : failed(d.before(), d.driftCount(), error);
-                status.writeOver(d.before(), layout, d.key(), statuses);
-            }
-            statuses.write();
-        }
-
-        /** A workload's status as its controller left it, written once the pass's new pods are registered. */
-        private record Decided(ResourceKey key, WorkloadStatus before, int driftCount, WorkloadStatus status) {}
-
-        /** What was known before, with the error of a decision or registration that failed. */
-        private WorkloadStatus failed(WorkloadStatus before, int driftCount, String error) {
-            return new WorkloadStatus(before == null ? dev.berth.node.workload.Health.MISSING : before.health(),
-                    before == null ? "" : before.message(), now, before == null ? Map.of() : before.memo(),
-                    driftCount, error);
-        }
-
-        /**
-         * Registers every controller's new pods side by side: each registration is three fsyncs, which for 20 pods
-         * one after the other took 60-90 ms. No state file yet: PodObserver takes a pod without one for unscheduled,
-         * and admission writes one. Returns the error of each owner a registration failed for.
-         */
-        private Map<ResourceKey, String> register(List<Map.Entry<ResourceKey, Pod>> newPods) {
-            Map<ResourceKey, String> unregistered = new java.util.concurrent.ConcurrentHashMap<>();
-            java.util.concurrent.atomic.AtomicInteger registered = new java.util.concurrent.atomic.AtomicInteger();
-            List<Runnable> registrations = new ArrayList<>();
-            for (Map.Entry<ResourceKey, Pod> pod : newPods) {
-                registrations.add(() -> {
-                    try {
-                        pods.register(pod.getValue());
-                        registered.incrementAndGet();
-                    } catch (RuntimeException e) {
-                        unregistered.putIfAbsent(pod.getKey(), e.getMessage());
-                    }
-                });
-            }
-            SideBySide.run(registrations);
-            failures.putAll(unregistered);
-            changes += registered.get();
-            return unregistered;
-        }
-
-        /** Pulls the new pods' images before the pods they replace stop, then deletes; the new are registered after. */
-        private void act(WorkloadDecision decision, List<PodSnapshot> live) {
-            touched |= !decision.create().isEmpty() || !decision.delete().isEmpty();
-            for (Pod pod : decision.create()) {
-                pods.pullImages(pod);
-            }
-            Set<String> doomed = new HashSet<>(decision.delete());
-            for (PodSnapshot pod : live) {
-                if (doomed.contains(pod.id())) {
-                    remover.remove(pod, "replaced or scaled down");
-                    changes++;
+                if (decided.delete().contains(pod.id()) && !busy(pod.id())) {
+                    remove(pod, "replaced or scaled down");
                 }
             }
         }
 
-        void admitAndStart(List<PodSnapshot> live) {
-            List<PodSnapshot> running = new ArrayList<>();
+        /** Admits waiting pods (new ones included) through the scheduler and starts them, and carries on starts. */
+        void admitAndStart(List<PodSnapshot> kept, List<PodSnapshot> newPods) {
+            Set<String> gone = new HashSet<>();
+            terminating.forEach(p -> gone.add(p.id()));
+            List<PodSnapshot> live = new ArrayList<>(kept.stream().filter(p -> !gone.contains(p.id())).toList());
+            live.addAll(newPods);
+            List<PodSnapshot> running = new ArrayList<>(terminating); // they hold their resources until they are gone
             List<PodSnapshot> queue = new ArrayList<>();
             for (PodSnapshot pod : live) {
                 if (pod.owner().isEmpty()) {
                     continue; // run-pod's, which has no state file: it starts and removes its pod itself
                 }
                 if (!pod.state().scheduled()) {
-                    queue.add(pod);
+                    if (!busy(pod.id())) { // busy unscheduled: a removal cut short before its state was written
+                        queue.add(pod);
+                    }
                 } else if (!pod.phase().finished()) {
                     running.add(pod);
                 }
             }
             Map<ResourceKey, PodSnapshot> byKey = new HashMap<>();
-            live.forEach(p -> byKey.put(Admission.key(p), p));
+            running.forEach(p -> byKey.put(Admission.key(p), p));
+            queue.forEach(p -> byKey.put(Admission.key(p), p));
             Decision decision = resources.admission(applied).admit(running, queue);
             for (ResourceKey victim : decision.preempt()) {
-                remover.remove(byKey.get(victim), "Preempted by a higher-priority pod");
-                changes++;
+                PodSnapshot pod = byKey.get(victim);
+                if (!pod.state().terminating() && !busy(pod.id())) {
+                    remove(pod, "Preempted by a higher-priority pod");
+                }
             }
             for (Decision.Pending p : decision.pending()) {
                 PodSnapshot pod = byKey.get(p.pod());
@@ -304,38 +277,82 @@ public final class NodeReconciler implements AutoCloseable {
                     PodEvents.warning(pods.podDir(pod.id()), "FailedScheduling", "0/1 nodes are available: " + p.reason());
                     PodState.unscheduled("Unschedulable", p.reason()).write(pods.podDir(pod.id()));
                 }
-                waiting++;
             }
-            List<PodSnapshot> toStart = new ArrayList<>();
             WriteBatch admissions = new WriteBatch();
-            for (ResourceKey admitted : decision.admitted()) {
-                PodSnapshot pod = byKey.get(admitted);
+            List<PodSnapshot> admitted = new ArrayList<>();
+            for (ResourceKey key : decision.admitted()) {
+                PodSnapshot pod = byKey.get(key);
                 PodState state = pod.state().admitted();
                 admissions.add(PodState.file(pods.podDir(pod.id())), state);
-                toStart.add(new PodSnapshot(pod.record(), state, Map.of()));
+                admitted.add(new PodSnapshot(pod.record(), state, Map.of()));
             }
             admissions.write(); // every admission on disk before any of the pods starts
-            for (PodSnapshot pod : toStart) {
+            for (PodSnapshot pod : admitted) {
                 PodEvents.normal(pods.podDir(pod.id()), "Scheduled", "Successfully assigned " + pod.record().namespace()
                         + "/" + pod.record().name() + " to this node");
-            }
-            for (PodSnapshot pod : live) { // admitted earlier, but the start was cut short or failed
-                boolean due = pod.state().retryAt() == null || !pod.state().retryAt().isAfter(now);
-                if (pod.state().scheduled() && !pod.state().started() && !pod.state().terminating()) {
-                    if (due) {
-                        pods.teardown(pod.record());
-                        toStart.add(pod);
-                    } else {
-                        wake(pod.state().retryAt());
-                    }
-                }
-            }
-            for (Map.Entry<String, PodState> started : starter.start(toStart, config).entrySet()) {
+                busy.add(pod.id());
+                starter.start(pod, config, false);
                 changes++;
-                if (!started.getValue().started()) {
-                    wake(started.getValue().retryAt());
+            }
+            Set<String> justAdmitted = new HashSet<>();
+            admitted.forEach(p -> justAdmitted.add(p.id()));
+            for (PodSnapshot pod : live) { // admitted earlier: a start under way, waiting on an init, failed or cut short
+                if (!pod.state().scheduled() || pod.state().started() || justAdmitted.contains(pod.id())
+                        || busy(pod.id())) {
+                    continue;
+                }
+                if (starter.initializing(pod.id())) {
+                    if (starter.carryOn(pod)) {
+                        busy.add(pod.id());
+                        changes++;
+                    }
+                } else if (pod.state().retryAt() == null || !pod.state().retryAt().isAfter(now)) {
+                    busy.add(pod.id());
+                    starter.start(pod, config, true);
+                    changes++;
+                } else {
+                    wake(pod.state().retryAt());
                 }
             }
+        }
+
+        /**
+         * The work under way counts every task that ran at any point of the pass: one that ended meanwhile may have
+         * left what this pass did not see (a failure, a pod to admit), and its end has woken the next pass.
+         */
+        PassResult result() {
+            Set<String> working = new HashSet<>(busy);
+            working.addAll(workers.busy());
+            return new PassResult(changes, working.size() + keeper.firstProbesDue(now), starter.initializingCount(),
+                    failures, wakeAt);
+        }
+
+        /** Whether work on {@code key} may be tried (again); a failure not yet due is reported against {@code object}. */
+        private boolean due(String key, ResourceKey object) {
+            keys.add(key);
+            Optional<Failure> failure = workers.failure(key);
+            failure.ifPresent(f -> {
+                failures.putIfAbsent(object, f);
+                wake(f.retryAt());
+            });
+            return failure.map(f -> f.due(now)).orElse(true);
+        }
+
+        private void fail(String key, ResourceKey object, String message) {
+            Failure failure = workers.fail(key, message, now);
+            failures.put(object, failure);
+            wake(failure.retryAt());
+        }
+
+        /** What a pod's failures are reported against: its owner, else the pod itself. */
+        private ResourceKey ownerOrPod(PodSnapshot pod) {
+            return pod.owner().orElse(Admission.key(pod));
+        }
+
+        /** A pod known by its id alone ({@code <namespace>.<name>.<suffix>}), as the scheduler keys pods. */
+        private ResourceKey podKey(String id) {
+            int dot = id.indexOf('.');
+            return new ResourceKey("Pod", dot > 0 ? id.substring(0, dot) : "default", id);
         }
 
         private boolean correctsDrift(ResourceKey owner) {
@@ -345,26 +362,22 @@ public final class NodeReconciler implements AutoCloseable {
             return applied.get(owner).map(m -> !"warn".equals(m.annotations().get(Annotations.DRIFT))).orElse(true);
         }
 
+        /** Asks for a pass at {@code at}; what is due by now was done in this pass, or waits for an event. */
         private void wake(Instant at) {
-            if (at != null && (wakeAt == null || at.isBefore(wakeAt))) {
+            if (at != null && at.isAfter(now) && (wakeAt == null || at.isBefore(wakeAt))) {
                 wakeAt = at;
             }
         }
     }
 
-    private static int restartsOrRecreations(PodState before, PodState after) {
-        int restarts = after.containers().values().stream().mapToInt(ContainerRun::restarts).sum()
-                - before.containers().values().stream().mapToInt(ContainerRun::restarts).sum();
-        return Math.max(0, restarts) + (before.started() && !after.started() ? 1 : 0);
-    }
-
-    private static Instant nextDecisionAt(WorkloadDecision decision) {
-        String at = decision.memo().get(JobController.NEXT_DECISION_AT);
-        return at == null ? null : Instant.parse(at);
-    }
-
     @Override
     public void close() {
-        starter.close();
+        try {
+            exitWatch.close();
+        } catch (Exception e) {
+            // its thread ends with the JVM anyway
+        }
+        probes.close();
+        workers.close();
     }
 }

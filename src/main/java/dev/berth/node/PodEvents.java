@@ -36,13 +36,20 @@ public final class PodEvents {
         append(podDir, new Event(Instant.now(), "Warning", reason, message));
     }
 
-    /** Appends without fsync: an event lost in a crash costs nothing; the list is trimmed when it doubles. */
+    /**
+     * Appends without fsync: an event lost in a crash costs nothing; the list is trimmed when it doubles. An event of
+     * a pod whose directory is gone (removed meanwhile, by a worker) is dropped: writing it would bring back a pod
+     * directory without its record.
+     */
     static void append(Path podDir, Event event) {
         Path file = podDir.resolve(FILE);
         try {
-            Files.createDirectories(podDir);
             String line = LINE.writeValueAsString(event) + "\n";
-            Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            try {
+                Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (NoSuchFileException gone) {
+                return;
+            }
             if (Files.size(file) < TRIM_CHECK_BYTES) {
                 return;
             }

@@ -1,39 +1,56 @@
 package dev.berth.node;
 
 import dev.berth.node.probe.ContainerProbes;
-import dev.berth.node.probe.ProbeStates;
 import dev.berth.node.probe.ProbeVerdict;
 import dev.berth.runtime.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Container;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * The kubelet's part for a pod that has started: notes each container exit, restarts containers as the restart
- * policy says with CrashLoopBackOff (the first restart at once, then 10 s doubling to 5 min), and puts back
- * containers or whole pods removed behind berth's back, unless the owner asked for drift to be only reported.
+ * The kubelet's part for a pod that has started: notes each container exit, decides restarts as the restart policy
+ * says with CrashLoopBackOff (the first restart at once, then 10 s doubling to 5 min), kills a container whose
+ * liveness or startup probe failed, and puts back containers or whole pods removed behind berth's back, unless the
+ * owner asked for drift to be only reported. Deciding is quick and done in the pass; what it decides
+ * ({@link Action}s) runs on the pod's worker.
  */
 final class PodKeeper {
+
+    /** Something to do to a started pod's containers. */
+    sealed interface Action permits Restart, Kill, StartAfresh {}
+
+    /** Start the container again (its restart is due, or it was removed behind berth's back). */
+    record Restart(String container) implements Action {}
+
+    /** Stop the container, whose liveness or startup probe failed; its exit is then handled as any other. */
+    record Kill(String container, String why) implements Action {}
+
+    /** Every container is gone (removed, or a reboot): tear the pod down and start it again. */
+    record StartAfresh() implements Action {}
 
     /**
      * What one look at a pod found.
      *
-     * @param containersChanged a container was restarted, recreated or stopped, or the pod torn down: what was
-     *                          observed of its containers before is out of date
+     * @param state   the pod's state with what was seen noted (exits, readiness, drift)
+     * @param actions what its worker is to do, in order; empty when nothing
      */
-    record Outcome(PodState state, int driftFound, Instant wakeAt, boolean containersChanged) {}
+    record Outcome(PodState state, int driftFound, Instant wakeAt, List<Action> actions) {}
 
-    private final PodRuntime pods;
-    private final Map<String, ProbeStates> probeStates = new ConcurrentHashMap<>();
+    private final PodRuntimePort pods;
+    private final ProbeRunner probes;
 
-    PodKeeper(PodRuntime pods) {
+    PodKeeper(PodRuntimePort pods, ProbeRunner probes) {
         this.pods = pods;
+        this.probes = probes;
     }
 
-    Outcome keep(PodSnapshot pod, ConfigSource config, boolean correctDrift, Instant now) {
+    Outcome keep(PodSnapshot pod, boolean correctDrift, Instant now) {
         PodState state = pod.state();
         Path podDir = pods.podDir(pod.id());
         if (pod.appContainers().stream().allMatch(c -> pod.lost(c.getName()))) {
@@ -41,7 +58,7 @@ final class PodKeeper {
         }
         int drift = 0;
         Instant wakeAt = null;
-        boolean containersChanged = false;
+        List<Action> actions = new ArrayList<>();
         for (Container c : pod.appContainers()) {
             String name = c.getName();
             ContainerRun run = state.containers().getOrDefault(name, ContainerRun.startedAt(now));
@@ -52,15 +69,15 @@ final class PodKeeper {
                     continue;
                 }
                 PodEvents.warning(podDir, "Drift", "container " + name + " was removed behind berth's back; recreating it");
-                run = restart(pod, name, config, run, now, podDir);
+                actions.add(new Restart(name));
                 drift++;
-                containersChanged = true;
             } else if (status != null && status.exitCode() != null && !status.finishedAt().equals(run.lastFinishedAt())) {
                 run = exited(pod, name, status, run, podDir);
-            }
-            if (run.restartAt() != null && !run.restartAt().isAfter(now)) {
-                run = restart(pod, name, config, run, now, podDir);
-                containersChanged = true;
+                if (run.restartAt() != null && !run.restartAt().isAfter(now)) {
+                    actions.add(new Restart(name));
+                }
+            } else if (run.restartAt() != null && !run.restartAt().isAfter(now)) {
+                actions.add(new Restart(name));
             }
             state = state.withContainer(name, run);
             wakeAt = earliest(wakeAt, run.restartAt());
@@ -71,58 +88,68 @@ final class PodKeeper {
                 ready = false;
                 continue;
             }
-            ProbeVerdict verdict = probe(pod, c, state.containers().get(c.getName()), now, podDir);
-            ready &= verdict.ready();
-            containersChanged |= verdict.restart(); // probe() stopped the container
-            wakeAt = earliest(wakeAt, ContainerProbes.of(c).nextDueAt(verdict.states()).orElse(null));
+            ContainerRun run = state.containers().get(c.getName());
+            Instant startedAt = run == null || run.startedAt() == null ? now : run.startedAt();
+            Optional<ProbeVerdict> verdict = probes.verdict(PodRuntime.containerId(pod.id(), c.getName()),
+                    ContainerProbes.of(c), startedAt, podDir);
+            ready &= verdict.map(ProbeVerdict::ready).orElse(state.readySince() != null); // no verdict yet: as it was
+            if (verdict.isPresent() && verdict.get().restart()) {
+                actions.add(new Kill(c.getName(), verdict.get().restartMessage()));
+            }
         }
         if (ready && state.readySince() == null) {
             state = state.withReadySince(now);
         } else if (!ready && state.readySince() != null) {
             state = state.withReadySince(null);
         }
-        return new Outcome(state, drift, wakeAt, containersChanged);
+        return new Outcome(state, drift, wakeAt, actions);
     }
 
     /**
-     * Runs the container's due probes. A failed liveness or startup probe stops the container; its exit is then
-     * handled as any other (restart per policy). Probe counters live in memory: after a berth restart they start
-     * again, so a container is unready until its readiness probe passes once more.
+     * Does what {@link #keep} decided, on the pod's worker, writing the pod's state after each step so that a crash
+     * loses nothing done. {@code state} is what keep returned, on disk already.
      */
-    private ProbeVerdict probe(PodSnapshot pod, Container c, ContainerRun run, Instant now, Path podDir) {
-        ContainerProbes probes = ContainerProbes.of(c);
-        String id = PodRuntime.containerId(pod.id(), c.getName());
-        Instant startedAt = run == null || run.startedAt() == null ? now : run.startedAt();
-        ProbeStates before = probeStates.get(id);
-        if (before == null || !before.startedAt().equals(startedAt)) {
-            before = probes.initial(startedAt);
+    void act(PodSnapshot pod, PodState state, List<Action> actions, ConfigSource config) {
+        Path podDir = pods.podDir(pod.id());
+        for (Action action : actions) {
+            if (action instanceof Kill kill) {
+                PodEvents.normal(podDir, "Killing", "Container " + kill.container()
+                        + " failed a probe, will be restarted: " + kill.why());
+                pods.stopContainer(PodRuntime.containerId(pod.id(), kill.container()), grace(pod));
+            } else if (action instanceof Restart restart) {
+                ContainerRun run = state.containers().getOrDefault(restart.container(), ContainerRun.startedAt(Instant.now()));
+                pods.restartContainer(pod.record(), restart.container(), config);
+                state = state.withContainer(restart.container(), new ContainerRun(run.restarts() + 1, Instant.now(),
+                        run.lastExitCode(), run.lastFinishedAt(), run.lastReason(), run.backoffSeconds(), null));
+                state.write(podDir);
+                PodEvents.normal(podDir, "Started", "Started container " + restart.container() + " (restart "
+                        + (run.restarts() + 1) + ")");
+            } else {
+                pods.teardown(pod.record());
+                state = state.restartFromScratch();
+                state.write(podDir);
+            }
         }
-        ProbeVerdict verdict = probes.evaluate(before, pod.containers().get(c.getName()), now, pods::exec);
-        probeStates.put(id, verdict.states());
-        verdict.failures().forEach(f -> PodEvents.warning(podDir, "Unhealthy", f));
-        if (verdict.restart()) {
-            PodEvents.normal(podDir, "Killing", "Container " + c.getName() + " failed a probe, will be restarted: "
-                    + verdict.restartMessage());
-            Long grace = pod.record().pod().getSpec().getTerminationGracePeriodSeconds();
-            pods.stopContainer(id, Duration.ofSeconds(grace == null ? 30 : grace));
-        }
-        return verdict;
     }
 
-    /** Forgets probe counters of containers that no longer exist. */
-    void retainProbes(java.util.Set<String> podIds) {
-        probeStates.keySet().removeIf(id -> podIds.stream().noneMatch(p -> id.startsWith(p + ".")));
+    /** Stops probing containers that no longer run as they did: {@code running} are the ids of those that do. */
+    void retainProbes(Set<String> running) {
+        probes.retain(new HashSet<>(running));
+    }
+
+    /** Probes whose first verdict is due now: the pass that follows it will know more. */
+    int firstProbesDue(Instant now) {
+        return probes.firstRoundsDue(now);
     }
 
     /** Every container gone with no exit recorded: removed behind berth's back, or the host rebooted. */
     private Outcome podLost(PodSnapshot pod, boolean correctDrift, Path podDir) {
         if (!correctDrift) {
             return new Outcome(pod.state().withReason("Drifted", "the pod's containers were removed behind berth's back"),
-                    0, null, false);
+                    0, null, List.of());
         }
         PodEvents.warning(podDir, "Drift", "the pod's containers are gone (removed, or the host rebooted); starting it again");
-        pods.teardown(pod.record());
-        return new Outcome(pod.state().restartFromScratch(), 1, null, true);
+        return new Outcome(pod.state(), 1, null, List.of(new StartAfresh()));
     }
 
     private static ContainerRun exited(PodSnapshot pod, String name, ContainerStatus status, ContainerRun run, Path podDir) {
@@ -147,12 +174,9 @@ final class PodKeeper {
                 restartAt);
     }
 
-    private ContainerRun restart(PodSnapshot pod, String name, ConfigSource config, ContainerRun run, Instant now,
-                                 Path podDir) {
-        pods.restartContainer(pod.record(), name, config);
-        PodEvents.normal(podDir, "Started", "Started container " + name + " (restart " + (run.restarts() + 1) + ")");
-        return new ContainerRun(run.restarts() + 1, now, run.lastExitCode(), run.lastFinishedAt(), run.lastReason(),
-                run.backoffSeconds(), null);
+    static Duration grace(PodSnapshot pod) {
+        Long grace = pod.record().pod().getSpec().getTerminationGracePeriodSeconds();
+        return Duration.ofSeconds(grace == null ? PodRemover.DEFAULT_GRACE_SECONDS : grace);
     }
 
     private static Instant earliest(Instant a, Instant b) {

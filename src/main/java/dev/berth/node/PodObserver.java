@@ -22,7 +22,7 @@ public final class PodObserver {
     private final Function<String, ContainerStatus> containers;
     private final Supplier<Map<String, ContainerStatus>> allContainers;
 
-    public PodObserver(PodRuntime pods) {
+    public PodObserver(PodRuntimePort pods) {
         this(pods::list, pods::podDir, pods::status, pods::statuses);
     }
 

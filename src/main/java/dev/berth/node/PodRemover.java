@@ -1,70 +1,66 @@
 package dev.berth.node;
 
-import dev.berth.core.BerthException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Function;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Deletes a pod gracefully: marks it terminating first (so a crash mid-way is finished, not undone, on the next
- * pass), SIGTERM to its containers, SIGKILL after {@code terminationGracePeriodSeconds}, then removes it.
+ * Deletes a pod gracefully on its worker: marks it terminating first (so a crash mid-way is finished, not undone,
+ * on the next pass), SIGTERM to its containers, SIGKILL after {@code terminationGracePeriodSeconds}, then removes
+ * it. Several pods' grace periods overlap, as the kubelet's pod workers do, instead of adding up. A removal that
+ * fails (a busy mount or cgroup) stays with its pod: it is retried with backoff and nothing else waits for it.
  */
 final class PodRemover {
 
-    private static final long DEFAULT_GRACE_SECONDS = 30;
+    static final long DEFAULT_GRACE_SECONDS = 30;
 
-    private final PodRuntime pods;
+    private final PodRuntimePort pods;
+    private final PodWorkers workers;
+    private final PodStarter starter;
+    /** Pods whose removal runs now: what is seen of them meanwhile (a record whose state is deleted) is no guide. */
+    private final Set<String> removing = ConcurrentHashMap.newKeySet();
 
-    PodRemover(PodRuntime pods) {
+    PodRemover(PodRuntimePort pods, PodWorkers workers, PodStarter starter) {
         this.pods = pods;
-    }
-
-    void remove(PodSnapshot pod, String why) {
-        pod.state().markTerminating().write(pods.podDir(pod.id()));
-        PodEvents.normal(pods.podDir(pod.id()), "Killing", "Stopping pod: " + why);
-        Long grace = pod.record().pod().getSpec().getTerminationGracePeriodSeconds();
-        pods.stopAll(pod.record(), Duration.ofSeconds(grace == null ? DEFAULT_GRACE_SECONDS : grace));
-        pods.remove(pod.id());
+        this.workers = workers;
+        this.starter = starter;
     }
 
     /**
-     * Removes several pods side by side, each as {@link #remove} does, so that their grace periods overlap (as the
-     * kubelet's pod workers do) instead of adding up. Returns when all are gone; the first failure is thrown after
-     * the others have finished, with the rest suppressed in it.
+     * Marks the pod terminating (unless it is, from an earlier pass) and removes it on its worker, which must be idle.
+     * Returns the pod as marked, or empty when its last removal failed and is not due again yet.
      */
-    void removeAll(List<PodSnapshot> doomed, Function<PodSnapshot, String> why) {
-        if (doomed.size() == 1) {
-            remove(doomed.get(0), why.apply(doomed.get(0)));
-            return;
+    Optional<PodSnapshot> remove(PodSnapshot pod, String why, Instant now) {
+        if (!workers.due(pod.id(), now)) {
+            return Optional.empty();
         }
-        Queue<RuntimeException> failures = new ConcurrentLinkedQueue<>();
-        List<Thread> removals = new ArrayList<>();
-        for (PodSnapshot pod : doomed) {
-            Thread removal = new Thread(() -> {
-                try {
-                    remove(pod, why.apply(pod));
-                } catch (RuntimeException e) {
-                    failures.add(e);
-                }
-            }, "berth-remove-" + pod.id());
-            removal.start();
-            removals.add(removal);
+        Path podDir = pods.podDir(pod.id());
+        PodState terminating = pod.state();
+        if (!terminating.terminating()) { // on disk before the worker starts, which may remove the directory at once
+            terminating = terminating.markTerminating();
+            terminating.write(podDir);
+            PodEvents.normal(podDir, "Killing", "Stopping pod: " + why);
         }
-        for (Thread t : removals) {
+        removing.add(pod.id());
+        workers.submit(pod.id(), "removal of pod " + pod.id(), () -> {
             try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BerthException("interrupted while removing pods");
+                pods.stopAll(pod.record(), PodKeeper.grace(pod));
+                pods.remove(pod.id());
+                starter.forget(pod.id());
+            } catch (RuntimeException e) {
+                PodEvents.warning(podDir, "FailedKillPod", "error killing pod: " + e.getMessage());
+                throw e;
+            } finally {
+                removing.remove(pod.id());
             }
-        }
-        RuntimeException first = failures.poll();
-        if (first != null) {
-            failures.forEach(first::addSuppressed);
-            throw first;
-        }
+        });
+        return Optional.of(new PodSnapshot(pod.record(), terminating, pod.containers()));
+    }
+
+    /** Whether the pod's removal runs now. */
+    boolean removing(String podId) {
+        return removing.contains(podId);
     }
 }

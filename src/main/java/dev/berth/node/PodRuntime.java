@@ -14,7 +14,6 @@ import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ContainerStatus;
 import dev.berth.runtime.Mounter;
 import dev.berth.runtime.PodNamespaces;
-import dev.berth.runtime.RuntimeState;
 import dev.berth.runtime.SharedNamespaces;
 import dev.berth.store.AtomicFiles;
 import dev.berth.store.FileTrees;
@@ -32,6 +31,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -41,9 +41,7 @@ import java.util.function.Supplier;
  * containers to completion in order, then starts the app containers. Removal undoes all of it. The pod's record
  * is on disk before anything else exists, so a crash at any point leaves what {@link #remove} needs.
  */
-public final class PodRuntime {
-
-    private static final Duration POLL = Duration.ofMillis(50);
+public final class PodRuntime implements PodRuntimePort {
 
     private final StateLayout layout;
     private final ImagePuller puller;
@@ -64,28 +62,8 @@ public final class PodRuntime {
         this.mounter = mounter;
     }
 
-    /** A started pod: its id and its app containers' runtime ids by name. */
-    public record RunningPod(String id, String namespace, String name, Map<String, String> containers) {}
-
-    /** Runs {@code pod} to the end of its start, like {@code docker run}: on failure nothing of it is left. */
-    public RunningPod start(Pod pod, ConfigSource config) {
-        PodRecord record = register(pod);
-        try {
-            start(record, config);
-        } catch (RuntimeException e) {
-            try {
-                remove(record.id());
-            } catch (RuntimeException cleanup) {
-                e.addSuppressed(cleanup);
-            }
-            throw e;
-        }
-        Map<String, String> started = new LinkedHashMap<>();
-        orEmpty(pod.getSpec().getContainers()).forEach(c -> started.put(c.getName(), containerId(record.id(), c)));
-        return new RunningPod(record.id(), record.namespace(), record.name(), started);
-    }
-
     /** Gives the pod an id and writes its record; nothing runs yet. */
+    @Override
     public PodRecord register(Pod pod) {
         String namespace = pod.getMetadata().getNamespace() == null ? "default" : pod.getMetadata().getNamespace();
         pod.getMetadata().setNamespace(namespace);
@@ -103,52 +81,82 @@ public final class PodRuntime {
         return record;
     }
 
-    /**
-     * Pulls, makes volumes and namespaces, runs the init containers to completion in order, then creates and starts
-     * the app containers. On failure whatever was made is torn down again; the record stays.
-     */
-    public void start(PodRecord record, ConfigSource config) {
+    @Override
+    public PodStartup startup(PodRecord record, ConfigSource config) {
         Pod pod = record.pod();
-        String id = record.id();
-        Path podDir = podDir(id);
-        List<Container> init = orEmpty(pod.getSpec().getInitContainers());
-        List<Container> app = orEmpty(pod.getSpec().getContainers());
         // pinning (unshare, loopback up, three bind mounts) overlaps the image, volume and snapshot work; on a thread
         // of its own, as the common pool may be busy
-        CompletableFuture<SharedNamespaces> pinning = CompletableFuture.supplyAsync(() -> namespaces.pin(id),
-                task -> new Thread(task, "berth-pin-" + id).start());
+        CompletableFuture<SharedNamespaces> pinning = CompletableFuture.supplyAsync(() -> namespaces.pin(record.id()),
+                task -> new Thread(task, "berth-pin-" + record.id()).start());
         try {
-            Map<String, Image> images = pullImages(pod);
-            Map<String, Path> volumes = new PodVolumes(layout, mounter, config).prepare(pod, podDir);
-            Supplier<SharedNamespaces> shared = () -> joinPinning(pinning);
-            LaunchPlanner planner = new LaunchPlanner(new EnvironmentResolver(config));
-            for (Container c : init) {
-                create(id, record.name(), pod, c, images, volumes, shared, planner, podDir);
-                containers.start(containerId(id, c));
-                ContainerStatus done = awaitExit(containerId(id, c));
-                if (done.exitCode() == null || done.exitCode() != 0) {
-                    throw new BerthException("init container " + c.getName() + " failed with exit code " + done.exitCode());
-                }
-            }
-            for (Container c : app) {
-                create(id, record.name(), pod, c, images, volumes, shared, planner, podDir);
-            }
-            app.forEach(c -> containers.start(containerId(id, c)));
+            Map<String, Image> images = images(pod);
+            Map<String, Path> volumes = new PodVolumes(layout, mounter, config).prepare(pod, podDir(record.id()));
+            return new Startup(record, images, volumes, () -> joinPinning(pinning),
+                    new LaunchPlanner(new EnvironmentResolver(config)));
         } catch (RuntimeException e) {
-            try {
-                pinning.exceptionally(failure -> null).join(); // release only what is done being made
-                teardown(record);
-            } catch (RuntimeException cleanup) {
-                e.addSuppressed(cleanup);
-            }
-            throw e;
+            throw tornDown(record, pinning, e);
         }
+    }
+
+    /** What {@link #startup} made ready for the pod's containers, and how far their start has got. */
+    private final class Startup implements PodStartup {
+
+        private final PodRecord record;
+        private final Map<String, Image> images;
+        private final Map<String, Path> volumes;
+        private final Supplier<SharedNamespaces> shared;
+        private final LaunchPlanner planner;
+        private int initStarted;
+
+        Startup(PodRecord record, Map<String, Image> images, Map<String, Path> volumes,
+                Supplier<SharedNamespaces> shared, LaunchPlanner planner) {
+            this.record = record;
+            this.images = images;
+            this.volumes = volumes;
+            this.shared = shared;
+            this.planner = planner;
+        }
+
+        @Override
+        public Optional<String> next() {
+            Pod pod = record.pod();
+            String id = record.id();
+            List<Container> init = orEmpty(pod.getSpec().getInitContainers());
+            try {
+                if (initStarted < init.size()) {
+                    Container c = init.get(initStarted++);
+                    create(id, record.name(), pod, c, images, volumes, shared, planner, podDir(id));
+                    containers.start(containerId(id, c));
+                    return Optional.of(containerId(id, c));
+                }
+                List<Container> app = orEmpty(pod.getSpec().getContainers());
+                for (Container c : app) {
+                    create(id, record.name(), pod, c, images, volumes, shared, planner, podDir(id));
+                }
+                app.forEach(c -> containers.start(containerId(id, c)));
+                return Optional.empty();
+            } catch (RuntimeException e) {
+                throw tornDown(record, CompletableFuture.completedFuture(null), e);
+            }
+        }
+    }
+
+    /** Tears down what was made for the pod once {@code pinning} is done (only what is done being made is released). */
+    private RuntimeException tornDown(PodRecord record, CompletableFuture<SharedNamespaces> pinning, RuntimeException e) {
+        try {
+            pinning.exceptionally(failure -> null).join();
+            teardown(record);
+        } catch (RuntimeException cleanup) {
+            e.addSuppressed(cleanup);
+        }
+        return e;
     }
 
     /**
      * Starts one app container of a running pod again with a fresh rootfs, as the kubelet does after an exit; the
      * log of the run before is kept as {@code NAME.previous.log} for {@code logs --previous}.
      */
+    @Override
     public void restartContainer(PodRecord record, String name, ConfigSource config) {
         Pod pod = record.pod();
         Container c = orEmpty(pod.getSpec().getContainers()).stream().filter(x -> x.getName().equals(name)).findFirst()
@@ -165,7 +173,7 @@ public final class PodRuntime {
         } catch (java.io.IOException e) {
             throw new BerthException("cannot keep the previous log of " + id + ": " + e.getMessage(), e);
         }
-        Map<String, Image> images = pullImages(pod);
+        Map<String, Image> images = images(pod);
         Map<String, Path> volumes = new PodVolumes(layout, mounter, config).locate(pod, podDir);
         SharedNamespaces shared = namespaces.pin(record.id());
         create(record.id(), record.name(), pod, c, images, volumes, () -> shared, new LaunchPlanner(new EnvironmentResolver(config)),
@@ -173,8 +181,13 @@ public final class PodRuntime {
         containers.start(id);
     }
 
-    /** Every image of the pod, pulled as its pull policies say; done before a pod it replaces is stopped. */
-    public Map<String, Image> pullImages(Pod pod) {
+    @Override
+    public void pullImages(Pod pod) {
+        images(pod);
+    }
+
+    /** Every image of the pod, pulled as its pull policies say. */
+    private Map<String, Image> images(Pod pod) {
         List<Container> all = new ArrayList<>(orEmpty(pod.getSpec().getInitContainers()));
         all.addAll(orEmpty(pod.getSpec().getContainers()));
         Map<String, Image> images = new LinkedHashMap<>();
@@ -188,73 +201,59 @@ public final class PodRuntime {
     }
 
     /** Every pod with a record on this node, oldest first. */
+    @Override
     public List<PodRecord> list() {
         return PodRecord.readAll(layout.pods());
     }
 
-    /**
-     * Removes containers no pod record names (left by a crash between a record's deletion and its containers', or
-     * made behind berth's back under its runtime root) and bundles runc never finished creating. Returns their ids.
-     *
-     * @param records  every pod record, as read just before {@code statuses}
-     * @param statuses every container's status, as {@link #statuses} gave them a moment ago
-     */
-    public List<String> removeStrayContainers(List<PodRecord> records, Map<String, ContainerStatus> statuses) {
+    @Override
+    public List<String> strayContainers(List<PodRecord> records) {
         java.util.Set<String> known = new java.util.HashSet<>();
         records.forEach(record -> known.addAll(record.containers()));
-        List<String> removed = new ArrayList<>(containers.cleanupOrphans(statuses));
-        for (String id : containers.containerIds()) { // ids alone: what runc says of them does not matter here
-            if (!known.contains(id)) {
-                containers.remove(id);
-                snapshotter.remove(id);
-                removed.add(id);
-            }
-        }
-        return removed;
+        return containers.strays(known);
     }
 
+    @Override
+    public void removeStrayContainer(String containerId) {
+        containers.removeStray(containerId);
+        snapshotter.remove(containerId);
+    }
+
+    @Override
+    public AutoCloseable watchExits(java.util.function.Consumer<String> onExit) {
+        return containers.watchExits(onExit);
+    }
+
+    @Override
     public Path podDir(String podId) {
         return layout.pods().resolve(podId);
     }
 
+    @Override
     public ContainerStatus status(String containerId) {
         return containers.state(containerId);
     }
 
     /** Every container's status by id, from one call to the OCI runtime rather than one per container. */
+    @Override
     public Map<String, ContainerStatus> statuses() {
         return containers.states();
     }
 
-    /** Waits until the container has exited (init containers, run-pod); there is no time limit. */
-    public ContainerStatus awaitExit(String containerId) {
-        while (true) {
-            ContainerStatus status = containers.state(containerId);
-            if (status.status() == RuntimeState.Status.STOPPED && status.exitCode() != null) {
-                return status;
-            }
-            sleep(POLL);
-        }
-    }
-
-    /** SIGTERM to every running container of the pod, SIGKILL after {@code grace}. */
-    public void stop(RunningPod pod, Duration grace) {
-        for (String id : pod.containers().values()) {
-            containers.stop(id, grace);
-        }
-    }
-
     /** Runs a command in a running container: exec probes. */
+    @Override
     public dev.berth.runtime.OciRuntime.ExecResult exec(String containerId, List<String> args, Duration timeout) {
         return containers.exec(containerId, args, timeout);
     }
 
     /** Stops one container: SIGTERM, then SIGKILL after {@code grace}. */
+    @Override
     public ContainerStatus stopContainer(String containerId, Duration grace) {
         return containers.stop(containerId, grace);
     }
 
     /** Stops every container of the pod that runs, all at once, each with {@code grace}. */
+    @Override
     public void stopAll(PodRecord record, Duration grace) {
         List<Thread> stops = new ArrayList<>();
         for (String id : record.containers()) {
@@ -279,6 +278,7 @@ public final class PodRuntime {
     }
 
     /** Removes every container, rootfs, namespace and volume of the pod (PVC data stays), whatever state it is in. */
+    @Override
     public void remove(String podId) {
         Path podDir = podDir(podId);
         PodRecord.read(podDir).ifPresent(this::teardown);
@@ -294,23 +294,24 @@ public final class PodRuntime {
     }
 
     /**
-     * Deletes what a crash left in the pods directory under a hidden name: a pod being registered (nothing of it
-     * exists yet) or one being deleted (torn down already). Returns their names.
+     * What a crash left in the pods directory under a hidden name: a pod being registered (nothing of it exists yet)
+     * or one being deleted (torn down already).
      */
-    public List<String> removeLeftoverPodDirs() {
+    @Override
+    public List<String> leftoverPodDirs() {
         if (!Files.isDirectory(layout.pods())) {
             return List.of();
         }
-        List<String> removed = new ArrayList<>();
         try (java.util.stream.Stream<Path> dirs = Files.list(layout.pods())) {
-            for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith(".")).toList()) {
-                deleteLeftover(dir);
-                removed.add(dir.getFileName().toString());
-            }
+            return dirs.map(d -> d.getFileName().toString()).filter(name -> name.startsWith(".")).sorted().toList();
         } catch (java.io.IOException e) {
             throw new BerthException("cannot list " + layout.pods() + ": " + e.getMessage(), e);
         }
-        return removed;
+    }
+
+    @Override
+    public void removeLeftoverPodDir(String name) {
+        deleteLeftover(layout.pods().resolve(name));
     }
 
     private void deleteLeftover(Path dir) {
@@ -323,6 +324,7 @@ public final class PodRuntime {
     }
 
     /** Removes the pod's containers, rootfs mounts, namespaces and volume mounts; its record and files stay. */
+    @Override
     public void teardown(PodRecord record) {
         record.containers().forEach(id -> {
             containers.remove(id); // also fine for a container the crash left uncreated
@@ -364,14 +366,5 @@ public final class PodRuntime {
 
     private static String containerId(String podId, Container c) {
         return podId + "." + c.getName();
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BerthException("interrupted while waiting for a container");
-        }
     }
 }

@@ -85,7 +85,7 @@ public final class PlanPipeline {
         } catch (InvalidInputException e) {
             return PlanReport.invalid(revision, againstText, e.problems());
         } catch (SourceUnavailableException e) {
-            return PlanReport.invalid(revision, againstText, List.of(new Problem(SourceLocation.of(request.repo()), e.getMessage())));
+            return PlanReport.unavailable(revision, againstText, new Problem(SourceLocation.of(request.repo()), e.getMessage()));
         }
     }
 

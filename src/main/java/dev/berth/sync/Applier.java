@@ -1,11 +1,12 @@
 package dev.berth.sync;
 
+import dev.berth.core.Problem;
 import dev.berth.core.Revision;
+import dev.berth.core.SourceLocation;
 import dev.berth.node.NodeReconciler;
 import dev.berth.node.RecordedState;
 import dev.berth.pipeline.PlanPipeline;
 import dev.berth.pipeline.PlanRequest;
-import dev.berth.plan.Action;
 import dev.berth.plan.PlanReport;
 import dev.berth.store.StateLayout;
 import java.time.Duration;
@@ -19,10 +20,14 @@ import java.util.function.Consumer;
  */
 public final class Applier {
 
-    /** @param rollback applies an earlier revision and pins the node to it */
-    public record Options(boolean waitForHealth, Duration timeout, boolean rollback) {}
+    /**
+     * @param rollback applies an earlier revision and pins the node to it
+     * @param daemon   a daemon goes on converging the node after this (watch): pods whose start waits on an init
+     *                 container are left to it, where a one-shot apply waits for them
+     */
+    public record Options(boolean waitForHealth, Duration timeout, boolean rollback, boolean daemon) {}
 
-    /** How an apply ended; {@code result} is Synced, Failed, Denied, Invalid or Pinned. */
+    /** How an apply ended; {@code result} is Synced, Failed, Denied, Invalid, Unavailable or Pinned. */
     public record Outcome(PlanReport report, String result, Convergence.Result convergence) {
         public boolean ok() {
             return result.equals("Synced") || result.equals("Pinned");
@@ -42,6 +47,9 @@ public final class Applier {
     public Outcome apply(PlanRequest request, Options options) throws InterruptedException {
         PlanReport report = new PlanPipeline().plan(request);
         SyncState before = SyncState.read(layout).orElse(null);
+        if (report.unavailable()) {
+            return unavailable(request, report.errors().get(0).message());
+        }
         if (!report.errors().isEmpty() || report.denied()) {
             String result = report.denied() ? "Denied" : "Invalid";
             record(report, request, before, result, report.denied() ? "denied by policy" : report.errors().get(0).toString(),
@@ -62,20 +70,56 @@ public final class Applier {
         String ref = options.rollback() && before != null ? before.ref() : request.ref();
         new SyncState(request.repo(), ref, request.path(), revision.sha(), Instant.now(), "Syncing", null,
                 pinnedOver).write(layout);
-        Convergence.Result result = new Convergence(layout, reconciler, progress)
-                .run(RecordedState.applied(layout, revision), options.waitForHealth(), options.timeout());
+        Convergence.Result result;
+        try {
+            result = convergence(revision, options);
+        } catch (RuntimeException e) { // not one object's failure (each stays with its object): the node's own
+            record(report, request, SyncState.read(layout).orElseThrow(), "Failed", "failed: " + e.getMessage(), options);
+            throw e;
+        }
         writer.deleteUnclaimedVolumes();
         String outcome = result.ok() ? "Synced" : "Failed";
         record(report, request, SyncState.read(layout).orElseThrow(), outcome, summary(result), options);
         return new Outcome(report, outcome, result);
     }
 
-    /** Converges to what is recorded, without reading the source (pinned node, or a self-heal pass). */
+    /**
+     * Converges to what is recorded, without reading the source (pinned node, or a self-heal pass). When the last
+     * apply failed and this converges, the sync is recorded as Synced after all.
+     */
     public Outcome converge(SyncState state, Options options) throws InterruptedException {
-        Revision revision = state.revision() == null ? null : new Revision(state.revision());
-        Convergence.Result result = new Convergence(layout, reconciler, progress)
-                .run(RecordedState.applied(layout, revision), options.waitForHealth(), options.timeout());
+        Convergence.Result result = convergence(state.revision() == null ? null : new Revision(state.revision()), options);
+        if (result.ok() && "Failed".equals(state.result())) {
+            String message = "converged after the failure of the last apply";
+            new History(layout).append(new HistoryEntry(Instant.now(), state.revision(), state.ref(), "Synced", message,
+                    0, false));
+            new SyncState(state.repo(), state.ref(), state.path(), state.revision(), state.appliedAt(), "Synced", message,
+                    state.pinnedOver()).write(layout);
+        }
         return new Outcome(null, result.ok() ? "Pinned" : "Failed", result);
+    }
+
+    /**
+     * The source could not be read (out of reach, or no such ref): recorded as Unavailable in the sync state, and in
+     * the history once per outage rather than at every retry. Nothing on the node is touched.
+     */
+    public Outcome unavailable(PlanRequest request, String message) {
+        SyncState state = SyncState.read(layout).orElse(null);
+        if (state == null || !"Unavailable".equals(state.result())) {
+            new History(layout).append(new HistoryEntry(Instant.now(), null, request.ref(), "Unavailable", message, 0,
+                    false));
+        }
+        if (state != null) { // never applied: there is no sync to show as unavailable yet
+            new SyncState(state.repo(), state.ref(), state.path(), state.revision(), state.appliedAt(), "Unavailable",
+                    message, state.pinnedOver()).write(layout);
+        }
+        return new Outcome(PlanReport.unavailable(null, "none", new Problem(SourceLocation.of(request.repo()), message)),
+                "Unavailable", null);
+    }
+
+    private Convergence.Result convergence(Revision revision, Options options) throws InterruptedException {
+        return new Convergence(layout, reconciler, progress).run(RecordedState.applied(layout, revision),
+                options.waitForHealth(), options.timeout(), !options.daemon());
     }
 
     private void record(PlanReport report, PlanRequest request, SyncState state, String result, String message,
@@ -93,7 +137,8 @@ public final class Applier {
         }
     }
 
-    private static String summary(Convergence.Result result) {
+    /** How a convergence ended, in a line: what failed or did not become healthy. */
+    public static String summary(Convergence.Result result) {
         if (result.ok()) {
             return "converged";
         }

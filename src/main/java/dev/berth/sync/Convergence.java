@@ -3,6 +3,7 @@ package dev.berth.sync;
 import dev.berth.core.ResourceKey;
 import dev.berth.manifest.DesiredState;
 import dev.berth.manifest.Manifest;
+import dev.berth.node.Failure;
 import dev.berth.node.NodeReconciler;
 import dev.berth.node.WorkloadStatus;
 import dev.berth.node.workload.Health;
@@ -16,18 +17,24 @@ import java.util.function.Consumer;
 
 /**
  * The second half of a sync: passes of the node reconciler until nothing is left to do (and, when waiting, every
- * workload is healthy). An object that fails is retried with exponential backoff, at most {@value #ATTEMPTS} times;
- * it never holds back the others, which each pass converges regardless.
+ * workload is healthy). Between passes it sleeps until the reconciler is woken (a container exit, a worker done, a
+ * probe verdict) or the next thing falls due. Each object's failure is retried on its own backoff, and given up after
+ * {@value #ATTEMPTS} attempts; it never holds back the others, which each pass converges regardless.
  */
 public final class Convergence {
 
     static final int ATTEMPTS = 4;
-    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
-    /** How often to look again while waiting for health with nothing scheduled sooner. */
-    private static final Duration HEALTH_POLL = Duration.ofMillis(250);
+    /** Looks again this often even without a signal: the node goes on should one be missed. */
+    private static final Duration FALLBACK = Duration.ofSeconds(2);
 
-    /** How it ended: failures are objects that kept failing; unhealthy those not healthy when waiting ended. */
-    public record Result(Map<ResourceKey, String> failures, Map<ResourceKey, String> unhealthy, boolean timedOut) {
+    /**
+     * How it ended: failures are objects that kept failing; unhealthy those not healthy (or, at a timeout, not
+     * converged) when it ended.
+     *
+     * @param wakeAt when the node next has something due by the clock (a restart, a retry, a deadline); null if never
+     */
+    public record Result(Map<ResourceKey, String> failures, Map<ResourceKey, String> unhealthy, boolean timedOut,
+                         Instant wakeAt) {
         public boolean ok() {
             return failures.isEmpty() && unhealthy.isEmpty() && !timedOut;
         }
@@ -43,41 +50,45 @@ public final class Convergence {
         this.progress = progress;
     }
 
-    Result run(DesiredState applied, boolean waitForHealth, Duration timeout) throws InterruptedException {
+    /**
+     * @param untilStarted also wait for pods whose start waits on an init container: a one-shot apply must, as nothing
+     *                     carries their start on after it; a daemon leaves them to its next passes
+     */
+    Result run(DesiredState applied, boolean waitForHealth, Duration timeout, boolean untilStarted)
+            throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
-        Map<ResourceKey, Integer> attempts = new HashMap<>();
-        Map<ResourceKey, String> gaveUp = new LinkedHashMap<>();
+        Map<ResourceKey, Integer> told = new HashMap<>();
         while (true) {
             NodeReconciler.PassResult pass = reconciler.pass(applied, Instant.now());
-            Duration pause = Duration.ZERO;
-            for (Map.Entry<ResourceKey, String> f : pass.failures().entrySet()) {
-                int n = attempts.merge(f.getKey(), 1, Integer::sum);
-                if (n >= ATTEMPTS) {
-                    gaveUp.put(f.getKey(), f.getValue());
-                } else {
-                    progress.accept(f.getKey() + ": " + f.getValue() + " (retrying)");
-                    pause = FIRST_RETRY.multipliedBy(1L << (n - 1));
+            boolean retrying = false;
+            for (Map.Entry<ResourceKey, Failure> f : pass.failures().entrySet()) {
+                int attempts = f.getValue().attempts();
+                retrying |= attempts < ATTEMPTS;
+                if (attempts < ATTEMPTS && !Integer.valueOf(attempts).equals(told.put(f.getKey(), attempts))) {
+                    progress.accept(f.getKey() + ": " + f.getValue().message() + " (retrying)");
                 }
             }
-            boolean settled = pass.changes() == 0 && gaveUp.keySet().containsAll(pass.failures().keySet());
-            Map<ResourceKey, String> unhealthy = waitForHealth ? unhealthy(applied) : Map.of();
-            if (settled && unhealthy.isEmpty()) {
-                return new Result(gaveUp, Map.of(), false);
-            }
-            if (Instant.now().isAfter(deadline)) {
-                return new Result(gaveUp, unhealthy(applied), true);
-            }
-            if (pass.changes() == 0 && pause.isZero()) {
-                pause = HEALTH_POLL;
-                if (pass.wakeAt() != null) {
-                    Duration untilWake = Duration.between(Instant.now(), pass.wakeAt());
-                    pause = untilWake.compareTo(pause) < 0 ? untilWake : pause;
+            boolean working = pass.changes() > 0 || pass.working() > 0 || (untilStarted && pass.initializing() > 0);
+            if (!working && !retrying) {
+                Map<ResourceKey, String> unhealthy = waitForHealth ? unhealthy(applied) : Map.of();
+                if (unhealthy.isEmpty()) {
+                    return new Result(messages(pass.failures()), Map.of(), false, pass.wakeAt());
                 }
             }
-            if (!pause.isNegative() && !pause.isZero()) {
-                Thread.sleep(pause.toMillis());
+            if (!Instant.now().isBefore(deadline)) {
+                return new Result(messages(pass.failures()), unhealthy(applied), true, pass.wakeAt());
             }
+            Instant until = deadline;
+            until = pass.wakeAt() != null && pass.wakeAt().isBefore(until) ? pass.wakeAt() : until;
+            Instant fallback = Instant.now().plus(FALLBACK);
+            reconciler.wakeup().await(fallback.isBefore(until) ? fallback : until);
         }
+    }
+
+    private static Map<ResourceKey, String> messages(Map<ResourceKey, Failure> failures) {
+        Map<ResourceKey, String> out = new LinkedHashMap<>();
+        failures.forEach((key, failure) -> out.put(key, failure.message()));
+        return out;
     }
 
     /** Workloads not Healthy (or Suspended), with their message. */

@@ -18,6 +18,7 @@ import dev.berth.image.Snapshotter;
 import dev.berth.manifest.DesiredState;
 import dev.berth.manifest.ManifestLoader;
 import dev.berth.node.ConfigSource;
+import dev.berth.node.ForegroundPod;
 import dev.berth.node.PodRuntime;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ContainerStatus;
@@ -256,7 +257,7 @@ public final class RuntimeBenchmark {
                 List.of(podFile.getFileName().toString()), null);
         Pod pod = (Pod) desired.manifests().iterator().next().typed();
         long start = System.nanoTime();
-        PodRuntime.RunningPod running = pods.start(pod, new ConfigSource(desired));
+        ForegroundPod running = ForegroundPod.start(pods, pod, new ConfigSource(desired));
         long nanos = System.nanoTime() - start; // `runc start` has returned: running, as when `runc run -d` returns
         try {
             String id = running.containers().get("main");
@@ -268,9 +269,9 @@ public final class RuntimeBenchmark {
             return nanos;
         } finally {
             try {
-                pods.stop(running, Duration.ZERO);
+                running.stop(Duration.ZERO);
             } finally {
-                pods.remove(running.id());
+                running.remove();
             }
         }
     }

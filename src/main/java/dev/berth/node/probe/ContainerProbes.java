@@ -1,9 +1,7 @@
 package dev.berth.node.probe;
 
 import dev.berth.core.BerthException;
-import dev.berth.runtime.ContainerStatus;
 import dev.berth.runtime.OciRuntime;
-import dev.berth.runtime.RuntimeState;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Probe;
 import java.time.Duration;
@@ -67,25 +65,33 @@ public final class ContainerProbes {
     }
 
     /**
-     * Runs the probes that are due at {@code now} (none unless the container is running) and says where the
-     * container stands. Each run takes up to its timeoutSeconds, one after another.
+     * Runs the probes of the running container that are due at {@code now} and says where it stands. Each run takes
+     * up to its timeoutSeconds, one after another.
      */
-    public ProbeVerdict evaluate(ProbeStates states, ContainerStatus status, Instant now, ProbeExec exec) {
-        boolean running = status.status() == RuntimeState.Status.RUNNING;
+    public ProbeVerdict evaluate(ProbeStates states, String containerId, Instant now, ProbeExec exec) {
         List<String> failures = new ArrayList<>();
         // In enum order, startup first: a startup success opens the gate for liveness and readiness at once.
         for (ProbeKind kind : ProbeKind.values()) {
             ProbeTracker tracker = trackers.get(kind);
-            if (running && tracker != null
-                    && tracker.isDue(states.of(kind), states.startedAt(), gateOpenedAt(kind, states), now)) {
-                Run run = run(tracker.spec(), status.id(), exec);
+            if (tracker != null && tracker.isDue(states.of(kind), states.startedAt(), gateOpenedAt(kind, states), now)) {
+                Run run = run(tracker.spec(), containerId, exec);
                 if (!run.success()) {
                     failures.add(kind.display() + " probe failed: " + run.output());
                 }
                 states = states.with(kind, tracker.afterRun(states.of(kind), run.success(), run.output(), now));
             }
         }
-        return verdict(states, running, failures);
+        return verdict(states, failures);
+    }
+
+    /** Where the running container stands by {@code states}, running nothing. */
+    public ProbeVerdict verdict(ProbeStates states) {
+        return verdict(states, List.of());
+    }
+
+    /** Whether the container has any probe at all; one without is started and ready as soon as it runs. */
+    public boolean any() {
+        return !trackers.isEmpty();
     }
 
     /** When {@link #evaluate} next has a probe to run; empty when none will run. May be in the past: run now. */
@@ -114,15 +120,15 @@ public final class ContainerProbes {
         return startup.lastRunAt() != null ? startup.lastRunAt() : states.startedAt();
     }
 
-    private ProbeVerdict verdict(ProbeStates states, boolean running, List<String> failures) {
+    private ProbeVerdict verdict(ProbeStates states, List<String> failures) {
         ProbeState startup = states.of(ProbeKind.STARTUP);
         ProbeState readiness = states.of(ProbeKind.READINESS);
-        boolean started = running && (startup == null || startup.passing());
+        boolean started = startup == null || startup.passing();
         boolean ready = started && (readiness == null || readiness.passing());
         String restartMessage = null;
         for (ProbeKind kind : ProbeKind.values()) {
             ProbeTracker tracker = trackers.get(kind);
-            if (running && restartMessage == null && tracker != null && tracker.restart(states.of(kind))) {
+            if (restartMessage == null && tracker != null && tracker.restart(states.of(kind))) {
                 restartMessage = kind.display() + " probe failed: " + states.of(kind).output();
             }
         }

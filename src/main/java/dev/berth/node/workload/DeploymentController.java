@@ -83,8 +83,33 @@ public final class DeploymentController implements WorkloadController {
             health = Health.PROGRESSING;
             message = ready + (pods.oldRemain() ? ", rolling out " + hash : missing != 0 ? ", scaling" : "");
         }
+        Instant next = complete ? null : nextDecisionAt(pods, minReadySeconds, memo, deadline, now);
+        if (next != null) {
+            memo.put(JobController.NEXT_DECISION_AT, next.toString());
+        } else {
+            memo.remove(JobController.NEXT_DECISION_AT);
+        }
         return new WorkloadDecision(newPods(manifest, hash, create), delete.stream().map(PodView::id).toList(),
                 health, message, memo);
+    }
+
+    /**
+     * When the clock alone changes the next decision: a ready pod becomes available once minReadySeconds have passed,
+     * and the progress deadline runs out; null when neither is ahead.
+     */
+    private static Instant nextDecisionAt(DeploymentPods pods, int minReadySeconds, Map<String, String> memo,
+                                          int deadline, Instant now) {
+        Instant next = null;
+        List<PodView> running = new ArrayList<>(pods.current());
+        running.addAll(pods.old());
+        for (PodView pod : running) {
+            if (pod.ready() && pod.readySince() != null) {
+                Instant available = pod.readySince().plusSeconds(minReadySeconds);
+                next = available.isAfter(now) && (next == null || available.isBefore(next)) ? available : next;
+            }
+        }
+        Instant overdue = Instant.parse(memo.get(ROLLOUT_START)).plusSeconds(deadline).plusSeconds(1);
+        return overdue.isAfter(now) && (next == null || overdue.isBefore(next)) ? overdue : next;
     }
 
     /**
@@ -146,6 +171,7 @@ public final class DeploymentController implements WorkloadController {
         Map<String, String> memo = new HashMap<>(previous);
         memo.remove(ROLLOUT_HASH);
         memo.remove(ROLLOUT_START);
+        memo.remove(JobController.NEXT_DECISION_AT);
         return memo;
     }
 

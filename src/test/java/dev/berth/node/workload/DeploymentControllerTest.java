@@ -10,6 +10,7 @@ import static dev.berth.node.workload.DeploymentFixtures.restarted;
 import static dev.berth.node.workload.DeploymentFixtures.rollingUpdate;
 import static dev.berth.node.workload.DeploymentFixtures.terminating;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -212,13 +213,29 @@ class DeploymentControllerTest {
                 DeploymentController.ROLLOUT_START, T0.minusSeconds(3600).toString()), pods, T0);
         assertEquals(Health.PROGRESSING, started.health(), "another template's clock does not count");
         assertEquals(Map.of(DeploymentController.ROLLOUT_HASH, hash, DeploymentController.ROLLOUT_START,
-                T0.toString()), started.memo());
+                T0.toString(), JobController.NEXT_DECISION_AT, T0.plusSeconds(121).toString()), started.memo(),
+                "the node is woken when the deadline has passed, with no other trigger");
 
         assertEquals(Health.PROGRESSING, decide(v2, started.memo(), pods, T0.plusSeconds(120)).health());
         WorkloadDecision late = decide(v2, started.memo(), pods, T0.plusSeconds(121));
         assertEquals(Health.DEGRADED, late.health());
         assertTrue(late.message().contains("progress deadline"), late.message());
-        assertEquals(started.memo(), late.memo(), "the clock keeps its start");
+        assertEquals(T0.toString(), late.memo().get(DeploymentController.ROLLOUT_START), "the clock keeps its start");
+        assertFalse(late.memo().containsKey(JobController.NEXT_DECISION_AT), "nothing more is due by the clock");
+    }
+
+    /** A ready pod becomes available minReadySeconds later: the rollout's next step is due then, unprompted. */
+    @Test
+    void theNextStepIsDueWhenAReadyPodHasBeenReadyForMinReadySeconds() {
+        Manifest v2 = deployment("web:2", "minReadySeconds", 30L, "strategy", rollingUpdate(1, 0));
+        String hash = hashOf(v2);
+        Instant longAgo = T0.minusSeconds(3600);
+        List<PodView> pods = List.of(pod("old", "old", longAgo, longAgo), pod("new", hash, T0, T0.plusSeconds(5)));
+
+        WorkloadDecision waiting = decide(v2, pods, T0.plusSeconds(10));
+        assertEquals(List.of(), waiting.delete(), "the new pod is not available yet");
+        assertEquals(T0.plusSeconds(35).toString(), waiting.memo().get(JobController.NEXT_DECISION_AT));
+        assertEquals(List.of("old"), decide(v2, waiting.memo(), pods, T0.plusSeconds(35)).delete());
     }
 
     @Test

@@ -1,0 +1,328 @@
+package dev.berth.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.core.ResourceKey;
+import dev.berth.node.workload.PodPhase;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The node's reconciler against a fake runtime: what a pass decides, what it hands to the pods' workers, and that
+ * nothing one pod does (a pull that hangs, an init container that never ends, a removal that fails) holds back
+ * another or the pass itself.
+ */
+class NodeReconcilerTest {
+
+    @TempDir
+    Path dir;
+
+    private FakeNode node;
+
+    @BeforeEach
+    void setUp() {
+        node = new FakeNode(dir);
+    }
+
+    @AfterEach
+    void tearDown() {
+        node.close();
+    }
+
+    static String pod(String name, String image) {
+        return pod(name, image, "");
+    }
+
+    /** A Pod running {@code image}, with more spec lines ({@code extra}, indented as spec fields). */
+    static String pod(String name, String image, String extra) {
+        return """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: %s}
+                spec:
+                  terminationGracePeriodSeconds: 1
+                %s
+                  containers:
+                    - {name: main, image: "%s", command: [sleep, "3600"]}
+                ---
+                """.formatted(name, extra.indent(2).stripTrailing(), image);
+    }
+
+    private static boolean running(PodSnapshot pod) {
+        return pod.phase() == PodPhase.RUNNING && pod.running("main");
+    }
+
+    private static String main(PodSnapshot pod) {
+        return PodRuntime.containerId(pod.id(), "main");
+    }
+
+    @Test
+    void aPullThatHangsHoldsBackOnlyItsOwnPod() {
+        CountDownLatch pull = node.runtime.stallPulls("busybox:slow");
+        node.apply(pod("slow", "busybox:slow") + pod("quick", "busybox:1.35"));
+
+        NodeReconciler.PassResult first = node.pass(); // returns although a pull hangs
+        assertTrue(first.working() > 0, first.toString());
+        node.until("quick running", pods -> pods.stream().anyMatch(p -> p.record().name().equals("quick") && running(p)));
+        assertEquals(PodPhase.PENDING, node.pod("slow").phase());
+
+        pull.countDown();
+        node.until("slow running too", pods -> pods.stream().allMatch(NodeReconcilerTest::running));
+    }
+
+    @Test
+    void anInitContainerIsWaitedForWithoutHoldingAnything() {
+        node.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: initialized}
+                spec:
+                  initContainers:
+                    - {name: setup, image: "busybox:1.35", command: [sleep, "3600"]}
+                  containers:
+                    - {name: main, image: "busybox:1.35", command: [sleep, "3600"]}
+                ---
+                """ + pod("other", "busybox:1.35"));
+        node.untilIdle("the init container started and the other pod running",
+                pods -> pods.stream().filter(p -> p.record().name().equals("other")).allMatch(NodeReconcilerTest::running)
+                        && node.runtime.running(PodRuntime.containerId(node.pod("initialized").id(), "setup")));
+        PodSnapshot initializing = node.pod("initialized");
+        assertEquals(1, node.pass().initializing());
+        assertEquals("Init:0/1", initializing.reason());
+        assertFalse(node.runtime.exists(main(initializing)), "no app container before the init container is done");
+
+        node.runtime.exit(PodRuntime.containerId(initializing.id(), "setup"), 0, Instant.now());
+        node.untilIdle("the app container started after the init container", pods -> running(node.pod("initialized")));
+        assertEquals(0, node.pass().initializing());
+    }
+
+    @Test
+    void aFailedInitContainerFailsTheStartWhichIsRetriedLater() {
+        node.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: initialized}
+                spec:
+                  initContainers:
+                    - {name: setup, image: "busybox:1.35", command: [false]}
+                  containers:
+                    - {name: main, image: "busybox:1.35", command: [sleep, "3600"]}
+                """);
+        node.until("the init container started", pods -> pods.size() == 1
+                && node.runtime.running(PodRuntime.containerId(pods.get(0).id(), "setup")));
+        PodSnapshot pod = node.pod("initialized");
+        node.runtime.exit(PodRuntime.containerId(pod.id(), "setup"), 3, Instant.now());
+
+        node.untilIdle("the start failed", pods -> "Init:Error".equals(pods.get(0).state().reason()));
+        NodeReconciler.PassResult failed = node.pass();
+        PodState state = node.pod("initialized").state();
+        assertEquals("init container setup failed with exit code 3", state.message());
+        assertEquals(state.retryAt(), failed.wakeAt(), "the node is woken for the retry");
+        assertFalse(node.runtime.exists(PodRuntime.containerId(pod.id(), "setup")), "torn down");
+
+        node.pass(state.retryAt());
+        node.until("the init container started again", pods ->
+                node.runtime.running(PodRuntime.containerId(pods.get(0).id(), "setup")));
+    }
+
+    /** CrashLoopBackOff: the first restart at once, then 10 s, then 20 s, each woken by the pass's wakeAt. */
+    @Test
+    void aContainerThatExitsIsRestartedAtOnceThenAfterTheBackoff() {
+        node.apply(pod("looping", "busybox:1.35"));
+        node.untilIdle("running", pods -> pods.size() == 1 && running(pods.get(0)));
+        String id = main(node.pod("looping"));
+
+        Instant exit1 = Instant.now();
+        node.runtime.exit(id, 1, exit1);
+        node.untilIdle("restarted at once", pods -> running(pods.get(0)) && pods.get(0).restarts() == 1);
+
+        Instant exit2 = Instant.now();
+        node.runtime.exit(id, 1, exit2);
+        NodeReconciler.PassResult backingOff = node.pass(exit2);
+        assertEquals(exit2.plusSeconds(10), backingOff.wakeAt());
+        assertEquals("CrashLoopBackOff", node.pod("looping").reason());
+        node.pass(exit2.plusSeconds(9));
+        assertFalse(node.runtime.running(id), "not before its backoff");
+        node.pass(exit2.plusSeconds(10));
+        node.untilIdle("restarted after 10 s", pods -> running(pods.get(0)) && pods.get(0).restarts() == 2);
+
+        Instant exit3 = Instant.now();
+        node.runtime.exit(id, 1, exit3);
+        assertEquals(exit3.plusSeconds(20), node.pass(exit3).wakeAt());
+    }
+
+    /** A Pod whose container has {@code probe} (a line such as {@code livenessProbe: {...}}). */
+    static String probed(String name, String probe) {
+        return """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: %s}
+                spec:
+                  terminationGracePeriodSeconds: 1
+                  containers:
+                    - name: main
+                      image: "busybox:1.35"
+                      command: [sleep, "3600"]
+                      %s
+                """.formatted(name, probe);
+    }
+
+    @Test
+    void aLivenessProbeThatStartsFailingKillsTheContainerWhichIsThenRestarted() {
+        node.apply(probed("probed", "livenessProbe: {exec: {command: [check]}, periodSeconds: 1, failureThreshold: 1}"));
+        node.until("running, probed, ready", pods -> pods.size() == 1 && pods.get(0).ready()
+                && !node.runtime.execs.isEmpty());
+        int probed = node.runtime.execs.size();
+        node.until("probed again", pods -> node.runtime.execs.size() > probed);
+        assertEquals(0, node.pod("probed").restarts());
+
+        node.runtime.answerExec("check", 1);
+        node.until("killed for its probe and restarted", pods -> pods.size() == 1 && pods.get(0).restarts() >= 1);
+        PodSnapshot pod = node.pod("probed");
+        assertTrue(node.events(pod).stream().anyMatch(e -> e.reason().equals("Killing")
+                && e.message().contains("Liveness probe failed")), node.events(pod).toString());
+        assertTrue(node.events(pod).stream().anyMatch(e -> e.reason().equals("Unhealthy")));
+    }
+
+    @Test
+    void readinessFollowsTheProbeWithinAPeriod() {
+        node.runtime.answerExec("ready?", 1);
+        node.apply(probed("probed", "readinessProbe: {exec: {command: [\"ready?\"]}, periodSeconds: 1}"));
+        node.until("running, probed, not ready", pods -> pods.size() == 1 && running(pods.get(0))
+                && !node.runtime.execs.isEmpty());
+        assertFalse(node.pod("probed").ready());
+
+        node.runtime.answerExec("ready?", 0);
+        node.until("ready", pods -> pods.get(0).ready());
+        assertEquals(PodPhase.RUNNING, node.pod("probed").phase());
+    }
+
+    /** One pod that cannot be removed: the other is pruned, the failure stays with its object and is retried. */
+    @Test
+    void aPodThatCannotBeRemovedIsReportedAndRetriedWhileTheOthersArePruned() {
+        node.apply(pod("stuck", "busybox:1.35") + pod("free", "busybox:1.35"));
+        node.until("both running", pods -> pods.size() == 2 && pods.stream().allMatch(NodeReconcilerTest::running));
+        String stuck = node.pod("stuck").id();
+        node.runtime.failRemoval(stuck, "device or resource busy");
+
+        node.apply("");
+        node.untilIdle("free pruned, the removal of stuck failed",
+                pods -> pods.size() == 1 && node.runtime.removed.size() == 1);
+        NodeReconciler.PassResult failing = node.pass();
+        Failure failure = failing.failures().get(new ResourceKey("Pod", "default", "stuck"));
+        assertTrue(failure.message().contains("device or resource busy"), failure.toString());
+        assertTrue(node.pod("stuck").state().terminating());
+        assertTrue(node.events(node.pod("stuck")).stream().anyMatch(e -> e.reason().equals("FailedKillPod")));
+        assertEquals(failure.retryAt(), failing.wakeAt(), "woken for the retry");
+
+        node.runtime.allowRemoval(stuck);
+        node.until("stuck removed once it can be", List::isEmpty);
+        assertEquals(List.of(), List.copyOf(node.pass().failures().keySet()));
+    }
+
+    /** A changed Pod is replaced; the old one runs on until the new one's image is present. */
+    @Test
+    void aReplacedPodKeepsRunningWhileTheNewImageIsPulled() {
+        node.apply(pod("web", "busybox:1.35"));
+        node.until("running", pods -> pods.size() == 1 && running(pods.get(0)));
+        String old = node.pod("web").id();
+        CountDownLatch pull = node.runtime.stallPulls("busybox:1.36");
+
+        node.apply(pod("web", "busybox:1.36"));
+        node.pass();
+        node.pass();
+        assertEquals(List.of(old), node.pods().stream().map(PodSnapshot::id).toList(), "nothing new registered yet");
+        assertTrue(running(node.pod("web")), "the old pod serves while the image is pulled");
+
+        pull.countDown();
+        node.until("replaced", pods -> pods.size() == 1 && !pods.get(0).id().equals(old) && running(pods.get(0)));
+    }
+
+    @Test
+    void anImageThatCannotBePulledShowsErrImagePullThenImagePullBackOff() {
+        node.runtime.failPulls("busybox:nope", "manifest unknown");
+        node.apply(pod("missing", "busybox:nope") + pod("fine", "busybox:1.35"));
+        node.until("the first pull failed, the other pod runs", pods -> pods.size() == 2
+                && "ErrImagePull".equals(node.pod("missing").state().reason()) && running(node.pod("fine")));
+        PodState first = node.pod("missing").state();
+        assertTrue(first.message().contains("manifest unknown"), first.message());
+
+        node.pass(first.retryAt());
+        node.until("the retry failed too", pods -> "ImagePullBackOff".equals(node.pod("missing").state().reason()));
+        PodState second = node.pod("missing").state();
+        assertEquals(2, second.startFailures());
+        assertTrue(second.retryAt().isAfter(Instant.now().plusSeconds(15)), "backing off 20 s: " + second.retryAt());
+    }
+
+    @Test
+    void aStrayContainerIsRemovedOnItsWorker() {
+        node.runtime.addStray("default.ghost.000000.main");
+        node.until("the stray is gone", pods -> !node.runtime.exists("default.ghost.000000.main"));
+    }
+
+    @Test
+    void aJobIsRetriedAfterItsBackoffAndGivesUpAtItsLimit() {
+        node.apply("""
+                apiVersion: batch/v1
+                kind: Job
+                metadata: {name: batch}
+                spec:
+                  backoffLimit: 1
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers:
+                        - {name: main, image: "busybox:1.35", command: [false]}
+                """);
+        node.until("the first pod runs", pods -> pods.size() == 1 && running(pods.get(0)));
+        Instant failedAt = Instant.now();
+        node.runtime.exit(main(node.pods().get(0)), 1, failedAt);
+        NodeReconciler.PassResult backoff = node.until("the failure seen",
+                pods -> pods.get(0).phase() == PodPhase.FAILED);
+        assertEquals(1, node.pods().size(), "no retry before the backoff");
+        Instant wakeAt = backoff.wakeAt();
+        assertTrue(wakeAt != null && wakeAt.isAfter(failedAt.plusSeconds(9)), "woken for the retry: " + wakeAt);
+
+        node.pass(wakeAt);
+        assertEquals(2, node.pods().size(), "retried once the backoff is over");
+        assertNull(node.status("Job", "default", "batch").lastError());
+    }
+
+    /**
+     * The victim is stopped on its worker; the preemptor waits for its room and starts once the victim is gone. The
+     * victim's Pod object is still applied, so a new pod of it waits for room, as it would on a cluster's node.
+     */
+    @Test
+    void aHigherPriorityPodPreemptsALowerOneAndStartsOnceItIsGone() {
+        node.close();
+        node = new FakeNode(dir.resolve("small"), new NodeResources(new dev.berth.scheduler.NodeCapacity(2000,
+                1L << 30, java.util.Map.of(), List.of())));
+        String low = pod("low", "busybox:1.35").replace("command: [sleep, \"3600\"]}",
+                "command: [sleep, \"3600\"], resources: {requests: {memory: 600Mi}}}");
+        node.apply(low);
+        node.until("low running", pods -> pods.size() == 1 && running(pods.get(0)));
+
+        node.apply(low + """
+                apiVersion: scheduling.k8s.io/v1
+                kind: PriorityClass
+                metadata: {name: high}
+                value: 1000
+                ---
+                """ + pod("high", "busybox:1.35", "priorityClassName: high").replace("command: [sleep, \"3600\"]}",
+                "command: [sleep, \"3600\"], resources: {requests: {memory: 600Mi}}}"));
+        String victim = node.pod("low").id();
+        node.until("high running, low waiting anew", pods -> pods.size() == 2 && running(node.pod("high"))
+                && !node.pod("low").id().equals(victim) && "Unschedulable".equals(node.pod("low").reason()));
+        assertTrue(node.runtime.removed.contains(victim));
+    }
+}
