@@ -30,7 +30,7 @@ public final class Metrics {
     private final Histogram reconcile = Histogram.builder().name("berth_reconcile_duration_seconds")
             .help("Time one reconcile took (poll, sync or resync)").register(registry);
     private final Counter syncs = Counter.builder().name("berth_sync_total")
-            .help("Applies by result: Synced, Failed, Invalid, Denied, Pinned").labelNames("result").register(registry);
+            .help("Applies by result (Synced, Failed, Invalid, Denied, Unavailable, Pinned); node passes that failed count as Failed").labelNames("result").register(registry);
     private final Histogram gitFetch = Histogram.builder().name("berth_git_fetch_duration_seconds")
             .help("Time to ask the git server for the head (ls-remote)").register(registry);
     private final Counter gitFetchErrors = Counter.builder().name("berth_git_fetch_errors_total")

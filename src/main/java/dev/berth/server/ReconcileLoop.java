@@ -1,7 +1,9 @@
 package dev.berth.server;
 
 import java.time.Duration;
-import java.util.Optional;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -13,10 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One reconcile at a time. Triggers that arrive while one runs are coalesced into a single next run, whose kind is
- * the strongest asked for (a sync beats a poll, which beats a resync), so a burst of webhooks costs one fetch. A
- * reconcile that could not finish (git or a registry out of reach) is tried again sooner than the next poll: after
- * the first retry delay, doubling up to the longest; one that finishes resets the delay.
+ * One reconcile at a time. Triggers that arrive while one runs are coalesced into a single next run, which is told
+ * every kind asked for (a sync beats a poll, which beats a resync; the node's own wake-ups are resyncs), so a burst of
+ * webhooks costs one fetch and a node wake-up is never lost in a poll. A reconcile that could not finish (git or a
+ * registry out of reach) is tried again sooner than the next poll: after the first retry delay, doubling up to the
+ * longest; one that finishes resets the delay. After each pass over the node, the next one is set for when the node
+ * says something falls due (a restart's backoff, a retry, a deadline, a rollout step).
  */
 public final class ReconcileLoop implements AutoCloseable {
 
@@ -24,7 +28,7 @@ public final class ReconcileLoop implements AutoCloseable {
 
     /** What a run should do, weakest first. */
     public enum Kind {
-        /** Self-heal pass over what is applied; no git. */
+        /** A pass over the node to what is applied (self-heal, restarts, probes, schedules); no git. */
         RESYNC,
         /** ls-remote; fetch and apply only when the head moved. */
         POLL,
@@ -32,26 +36,46 @@ public final class ReconcileLoop implements AutoCloseable {
         SYNC
     }
 
-    /** Does one reconcile of the given kind; must not throw. */
-    public interface Work {
-        /** @return what to try again when this reconcile could not finish; empty when it did, or when trying cannot help */
-        Optional<Kind> run(Kind kind, String reason);
+    /**
+     * How a run ended.
+     *
+     * @param retry      what to try again because the run could not finish; null when it did, or trying cannot help
+     * @param nodePassed the run passed over the node, so {@code wakeAt} replaces the wake-up set before
+     * @param wakeAt     when the node next has something due by the clock; null when nothing is
+     */
+    public record Result(Kind retry, boolean nodePassed, Instant wakeAt) {
+        public static final Result NOTHING = new Result(null, false, null);
     }
 
-    private record Request(Kind kind, String reason) {}
+    /** Does one reconcile; must not throw. */
+    public interface Work {
+        /** @param kinds every kind asked for since the last run; {@code reason} is the strongest one's */
+        Result run(Set<Kind> kinds, String reason);
+    }
+
+    private record Request(Set<Kind> kinds, Kind strongest, String reason) {
+
+        Request with(Kind kind, String why) {
+            EnumSet<Kind> all = EnumSet.copyOf(kinds);
+            all.add(kind);
+            boolean stronger = kind.compareTo(strongest) >= 0;
+            return new Request(all, stronger ? kind : strongest, stronger ? why : reason);
+        }
+    }
 
     private final Work work;
     private final AtomicReference<Request> next = new AtomicReference<>();
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "berth-reconcile"));
-    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "berth-retry");
         t.setDaemon(true);
         return t;
     });
     private final Duration firstRetry;
     private final Duration longestRetry;
-    private Duration nextRetry; // only touched on the reconcile thread, as is pendingRetry
+    private Duration nextRetry; // only touched on the reconcile thread, as are pendingRetry and pendingWake
     private ScheduledFuture<?> pendingRetry;
+    private ScheduledFuture<?> pendingWake;
     /** The kind of the retry scheduled and not yet triggered; null when there is none. */
     private final AtomicReference<Kind> pendingRetryKind = new AtomicReference<>();
 
@@ -63,10 +87,14 @@ public final class ReconcileLoop implements AutoCloseable {
     }
 
     public void trigger(Kind kind, String reason) {
-        Request previous = next.getAndAccumulate(new Request(kind, reason),
-                (old, asked) -> old == null || asked.kind().compareTo(old.kind()) >= 0 ? asked : old);
+        Request previous = next.getAndUpdate(old -> old == null ? new Request(EnumSet.of(kind), kind, reason)
+                : old.with(kind, reason));
         if (previous == null) {
-            thread.execute(this::runNext);
+            try {
+                thread.execute(this::runNext);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("closing: {} not run", reason);
+            }
         }
     }
 
@@ -86,18 +114,40 @@ public final class ReconcileLoop implements AutoCloseable {
         if (request == null) {
             return;
         }
-        Optional<Kind> retry;
+        Result result;
         try {
-            retry = work.run(request.kind(), request.reason());
+            result = work.run(request.kinds(), request.reason());
         } catch (RuntimeException e) { // the loop outlives any one reconcile
             LOG.error("reconcile ({}) failed: {}", request.reason(), e.getMessage(), e);
-            retry = Optional.of(request.kind());
+            result = new Result(request.strongest(), false, null);
         }
-        if (retry.isEmpty()) {
+        if (result.nodePassed()) {
+            wakeAt(result.wakeAt());
+        }
+        if (result.retry() == null) {
             nextRetry = firstRetry;
             return;
         }
-        Kind kind = retry.get();
+        retry(result.retry());
+    }
+
+    /** Sets the node's next pass for {@code at}, in place of the one set before; none when {@code at} is null. */
+    private void wakeAt(Instant at) {
+        if (pendingWake != null) {
+            pendingWake.cancel(false);
+            pendingWake = null;
+        }
+        if (at != null) {
+            long delay = Math.max(0, Duration.between(Instant.now(), at).toMillis());
+            try {
+                pendingWake = timers.schedule(() -> trigger(Kind.RESYNC, "due at " + at), delay, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("closing: no wake-up");
+            }
+        }
+    }
+
+    private void retry(Kind kind) {
         Kind pending = pendingRetryKind.get();
         if (pending != null) {
             if (pending.compareTo(kind) >= 0) {
@@ -110,7 +160,7 @@ public final class ReconcileLoop implements AutoCloseable {
         LOG.info("trying again in {} s ({})", delay.toMillis() / 1000.0, kind);
         try {
             pendingRetryKind.set(kind);
-            pendingRetry = retries.schedule(() -> {
+            pendingRetry = timers.schedule(() -> {
                 pendingRetryKind.set(null); // before the run it triggers, which may fail and need a retry of its own
                 trigger(kind, "retry after a failure");
             }, delay.toMillis(), TimeUnit.MILLISECONDS);
@@ -122,7 +172,7 @@ public final class ReconcileLoop implements AutoCloseable {
     /** Lets the reconcile under way finish its current step, then stops; pods keep running. */
     @Override
     public void close() throws InterruptedException {
-        retries.shutdownNow();
+        timers.shutdownNow();
         thread.shutdown();
         thread.awaitTermination(10, TimeUnit.MINUTES);
     }

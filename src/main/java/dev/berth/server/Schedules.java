@@ -1,14 +1,19 @@
 package dev.berth.server;
 
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Date;
+import java.util.List;
 import java.util.Properties;
+import java.util.TimeZone;
 import java.util.concurrent.ThreadLocalRandom;
+import org.quartz.CronScheduleBuilder;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
 import org.quartz.JobDataMap;
 import org.quartz.JobDetail;
 import org.quartz.JobExecutionContext;
+import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.Trigger;
@@ -54,6 +59,38 @@ public final class Schedules implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code task} at every fire time of the quartz cron {@code expressions} in {@code zone}, through quartz's
+     * own cron triggers; replaces what was scheduled under {@code name}. A fire time missed (the daemon was busy or
+     * down) is not fired late: the task looks at what is due itself.
+     */
+    public void cron(String name, List<String> expressions, ZoneId zone, Runnable task) {
+        cancel(name);
+        JobDataMap data = new JobDataMap();
+        data.put(TASK, task);
+        JobDetail job = JobBuilder.newJob(Once.class).withIdentity(name).usingJobData(data).storeDurably().build();
+        try {
+            scheduler.addJob(job, false);
+            for (int i = 0; i < expressions.size(); i++) {
+                scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(name + "-" + i).forJob(name)
+                        .withSchedule(CronScheduleBuilder.cronSchedule(expressions.get(i))
+                                .inTimeZone(TimeZone.getTimeZone(zone)).withMisfireHandlingInstructionDoNothing())
+                        .build());
+            }
+        } catch (SchedulerException | RuntimeException e) {
+            throw new IllegalStateException("cannot schedule " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes what was scheduled under {@code name}, with its triggers; nothing when there is none. */
+    public void cancel(String name) {
+        try {
+            scheduler.deleteJob(JobKey.jobKey(name));
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot unschedule " + name + ": " + e.getMessage(), e);
+        }
+    }
+
     static Trigger triggerFor(String name, Duration interval) {
         long millis = interval.toMillis();
         long jittered = millis + ThreadLocalRandom.current().nextLong(-millis / 10, millis / 10 + 1);
@@ -77,6 +114,14 @@ public final class Schedules implements AutoCloseable {
                     throw new IllegalStateException("cannot re-arm " + name + ": " + e.getMessage(), e);
                 }
             }
+        }
+    }
+
+    /** Runs the task; its triggers say when. */
+    public static final class Once implements Job {
+        @Override
+        public void execute(JobExecutionContext context) {
+            ((Runnable) context.getJobDetail().getJobDataMap().get(TASK)).run();
         }
     }
 

@@ -1,6 +1,10 @@
 package dev.berth.server;
 
+import dev.berth.store.AtomicFiles;
+import dev.berth.store.JsonFiles;
+import dev.berth.store.StateLayout;
 import dev.berth.sync.Applier;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -13,14 +17,21 @@ public final class WatchStatus {
 
     private final AtomicBoolean suspended = new AtomicBoolean();
     private final Metrics metrics;
+    private final Path suspendFile;
     private volatile Notifier notifier;
     private volatile String refused;
     private volatile String lastError;
     private volatile Instant lastReconcile;
 
-    public WatchStatus(Metrics metrics) {
+    /** Suspended as the state root says: a suspend outlives a restart of the daemon. */
+    public WatchStatus(Metrics metrics, StateLayout layout) {
         this.metrics = metrics;
+        this.suspendFile = layout.root().resolve("suspended.json");
+        suspended.set(JsonFiles.read(suspendFile, Suspended.class).isPresent());
     }
+
+    /** What {@code <root>/suspended.json} holds while the daemon is suspended. */
+    record Suspended(Instant since) {}
 
     /** Where to tell sync results; null for nowhere. */
     public void notifyTo(Notifier notifier) {
@@ -31,7 +42,13 @@ public final class WatchStatus {
         return suspended.get();
     }
 
+    /** On disk before it takes effect, so that an acknowledged suspend is never lost. */
     public void suspend(boolean suspend) {
+        if (suspend) {
+            JsonFiles.write(suspendFile, new Suspended(Instant.now()));
+        } else {
+            AtomicFiles.delete(suspendFile);
+        }
         suspended.set(suspend);
     }
 
@@ -53,7 +70,8 @@ public final class WatchStatus {
         boolean refusal = outcome.result().equals("Invalid") || outcome.result().equals("Denied");
         refused = refusal && outcome.report().revision() != null ? outcome.report().revision().sha() : null;
         lastError = outcome.ok() ? null : outcome.result() + (outcome.report() != null && !outcome.report().errors().isEmpty()
-                ? ": " + outcome.report().errors().get(0) : "");
+                ? ": " + outcome.report().errors().get(0) : outcome.convergence() != null
+                ? ": " + Applier.summary(outcome.convergence()) : "");
         Notifier to = notifier;
         if (to != null && outcome.report() != null && outcome.report().revision() != null) {
             boolean degraded = outcome.convergence() != null && !outcome.convergence().unhealthy().isEmpty();
@@ -62,8 +80,12 @@ public final class WatchStatus {
         }
     }
 
+    /** A pass over the node without a new commit; one that fails counts as a Failed sync, as an apply would. */
     void resynced(Applier.Outcome outcome) {
-        lastError = outcome.ok() ? null : "resync: " + outcome.result();
+        if (!outcome.ok()) {
+            metrics.synced("Failed");
+        }
+        lastError = outcome.ok() ? null : "resync: " + Applier.summary(outcome.convergence());
     }
 
     void failed(String reason, String message) {

@@ -111,8 +111,9 @@ class ApplyIT {
         try (NodeFixture node = new NodeFixture(dir, registry, "")) {
             node.commit("a.yaml", pod("a", "busybox:1.35", "sleep 3600"), "b.yaml", pod("b", "busybox:1.35", "sleep 3600"),
                     "c.yaml", pod("c", "busybox:1.35", "sleep 3600"));
-            assertEquals(0, node.apply().exitCode());
-            assertEquals(3, node.pods(p -> p.phase() == PodPhase.RUNNING).size());
+            CliRun first = node.apply();
+            assertEquals(0, first.exitCode(), first.toString());
+            assertEquals(3, node.pods(p -> p.phase() == PodPhase.RUNNING).size(), first + "\n" + node.pods());
 
             node.commit();
             long before = System.nanoTime();

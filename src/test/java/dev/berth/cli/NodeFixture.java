@@ -1,21 +1,25 @@
 package dev.berth.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.node.PodSnapshot;
 import dev.berth.runtime.ContainerStatus;
+import dev.berth.runtime.OciRuntime;
 import dev.berth.runtime.MountTable;
 import dev.berth.store.FileTrees;
 import dev.berth.testing.CliRun;
 import dev.berth.testing.GitDaemon;
 import dev.berth.testing.TestRegistry;
 import dev.berth.testing.TestRepo;
+import dev.berth.testing.WatchProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -86,6 +90,20 @@ final class NodeFixture implements AutoCloseable {
         return CliRun.of(args.toArray(String[]::new));
     }
 
+    /**
+     * {@code berth watch -v} from the built jar, as its own process (so that signals are real), on this node's
+     * repository as git daemon serves it; {@code args} come after the node's own (interval, resync, ...).
+     */
+    WatchProcess watch(String... args) throws IOException {
+        Path jar = Path.of(System.getProperty("berth.jar", "target/berth.jar")).toAbsolutePath();
+        assertTrue(Files.isRegularFile(jar), "build the jar first: " + jar);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> all = new ArrayList<>(List.of("-v", "--repo", serve(), "--config", config.toString(), "--root",
+                root.toString(), "--run-root", runRoot.toString()));
+        all.addAll(List.of(args));
+        return WatchProcess.start(List.of(java, "-jar", jar.toString()), dir, all, Map.of());
+    }
+
     CliRun berth(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--config", config.toString(), "--root", root.toString()));
@@ -99,6 +117,11 @@ final class NodeFixture implements AutoCloseable {
     /** What runc says of one container now. */
     ContainerStatus containerStatus(String id) {
         return services().containers().state(id);
+    }
+
+    /** Runs {@code command} in a running container, as a probe would. */
+    OciRuntime.ExecResult exec(String containerId, String... command) {
+        return services().containers().exec(containerId, List.of(command), Duration.ofSeconds(10));
     }
 
     private NodeServices services() {
@@ -134,6 +157,7 @@ final class NodeFixture implements AutoCloseable {
     /** Prunes everything berth runs, then checks that no pod, mount, bundle or cgroup is left. */
     @Override
     public void close() throws IOException {
+        AssertionError failed = null;
         try {
             commit();
             CliRun pruned = apply();
@@ -144,6 +168,8 @@ final class NodeFixture implements AutoCloseable {
             try (Stream<Path> bundles = Files.list(runRoot.resolve("bundles"))) {
                 assertEquals(List.of(), bundles.toList(), "bundles left");
             }
+        } catch (AssertionError e) {
+            failed = e;
         } finally {
             repo.close();
             if (server != null) {
@@ -152,7 +178,17 @@ final class NodeFixture implements AutoCloseable {
             for (Path mount : MountTable.mountPointsUnder(runRoot)) {
                 new ProcessBuilder("umount", "-l", mount.toString()).start();
             }
-            FileTrees.deleteRecursively(runRoot);
+            try {
+                FileTrees.deleteRecursively(runRoot);
+            } catch (IOException e) { // what the failure left: the failure says more
+                if (failed == null) {
+                    throw e;
+                }
+                failed.addSuppressed(e);
+            }
+        }
+        if (failed != null) {
+            throw failed;
         }
     }
 }

@@ -44,7 +44,7 @@ class StatusServerTest {
     @TempDir
     Path tmp;
     NodeState node;
-    WatchStatus daemon = new WatchStatus(null);
+    WatchStatus daemon;
     ApiServer api;
     URI url;
     /** Ages are taken 10 s into their minute, so that a slow run still prints the same age. */
@@ -53,6 +53,7 @@ class StatusServerTest {
     @BeforeEach
     void startTheApi() {
         node = new NodeState(tmp.resolve("state"));
+        daemon = new WatchStatus(null, node.layout);
         api = new ApiServer(new ApiServer.Options(new InetSocketAddress("127.0.0.1", 0), Secret.of(TOKEN), false,
                 () -> true));
         PodObserver pods = new PodObserver(node.layout, new ContainerRuntime(new RuntimeLayout(tmp.resolve("run"))));

@@ -73,7 +73,7 @@ class WatchIT {
             String first = head(node);
             Map<String, Instant> started;
             Map<String, Long> pids;
-            try (WatchProcess watch = startWatch(node, dir, "2s")) {
+            try (WatchProcess watch = startWatch(node, "2s")) {
                 watch.awaitReady(CONVERGE);
                 awaitRunning(node, watch, first, "a");
 
@@ -160,7 +160,7 @@ class WatchIT {
             assertTrue(pids.values().stream().allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
 
             // the next start adopts them: same pods, same start times, no restart
-            try (WatchProcess again = startWatch(node, dir, "2s")) {
+            try (WatchProcess again = startWatch(node, "2s")) {
                 again.awaitReady(CONVERGE);
                 String fourth = head(node);
                 awaitRunning(node, again, fourth, "a", "b");
@@ -183,7 +183,7 @@ class WatchIT {
         try (NodeFixture node = new NodeFixture(dir, registry, "")) {
             node.commit("a.yaml", ApplyIT.pod("a", "busybox:1.35", "sleep 3600"));
             String first = head(node);
-            try (WatchProcess watch = startWatch(node, dir, "10m")) {
+            try (WatchProcess watch = startWatch(node, "10m")) {
                 watch.awaitReady(CONVERGE);
                 awaitRunning(node, watch, first, "a");
 
@@ -246,7 +246,7 @@ class WatchIT {
                 node.repo.write("a.yaml", ApplyIT.pod("a", "busybox:1.35", "sleep 3600"));
                 signedCommit(node, key, "signed a");
                 String signed = head(node);
-                try (WatchProcess watch = startWatch(node, dir, "2s")) {
+                try (WatchProcess watch = startWatch(node, "2s")) {
                     watch.awaitReady(CONVERGE);
                     awaitRunning(node, watch, signed, "a");
                     Map<String, String> ids = ids(node);
@@ -289,14 +289,8 @@ class WatchIT {
     }
 
     /** {@code berth watch -v} from the built jar, polling the node's repository as git daemon serves it. */
-    private static WatchProcess startWatch(NodeFixture node, Path dir, String interval) throws IOException {
-        Path jar = Path.of(System.getProperty("berth.jar", "target/berth.jar")).toAbsolutePath();
-        assertTrue(Files.isRegularFile(jar), "build the jar first: " + jar);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return WatchProcess.start(List.of(java, "-jar", jar.toString()), dir,
-                List.of("-v", "--repo", node.serve(), "--config", node.config.toString(), "--root", node.root.toString(),
-                        "--run-root", node.runRoot.toString(), "--interval", interval, "--resync", "10m"),
-                Map.of());
+    private static WatchProcess startWatch(NodeFixture node, String interval) throws IOException {
+        return node.watch("--interval", interval, "--resync", "10m");
     }
 
     private static List<String> names(NodeFixture node) {

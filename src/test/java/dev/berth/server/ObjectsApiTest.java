@@ -52,7 +52,7 @@ class ObjectsApiTest {
 
         try (ApiServer api = new ApiServer(new ApiServer.Options(new InetSocketAddress("127.0.0.1", 0), Secret.of("t0ken"),
                 false, () -> true))) {
-            new ApiRoutes(layout, null, new WatchStatus(null), null, () -> null).register(api, null);
+            new ApiRoutes(layout, null, new WatchStatus(null, layout), null, () -> null).register(api, null);
             api.start();
             URI url = URI.create("http://127.0.0.1:" + api.address().getPort());
             ActualState live = ServerState.fetch(new ApiClient(url, "t0ken"));

@@ -7,8 +7,9 @@ import dev.berth.server.ReconcileLoop.Kind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,11 @@ import org.junit.jupiter.api.Test;
 
 class ReconcileLoopTest {
 
-    private record Run(Kind kind, String reason, long at) {}
+    private record Run(Set<Kind> kinds, String reason, long at) {
+        Kind kind() {
+            return kinds.stream().max(Kind::compareTo).orElseThrow();
+        }
+    }
 
     /** Records each run; the first {@code failures} runs ask for a retry of {@code retry}. */
     private static final class Recorder implements ReconcileLoop.Work {
@@ -32,14 +37,14 @@ class ReconcileLoopTest {
         }
 
         @Override
-        public Optional<Kind> run(Kind kind, String reason) {
-            runs.add(new Run(kind, reason, System.nanoTime()));
+        public ReconcileLoop.Result run(Set<Kind> kinds, String reason) {
+            runs.add(new Run(kinds, reason, System.nanoTime()));
             try {
                 release.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return failures-- > 0 ? Optional.of(retry) : Optional.empty();
+            return new ReconcileLoop.Result(failures-- > 0 ? retry : null, false, null);
         }
 
         Run next() throws InterruptedException {
@@ -61,8 +66,8 @@ class ReconcileLoopTest {
             loop.trigger(Kind.RESYNC, "resync");
             release.countDown();
             Run second = work.next();
-            assertEquals(Kind.SYNC, second.kind());
-            assertEquals("webhook", second.reason());
+            assertEquals(Set.of(Kind.SYNC, Kind.POLL, Kind.RESYNC), second.kinds(), "no kind asked for is lost");
+            assertEquals("webhook", second.reason(), "the strongest one's reason");
             assertEquals(null, work.runs.poll(300, TimeUnit.MILLISECONDS), "one run for the three triggers");
         }
     }
@@ -107,6 +112,29 @@ class ReconcileLoopTest {
             // one chain, a retry every 400 ms: 2 or 3 runs in the second; a chain per failed run would make 8 or more
             assertTrue(later.size() >= 2 && later.size() <= 3, later.toString());
             assertTrue(later.stream().allMatch(r -> r.reason().equals("retry after a failure")), later.toString());
+        }
+    }
+
+    /** After a pass over the node, the next pass comes when the node said, unprompted; a later pass resets it. */
+    @Test
+    void aPassOverTheNodeSetsTheNextOneForItsWakeAt() throws Exception {
+        LinkedBlockingQueue<Run> runs = new LinkedBlockingQueue<>();
+        Instant[] wakeAt = {Instant.now().plusMillis(300)};
+        ReconcileLoop.Work work = (kinds, reason) -> {
+            runs.add(new Run(kinds, reason, System.nanoTime()));
+            Instant at = wakeAt[0];
+            wakeAt[0] = null; // the second pass has nothing due
+            return new ReconcileLoop.Result(null, true, at);
+        };
+        try (ReconcileLoop loop = new ReconcileLoop(work, Duration.ofSeconds(5), Duration.ofMinutes(1))) {
+            long start = System.nanoTime();
+            loop.trigger(Kind.SYNC, "start");
+            assertEquals("start", runs.poll(10, TimeUnit.SECONDS).reason());
+            Run woken = runs.poll(10, TimeUnit.SECONDS);
+            assertEquals(Set.of(Kind.RESYNC), woken.kinds());
+            assertTrue(woken.reason().startsWith("due at "), woken.reason());
+            assertTrue(TimeUnit.NANOSECONDS.toMillis(woken.at() - start) >= 290, "not before it is due");
+            assertEquals(null, runs.poll(500, TimeUnit.MILLISECONDS), "nothing more due: no more passes");
         }
     }
 }
