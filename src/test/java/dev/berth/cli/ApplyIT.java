@@ -226,4 +226,62 @@ class ApplyIT {
             }
         }
     }
+
+    /**
+     * An init container that never ends holds only its own pod: the other converges, and the apply gives up at its
+     * --timeout, naming the pod, instead of waiting for ever.
+     */
+    @Test
+    void anInitContainerThatNeverEndsTimesTheApplyOutNamingItsPodWhileTheOthersConverge() throws Exception {
+        String hangs = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: hangs}
+                spec:
+                  terminationGracePeriodSeconds: 1
+                  initContainers:
+                    - {name: setup, image: "busybox:1.35", command: [sleep, "3600"]}
+                  containers:
+                    - {name: main, image: "busybox:1.35", command: [sleep, "3600"]}
+                """;
+        try (NodeFixture node = new NodeFixture(dir, registry, "")) {
+            node.commit("hangs.yaml", hangs, "b.yaml", pod("b", "busybox:1.35", "sleep 3600"));
+            long start = System.nanoTime();
+            CliRun applied = Scenarios.apply(node, "20s");
+            long millis = java.time.Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertEquals(1, applied.exitCode(), applied.toString());
+            assertTrue(millis < 25_000, "gave up after " + millis + " ms");
+            assertTrue(applied.err().contains("Pod default/hangs"), applied.toString());
+            assertTrue(node.pod("b").running("main"), "the other pod converged");
+            assertEquals("Init:0/1", node.pod("hangs").reason());
+        }
+    }
+
+    /**
+     * A trial apply on a state root of its own beside the node (sharing its run root, /run/berth by default) takes none
+     * of the node's containers for strays: the node's pod keeps its process, through the trial's create and prune.
+     */
+    @Test
+    void anApplyOnAnotherStateRootLeavesTheNodesContainersAlone() throws Exception {
+        try (NodeFixture node = new NodeFixture(dir, registry, "")) {
+            node.commit("a.yaml", pod("a", "busybox:1.35", "sleep 3600"));
+            assertEquals(0, node.apply().exitCode());
+            PodSnapshot before = node.pod("a");
+            int pid = before.containers().get("main").pid();
+            java.util.function.Supplier<CliRun> trial = () -> CliRun.of("apply", "--repo", node.repo.dir().toString(),
+                    "--config", node.config.toString(), "--root", dir.resolve("trial").toString(),
+                    "--run-root", node.runRoot.toString(), "--timeout", "2m");
+
+            CliRun tried = trial.get();
+            assertEquals(0, tried.exitCode(), tried.toString());
+            node.commit();
+            CliRun pruned = trial.get();
+            assertEquals(0, pruned.exitCode(), pruned.toString());
+
+            PodSnapshot after = node.pod("a");
+            assertEquals(before.id(), after.id());
+            assertEquals(pid, after.containers().get("main").pid(), "the same process");
+            assertEquals(0, after.restarts());
+        }
+    }
 }

@@ -9,6 +9,7 @@ import dev.berth.node.PodRuntime;
 import dev.berth.node.PodSnapshot;
 import dev.berth.node.workload.CronJobController;
 import dev.berth.node.workload.PodPhase;
+import dev.berth.testing.PodYaml;
 import dev.berth.testing.Prerequisites;
 import dev.berth.testing.TestRegistry;
 import dev.berth.testing.WatchProcess;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,17 +54,7 @@ class SupervisionIT {
     }
 
     static String pod(String name, String container) {
-        return """
-                apiVersion: v1
-                kind: Pod
-                metadata: {name: %s}
-                spec:
-                  terminationGracePeriodSeconds: 1
-                  containers:
-                    - name: main
-                      image: busybox:1.35
-                %s
-                """.formatted(name, container.indent(6).stripTrailing());
+        return PodYaml.pod(name, "busybox:1.35", "", container);
     }
 
     static final String RETRIED_JOB = """
@@ -96,7 +88,7 @@ class SupervisionIT {
     @Test
     void betweenCommitsTheDaemonRestartsProbesRetriesAndRunsSchedulesOnTime() throws Exception {
         try (NodeFixture node = new NodeFixture(dir, registry, "")) {
-            node.commit("killed.yaml", pod("killed", "command: [sleep, \"3600\"]"),
+            node.commit("killed.yaml", pod("killed", PodYaml.SLEEPS),
                     "looping.yaml", pod("looping", "command: [sh, -c, \"exit 1\"]"),
                     "alive.yaml", pod("alive", """
                             command: [sh, -c, "echo ok > /healthy; exec sleep 3600"]
@@ -246,6 +238,137 @@ class SupervisionIT {
                 throw new AssertionError("timed out waiting for " + what + "\n" + watch.log());
             }
             Thread.sleep(50);
+        }
+    }
+
+    /**
+     * Faults stay with their pod: a registry that stalls in the middle of an answer fails only its pod's pull while
+     * another pod of the same commit runs and the API keeps answering; a pod that cannot be removed fails the sync,
+     * naming it, while the other is pruned, and is removed once the cause is gone. A suspend outlives a restart.
+     */
+    @Test
+    void faultsStayWithTheirPodsAndASuspendOutlivesARestart() throws Exception {
+        Prerequisites.requireBinaries("chattr");
+        try (StallingRegistry stalling = new StallingRegistry();
+             NodeFixture node = new NodeFixture(dir, registry, "  \"" + stalling.host() + "\": {insecure: true, timeout: 3s}\n")) {
+            node.commit("stalled.yaml", pod("stalled", PodYaml.SLEEPS)
+                            .replace("image: \"busybox:1.35\"", "image: \"" + stalling.host() + "/stalled:1\""),
+                    "fine.yaml", pod("fine", PodYaml.SLEEPS),
+                    "stuck.yaml", pod("stuck", PodYaml.SLEEPS),
+                    "free.yaml", pod("free", PodYaml.SLEEPS));
+            try (WatchProcess watch = node.watch("--interval", "10m")) {
+                // the first sync: the stalled pull fails after 3 s without a byte; meanwhile the rest runs, and the
+                // API answers at once throughout
+                long slowest = 0;
+                while (!(running(node, "fine") && running(node, "stuck") && running(node, "free")
+                        && "ErrImagePull".equals(reason(node, "stalled")))) {
+                    long asked = System.nanoTime();
+                    try {
+                        watch.get("/api/v1/status", WatchProcess.TOKEN);
+                        slowest = Math.max(slowest, System.nanoTime() - asked);
+                    } catch (java.io.IOException notYet) {
+                        // not listening yet
+                    }
+                    Thread.sleep(100);
+                }
+                System.out.printf("SupervisionIT: slowest /api/v1/status during a stalled pull: %d ms%n",
+                        TimeUnit.NANOSECONDS.toMillis(slowest));
+                assertTrue(slowest < TimeUnit.SECONDS.toNanos(1), "slowest answer " + slowest / 1_000_000 + " ms");
+                String stalledMessage = node.pod("stalled").state().message();
+                assertTrue(stalledMessage.contains("no data for 3.0 s"), stalledMessage);
+                Instant fineStarted = Scenarios.events(node, node.pod("fine"), "Started").get(0).at();
+                Instant stalledFailed = Scenarios.events(node, node.pod("stalled"), "Failed").get(0).at();
+                assertTrue(fineStarted.isBefore(stalledFailed), "fine ran at " + fineStarted
+                        + ", while the stalled pull waited (it failed at " + stalledFailed + ")");
+
+                // a pod that cannot be removed (a file the node cannot delete in its container's bundle)
+                PodSnapshot stuck = node.pod("stuck");
+                Path pinned = node.runRoot.resolve("bundles").resolve(PodRuntime.containerId(stuck.id(), "main"))
+                        .resolve("pinned");
+                java.nio.file.Files.writeString(pinned, "x");
+                run("chattr", "+i", pinned.toString());
+                try {
+                    node.commit("stalled.yaml", pod("stalled", PodYaml.SLEEPS)
+                                    .replace("image: \"busybox:1.35\"", "image: \"" + stalling.host() + "/stalled:1\""),
+                            "fine.yaml", pod("fine", PodYaml.SLEEPS));
+                    assertEquals(2, watch.signedHook("{\"ref\":\"refs/heads/main\"}").statusCode() / 100);
+                    await("the sync failed on the stuck pod", watch,
+                            () -> "Failed".equals(watch.status().path("node").path("result").asString()));
+                    String message = watch.status().path("node").path("message").asString();
+                    assertTrue(message.contains("Pod default/stuck"), message);
+                    assertTrue(node.pods(p -> p.record().name().equals("free")).isEmpty(), "free pruned all the same");
+                    assertTrue(node.pod("stuck").state().terminating());
+                    Map<String, Object> newest = Scenarios.list(node.berth("history", "-o", "json").json(),
+                            "history").get(0);
+                    assertEquals("Failed", newest.get("result"), newest.toString());
+                    assertTrue(String.valueOf(newest.get("message")).contains("Pod default/stuck"), newest.toString());
+                } finally {
+                    run("chattr", "-i", pinned.toString());
+                }
+                await("the stuck pod removed once it can be", watch,
+                        () -> node.pods(p -> p.record().name().equals("stuck")).isEmpty()
+                                && "Synced".equals(watch.status().path("node").path("result").asString()));
+
+                assertEquals(200, watch.post("/api/v1/suspend", WatchProcess.TOKEN, "").statusCode());
+                watch.terminate();
+            }
+            try (WatchProcess again = node.watch("--interval", "10m")) {
+                again.awaitReady(PATIENCE);
+                assertTrue(again.status().path("suspended").asBoolean(), "still suspended after a restart");
+                node.commit("fine.yaml", pod("fine", PodYaml.SLEEPS));
+                assertEquals(2, again.signedHook("{\"ref\":\"refs/heads/main\"}").statusCode() / 100);
+                await("the webhook skipped", again, () -> again.logCount("suspended: skipping SYNC") >= 1);
+                assertEquals(1, node.pods(p -> p.record().name().equals("stalled")).size(), "nothing applied");
+                assertEquals(200, again.post("/api/v1/resume", WatchProcess.TOKEN, "").statusCode());
+                await("applied once resumed", again, () -> node.pods(p -> p.record().name().equals("stalled")).isEmpty());
+                again.terminate();
+            }
+        }
+    }
+
+    private static String reason(NodeFixture node, String name) {
+        List<PodSnapshot> pods = node.pods(p -> p.record().name().equals(name));
+        return pods.isEmpty() ? null : pods.get(0).state().reason();
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
+    }
+
+    /** A registry stand-in on 127.0.0.1 that answers every request with its headers and a few bytes, then nothing. */
+    private static final class StallingRegistry implements AutoCloseable {
+
+        private final com.sun.net.httpserver.HttpServer server;
+        private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+
+        StallingRegistry() throws java.io.IOException {
+            server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+            server.createContext("/", exchange -> {
+                exchange.getResponseHeaders().add("Content-Type", "application/vnd.oci.image.manifest.v1+json");
+                exchange.sendResponseHeaders(200, 1000);
+                exchange.getResponseBody().write("{\"schemaVersion\"".getBytes());
+                exchange.getResponseBody().flush();
+                try {
+                    closed.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                exchange.close();
+            });
+            server.start();
+        }
+
+        String host() {
+            return "127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        @Override
+        public void close() {
+            closed.countDown();
+            server.stop(0);
         }
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.ResourceKey;
 import dev.berth.node.workload.PodPhase;
+import dev.berth.testing.PodYaml;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -40,22 +41,7 @@ class NodeReconcilerTest {
     }
 
     static String pod(String name, String image) {
-        return pod(name, image, "");
-    }
-
-    /** A Pod running {@code image}, with more spec lines ({@code extra}, indented as spec fields). */
-    static String pod(String name, String image, String extra) {
-        return """
-                apiVersion: v1
-                kind: Pod
-                metadata: {name: %s}
-                spec:
-                  terminationGracePeriodSeconds: 1
-                %s
-                  containers:
-                    - {name: main, image: "%s", command: [sleep, "3600"]}
-                ---
-                """.formatted(name, extra.indent(2).stripTrailing(), image);
+        return PodYaml.pod(name, image, "", PodYaml.SLEEPS);
     }
 
     private static boolean running(PodSnapshot pod) {
@@ -163,18 +149,7 @@ class NodeReconcilerTest {
 
     /** A Pod whose container has {@code probe} (a line such as {@code livenessProbe: {...}}). */
     static String probed(String name, String probe) {
-        return """
-                apiVersion: v1
-                kind: Pod
-                metadata: {name: %s}
-                spec:
-                  terminationGracePeriodSeconds: 1
-                  containers:
-                    - name: main
-                      image: "busybox:1.35"
-                      command: [sleep, "3600"]
-                      %s
-                """.formatted(name, probe);
+        return PodYaml.pod(name, "busybox:1.35", "", PodYaml.SLEEPS + "\n" + probe);
     }
 
     @Test
@@ -307,8 +282,8 @@ class NodeReconcilerTest {
         node.close();
         node = new FakeNode(dir.resolve("small"), new NodeResources(new dev.berth.scheduler.NodeCapacity(2000,
                 1L << 30, java.util.Map.of(), List.of())));
-        String low = pod("low", "busybox:1.35").replace("command: [sleep, \"3600\"]}",
-                "command: [sleep, \"3600\"], resources: {requests: {memory: 600Mi}}}");
+        String needs600Mi = PodYaml.SLEEPS + "\nresources: {requests: {memory: 600Mi}}";
+        String low = PodYaml.pod("low", "busybox:1.35", "", needs600Mi);
         node.apply(low);
         node.until("low running", pods -> pods.size() == 1 && running(pods.get(0)));
 
@@ -318,8 +293,7 @@ class NodeReconcilerTest {
                 metadata: {name: high}
                 value: 1000
                 ---
-                """ + pod("high", "busybox:1.35", "priorityClassName: high").replace("command: [sleep, \"3600\"]}",
-                "command: [sleep, \"3600\"], resources: {requests: {memory: 600Mi}}}"));
+                """ + PodYaml.pod("high", "busybox:1.35", "priorityClassName: high", needs600Mi));
         String victim = node.pod("low").id();
         node.until("high running, low waiting anew", pods -> pods.size() == 2 && running(node.pod("high"))
                 && !node.pod("low").id().equals(victim) && "Unschedulable".equals(node.pod("low").reason()));

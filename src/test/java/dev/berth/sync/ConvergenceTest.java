@@ -10,6 +10,7 @@ import dev.berth.node.NodeResources;
 import dev.berth.node.PodSnapshot;
 import dev.berth.node.workload.PodPhase;
 import dev.berth.scheduler.NodeCapacity;
+import dev.berth.testing.PodYaml;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,18 +41,9 @@ class ConvergenceTest {
                 .run(node.applied(), false, timeout, untilStarted);
     }
 
-    private static String pod(String name, String extra) {
-        return """
-                apiVersion: v1
-                kind: Pod
-                metadata: {name: %s}
-                spec:
-                  terminationGracePeriodSeconds: 1
-                %s
-                  containers:
-                    - {name: main, image: "busybox:1.35", command: [sleep, "3600"], resources: {requests: {memory: 600Mi}}}
-                ---
-                """.formatted(name, extra.indent(2).stripTrailing());
+    /** A pod that asks for 600 MiB: on a node of 1 GiB, one fits. */
+    private static String pod(String name, String spec) {
+        return PodYaml.pod(name, "busybox:1.35", spec, PodYaml.SLEEPS + "\nresources: {requests: {memory: 600Mi}}");
     }
 
     private static final String HANGING_INIT = """
