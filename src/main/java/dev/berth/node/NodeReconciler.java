@@ -74,7 +74,8 @@ public final class NodeReconciler implements AutoCloseable {
         List<PodSnapshot> live = pass.terminate(seen.pods());
         live = pass.prune(live);
         live = pass.keepRunning(live);
-        Workloads.Decisions decided = workloads.decide(applied, live, pass.terminating, pass.drift, now, pass);
+        Workloads.Decisions decided = workloads.decide(applied, live, pass.terminating, pass.drift, pass.failures, now,
+                pass);
         pass.actOn(decided, live);
         pass.admitAndStart(live, decided.newPods());
         workers.retainFailures(pass.keys);

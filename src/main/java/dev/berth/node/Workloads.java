@@ -74,9 +74,10 @@ final class Workloads {
      * @param live        pods not terminating, as the pass left them
      * @param terminating pods being deleted: their controllers count them, as holding resources but not available
      * @param drift       drift the pass found, by owner
+     * @param podFailures what failed with the objects' pods (a restart, a removal): each object's lastError
      */
     Decisions decide(DesiredState applied, List<PodSnapshot> live, List<PodSnapshot> terminating,
-                     Map<ResourceKey, Integer> drift, Instant now, Work work) {
+                     Map<ResourceKey, Integer> drift, Map<ResourceKey, Failure> podFailures, Instant now, Work work) {
         Map<ResourceKey, List<PodView>> owned = new HashMap<>();
         live.forEach(p -> p.owner().ifPresent(o -> owned.computeIfAbsent(o, k -> new ArrayList<>()).add(p.view(false))));
         terminating.forEach(p -> p.owner().ifPresent(o -> owned.computeIfAbsent(o, k -> new ArrayList<>()).add(p.view(true))));
@@ -91,7 +92,7 @@ final class Workloads {
         }
         failing.keySet().removeIf(key -> applied.get(key).isEmpty());
         pulled.keySet().removeIf(key -> applied.get(key).isEmpty());
-        return round.finish();
+        return round.finish(podFailures);
     }
 
     /** One pass's decisions, gathered until the new pods are registered and the statuses written. */
@@ -167,13 +168,16 @@ final class Workloads {
             return false;
         }
 
-        Decisions finish() {
+        Decisions finish(Map<ResourceKey, Failure> podFailures) {
             List<PodSnapshot> registered = register();
             WriteBatch statuses = new WriteBatch();
             for (Decided d : decided) {
                 Failure failure = failures.get(d.key());
-                WorkloadStatus status = failure == null ? d.status()
-                        : failed(d.before(), d.status().driftCount(), failure.message());
+                Failure ofPods = podFailures.get(d.key());
+                WorkloadStatus status = failure != null ? failed(d.before(), d.status().driftCount(), failure.message())
+                        : ofPods == null ? d.status()
+                        : new WorkloadStatus(d.status().health(), d.status().message(), now, d.status().memo(),
+                                d.status().driftCount(), ofPods.message());
                 status.writeOver(d.before(), layout, d.key(), statuses);
             }
             statuses.write();

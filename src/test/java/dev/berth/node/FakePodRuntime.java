@@ -56,6 +56,8 @@ public final class FakePodRuntime implements PodRuntimePort {
     /** Images that fail to pull, with the reason; images whose pull waits on a latch. */
     private final Map<String, String> badImages = new ConcurrentHashMap<>();
     private final Map<String, CountDownLatch> stalledImages = new ConcurrentHashMap<>();
+    /** Containers whose restart fails, with the error. */
+    private final Map<String, String> unrestartable = new ConcurrentHashMap<>();
     /** Pods whose removal fails, with the error. */
     private final Map<String, String> undeletable = new ConcurrentHashMap<>();
     /** How long a container takes to stop: as a process that ignores SIGTERM makes a stop last its grace period. */
@@ -95,6 +97,10 @@ public final class FakePodRuntime implements PodRuntimePort {
     /** Pulls of {@code image} wait until the returned latch is counted down. */
     public CountDownLatch stallPulls(String image) {
         return stalledImages.computeIfAbsent(image, i -> new CountDownLatch(1));
+    }
+
+    public void failRestarts(String containerId, String why) {
+        unrestartable.put(containerId, why);
     }
 
     public void failRemoval(String podId, String why) {
@@ -213,6 +219,10 @@ public final class FakePodRuntime implements PodRuntimePort {
     @Override
     public void restartContainer(PodRecord record, String name, ConfigSource config) {
         String id = PodRuntime.containerId(record.id(), name);
+        String why = unrestartable.get(id);
+        if (why != null) {
+            throw new BerthException("CreateContainerError: container " + name + ": " + why);
+        }
         containers.put(id, running());
         started.add(id);
     }

@@ -299,4 +299,18 @@ class NodeReconcilerTest {
                 && !node.pod("low").id().equals(victim) && "Unschedulable".equals(node.pod("low").reason()));
         assertTrue(node.runtime.removed.contains(victim));
     }
+
+    /** A pod of an applied object that fails (here: its restart) shows as the object's lastError. */
+    @Test
+    void aFailureOfAPodShowsOnItsObject() {
+        node.apply(pod("web", "busybox:1.35"));
+        node.untilIdle("running", pods -> pods.size() == 1 && running(pods.get(0)));
+        PodSnapshot web = node.pod("web");
+        node.runtime.failRestarts(main(web), "no space left on device");
+        node.runtime.exit(main(web), 1, Instant.now());
+        node.until("the restart failed", pods -> node.pass().failures().containsKey(new ResourceKey("Pod", "default", "web")));
+        node.pass();
+        String lastError = node.status("Pod", "default", "web").lastError();
+        assertTrue(lastError != null && lastError.contains("no space left on device"), String.valueOf(lastError));
+    }
 }

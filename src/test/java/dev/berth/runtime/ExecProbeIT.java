@@ -83,4 +83,17 @@ class ExecProbeIT {
         assertFalse(ps.stdout().lines().anyMatch(l -> l.strip().equals("sleep 30")), "the probe's sleep is gone:\n"
                 + ps.stdout());
     }
+
+    /** A probe whose command is not in the image fails, with runc's reason: not an error of berth's. */
+    @Test
+    void aProbeCommandMissingFromTheImageFailsTheProbe() {
+        Container container = new ContainerBuilder().withName("app").withNewReadinessProbe().withNewExec()
+                .withCommand("no-such-command").endExec().withTimeoutSeconds(10).endReadinessProbe().build();
+        ContainerProbes probes = ContainerProbes.of(container);
+
+        ProbeVerdict verdict = probes.evaluate(probes.initial(T0), "probed", T0, runtime::exec);
+        assertFalse(verdict.ready());
+        assertEquals(1, verdict.failures().size());
+        assertTrue(verdict.failures().get(0).contains("no-such-command"), verdict.failures().get(0));
+    }
 }
