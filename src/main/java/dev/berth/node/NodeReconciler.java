@@ -295,11 +295,9 @@ public final class NodeReconciler implements AutoCloseable {
                 starter.start(pod, config, false);
                 changes++;
             }
-            Set<String> justAdmitted = new HashSet<>();
-            admitted.forEach(p -> justAdmitted.add(p.id()));
             for (PodSnapshot pod : live) { // admitted earlier: a start under way, waiting on an init, failed or cut short
-                if (!pod.state().scheduled() || pod.state().started() || justAdmitted.contains(pod.id())
-                        || busy(pod.id())) {
+                if (!pod.state().scheduled() || pod.state().started() || busy(pod.id())
+                        || !due(pod.id(), ownerOrPod(pod))) {
                     continue;
                 }
                 if (starter.initializing(pod.id())) {

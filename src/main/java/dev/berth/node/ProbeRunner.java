@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 final class ProbeRunner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProbeRunner.class);
+    /** When a round itself broke (not its probe): the next try. */
+    private static final Duration RETRY = Duration.ofSeconds(1);
 
     private final ProbeExec exec;
     private final PodWorkers workers;
@@ -123,11 +125,20 @@ final class ProbeRunner implements AutoCloseable {
             if (stopped) {
                 return;
             }
-            ProbeVerdict after = probes.evaluate(states, containerId, Instant.now(), exec);
+            ProbeVerdict after;
+            try {
+                after = probes.evaluate(states, containerId, Instant.now(), exec);
+                after.failures().forEach(f -> PodEvents.warning(podDir, "Unhealthy", f));
+            } catch (RuntimeException e) { // not the probe's failure, which evaluate counts: probe on, a little later
+                LOG.warn("{}: probe round failed: {}", containerId, e.getMessage(), e);
+                if (!stopped) {
+                    next = timer.schedule(() -> workers.execute(this::round), RETRY.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                return;
+            }
             if (stopped) {
                 return; // the container went while its probe ran: what the probe said is of no use
             }
-            after.failures().forEach(f -> PodEvents.warning(podDir, "Unhealthy", f));
             boolean changed = after.ready() != verdict.ready() || after.started() != verdict.started()
                     || after.restart() != verdict.restart();
             boolean first = rounds == 0;
