@@ -3,10 +3,13 @@ package dev.berth.manifest;
 import dev.berth.core.Problem;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -106,6 +109,86 @@ final class Checks {
         Set<String> names = new HashSet<>();
         containers(pointer + "/initContainers", spec.getInitContainers(), names);
         containers(pointer + "/containers", spec.getContainers(), names);
+        Set<String> volumes = volumes(pointer + "/volumes", spec.getVolumes());
+        volumeMounts(pointer + "/initContainers", spec.getInitContainers(), volumes);
+        volumeMounts(pointer + "/containers", spec.getContainers(), volumes);
+    }
+
+    /**
+     * Names and paths that become host paths: volume names, claim names, the paths of projected items. A manifest is
+     * untrusted input, so each is checked before anything is made of it. Returns the volume names.
+     */
+    private Set<String> volumes(String pointer, List<Volume> volumes) {
+        Set<String> names = new HashSet<>();
+        if (volumes == null) {
+            return names;
+        }
+        for (int i = 0; i < volumes.size(); i++) {
+            Volume v = volumes.get(i);
+            String at = pointer + "/" + i;
+            name(at + "/name", v.getName(), true);
+            if (v.getName() != null && !names.add(v.getName())) {
+                fail(at + "/name", "duplicate volume name \"" + v.getName() + "\"");
+            }
+            if (v.getPersistentVolumeClaim() != null) {
+                name(at + "/persistentVolumeClaim/claimName", v.getPersistentVolumeClaim().getClaimName(), false);
+            }
+            if (v.getConfigMap() != null) {
+                items(at + "/configMap/items", v.getConfigMap().getItems());
+            }
+            if (v.getSecret() != null) {
+                items(at + "/secret/items", v.getSecret().getItems());
+            }
+        }
+        return names;
+    }
+
+    private void items(String pointer, List<KeyToPath> items) {
+        if (items == null) {
+            return;
+        }
+        for (int i = 0; i < items.size(); i++) {
+            relativePath(pointer + "/" + i + "/path", items.get(i).getPath(), true);
+        }
+    }
+
+    private void volumeMounts(String pointer, List<Container> containers, Set<String> volumes) {
+        if (containers == null) {
+            return;
+        }
+        for (int i = 0; i < containers.size(); i++) {
+            List<VolumeMount> mounts = containers.get(i).getVolumeMounts();
+            for (int j = 0; mounts != null && j < mounts.size(); j++) {
+                VolumeMount m = mounts.get(j);
+                String at = pointer + "/" + i + "/volumeMounts/" + j;
+                if (m.getName() != null && !volumes.contains(m.getName())) {
+                    fail(at + "/name", "no volume named \"" + m.getName() + "\" in the pod");
+                }
+                if (blank(m.getMountPath()) || !m.getMountPath().startsWith("/")) {
+                    fail(at + "/mountPath", "mountPath must be an absolute path, got \"" + m.getMountPath() + "\"");
+                }
+                relativePath(at + "/subPath", m.getSubPath(), false);
+                if (!blank(m.getSubPathExpr())) {
+                    fail(at + "/subPathExpr", "subPathExpr is not supported by berth; use subPath");
+                }
+            }
+        }
+    }
+
+    /** A path inside a volume: relative, and without a {@code ..} part that could lead out of it. */
+    private void relativePath(String pointer, String path, boolean required) {
+        if (blank(path)) {
+            if (required) {
+                fail(pointer, "field \"" + ModelBinder.dotted(pointer) + "\" is required");
+            }
+            return;
+        }
+        String field = "field \"" + ModelBinder.dotted(pointer) + "\": ";
+        if (path.startsWith("/")) {
+            fail(pointer, field + "must be a relative path, got \"" + path + "\"");
+        } else if (List.of(path.split("/")).contains("..")) {
+            fail(pointer, field + "must not contain '..', got \"" + path + "\"");
+        }
     }
 
     private void containers(String pointer, List<Container> containers, Set<String> names) {

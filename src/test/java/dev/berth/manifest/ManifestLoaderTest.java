@@ -2,6 +2,7 @@ package dev.berth.manifest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.DirectoryTreeReader;
 import dev.berth.core.InvalidInputException;
@@ -180,5 +181,46 @@ class ManifestLoaderTest {
                     spec:
                       containers: [{name: main, image: "busybox:1.35"}]
                 """));
+    }
+
+    /** Names and paths that become host paths are checked before anything is made of them. */
+    @Test
+    void namesAndPathsThatWouldLeadOutOfAVolumeAreRefusedWithTheirPlace() {
+        String errors = error("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: p}
+                spec:
+                  containers:
+                    - name: main
+                      image: "busybox:1.35"
+                      volumeMounts:
+                        - {name: data, mountPath: /data, subPath: ../../etc}
+                        - {name: conf, mountPath: /conf, subPath: /abs}
+                        - {name: nowhere, mountPath: relative}
+                  volumes:
+                    - name: data
+                      persistentVolumeClaim: {claimName: ../../../../etc}
+                    - name: conf
+                      configMap:
+                        name: c
+                        items: [{key: a, path: ../../a}, {key: b, path: /b}]
+                    - name: Bad_Name
+                      emptyDir: {}
+                """);
+        List<String> lines = errors.lines().toList();
+        assertTrue(lines.contains("bad.yaml:9:42: field \"spec.containers.0.volumeMounts.0.subPath\": must not contain '..',"
+                + " got \"../../etc\""), errors);
+        assertTrue(lines.contains("bad.yaml:10:42: field \"spec.containers.0.volumeMounts.1.subPath\": must be a relative"
+                + " path, got \"/abs\""), errors);
+        assertTrue(lines.contains("bad.yaml:11:12: no volume named \"nowhere\" in the pod"), errors);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("bad.yaml:11:") && l.contains("mountPath must be an absolute path")),
+                errors);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("bad.yaml:14:") && l.contains("invalid name \"../../../../etc\"")),
+                errors);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("bad.yaml:18:") && l.contains("must not contain '..'")), errors);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("bad.yaml:18:") && l.contains("must be a relative path")), errors);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("bad.yaml:19:") && l.contains("invalid name \"Bad_Name\"")),
+                errors);
     }
 }
