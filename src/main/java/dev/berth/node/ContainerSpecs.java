@@ -1,6 +1,5 @@
 package dev.berth.node;
 
-import dev.berth.core.BerthException;
 import dev.berth.core.Mount;
 import dev.berth.runtime.ContainerSpec;
 import dev.berth.runtime.ExtraMount;
@@ -9,7 +8,6 @@ import dev.berth.runtime.Resources;
 import dev.berth.runtime.SharedNamespaces;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /** Turns a planned {@link ContainerLaunch} into the runtime's Kubernetes-free {@link ContainerSpec}. */
 final class ContainerSpecs {
@@ -20,31 +18,15 @@ final class ContainerSpecs {
     private ContainerSpecs() {}
 
     static ContainerSpec of(String id, String hostname, ContainerLaunch launch, List<Mount> rootfs,
-                            Map<String, Path> volumes, SharedNamespaces namespaces, Path logPath) {
+                            List<ExtraMount> mounts, SharedNamespaces namespaces, Path logPath) {
         var security = launch.security();
         ProcessSpec process = new ProcessSpec(launch.argv(), launch.env(), launch.cwd(), Math.toIntExact(launch.uid()),
                 Math.toIntExact(launch.gid()), List.of(), security.noNewPrivileges(), security.addCapabilities(),
                 security.dropCapabilities(), security.readOnlyRootfs(), security.privileged());
-        List<ExtraMount> mounts = launch.volumes().stream().map(m -> mount(m, volumes)).toList();
         CgroupLimits l = launch.limits();
         Resources resources = new Resources(l.cpuQuota(), l.cpuPeriod(), l.cpuShares(), l.memoryLimit(), l.pidsLimit());
         // one flat level under /berth: a per-pod parent would be one more cgroup to remove in every hierarchy
         return new ContainerSpec(id, hostname, process, rootfs, mounts, resources, namespaces, "/berth/" + id,
                 logPath, LOG_SIZE_MAX);
-    }
-
-    private static ExtraMount mount(ContainerLaunch.VolumeMount m, Map<String, Path> volumes) {
-        Path source = volumes.get(m.volume());
-        if (source == null) {
-            throw new BerthException("volumeMount " + m.path() + ": no volume named \"" + m.volume() + "\" in the pod");
-        }
-        if (m.subPath() != null && !m.subPath().isEmpty()) {
-            Path sub = source.resolve(m.subPath()).normalize();
-            if (!sub.startsWith(source)) {
-                throw new BerthException("volumeMount " + m.path() + ": subPath must stay inside the volume");
-            }
-            source = sub;
-        }
-        return ExtraMount.bind(source.toString(), m.path(), m.readOnly());
     }
 }

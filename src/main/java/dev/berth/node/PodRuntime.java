@@ -343,8 +343,10 @@ public final class PodRuntime implements PodRuntimePort {
         snapshotter.unpack(image, content::path);
         var rootfs = snapshotter.prepare(id, image);
         Path log = podDir.resolve("logs").resolve(c.getName() + ".log");
+        var mounts = new ContainerVolumes(mounter).mounts(c.getName(), launch.volumes(), volumes,
+                PodVolumes.subPathStaging(podDir, c.getName()));
         try {
-            containers.create(ContainerSpecs.of(id, hostname, launch, rootfs, volumes, shared.get(), log));
+            containers.create(ContainerSpecs.of(id, hostname, launch, rootfs, mounts, shared.get(), log));
         } catch (ContainerException e) {
             // named as the kubelet names it, so users find the cause where they would look in a cluster
             throw new BerthException("CreateContainerError: container " + c.getName() + ": " + e.getMessage(), e);

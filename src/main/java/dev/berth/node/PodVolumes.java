@@ -26,6 +26,8 @@ import java.util.Optional;
  */
 final class PodVolumes {
 
+    private static final java.util.regex.Pattern CLAIM_NAME = java.util.regex.Pattern.compile("[a-z0-9][-a-z0-9.]{0,252}");
+
     private final StateLayout layout;
     private final Mounter mounter;
     private final ConfigSource config;
@@ -67,8 +69,20 @@ final class PodVolumes {
         return paths;
     }
 
+    /** A claim's data: the name was checked at validate; checked again here, as a record may predate that check. */
     private Path claim(String namespace, String claimName) {
+        if (claimName == null || !CLAIM_NAME.matcher(claimName).matches() || claimName.contains("..")) {
+            throw new BerthException("persistentVolumeClaim.claimName \"" + claimName + "\" is not a valid name");
+        }
         return layout.volumes().resolve(namespace).resolve(claimName);
+    }
+
+    /**
+     * Where a container's subPaths are bound before it starts: under the pod's volumes, which a teardown unmounts;
+     * volume names cannot start with a dot, so no volume is ever there.
+     */
+    static Path subPathStaging(Path podDir, String container) {
+        return podDir.resolve("volumes").resolve(".subpaths").resolve(container);
     }
 
     /** Unmounts the pod's tmpfs volumes; the directories go with the pod's directory. PVC data stays. */

@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import com.sun.jna.Structure;
 
 /** The few libc calls the JDK lacks; each throws {@link LastErrorException} (errno) on failure. */
 interface Libc extends Library {
@@ -20,6 +21,18 @@ interface Libc extends Library {
     int CLONE_NEWUTS = 0x04000000;
     int CLONE_NEWIPC = 0x08000000;
     int CLONE_NEWNET = 0x40000000;
+
+    int O_PATH = 010000000;
+    int O_CLOEXEC = 02000000;
+    /** openat2(2)'s number, the same on every architecture (added after the syscall tables were unified). */
+    long SYS_OPENAT2 = 437;
+    long RESOLVE_NO_MAGICLINKS = 0x02;
+    long RESOLVE_NO_SYMLINKS = 0x04;
+    long RESOLVE_BENEATH = 0x08;
+    int ELOOP = 40;
+    int EXDEV = 18;
+    int ENOENT = 2;
+    int ENOSYS = 38;
 
     int AF_INET = 2;
     int SOCK_DGRAM = 2;
@@ -41,4 +54,19 @@ interface Libc extends Library {
     int ioctl(int fd, NativeLong request, byte[] ifreq) throws LastErrorException;
 
     int close(int fd) throws LastErrorException;
+
+    int open(String path, int flags) throws LastErrorException;
+
+    int mkdirat(int dirfd, String path, int mode) throws LastErrorException;
+
+    /** {@code syscall(SYS_openat2, dirfd, path, &how, sizeof how)}: glibc 2.36 has no wrapper for it. */
+    NativeLong syscall(NativeLong number, int dirfd, String path, OpenHow how, NativeLong size) throws LastErrorException;
+
+    /** openat2(2)'s {@code struct open_how}. */
+    @Structure.FieldOrder({"flags", "mode", "resolve"})
+    final class OpenHow extends Structure {
+        public long flags;
+        public long mode;
+        public long resolve;
+    }
 }

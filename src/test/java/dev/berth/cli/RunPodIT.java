@@ -272,6 +272,35 @@ class RunPodIT {
                 && run.err().contains("\"no-such-binary\": executable file not found"), run::toString);
     }
 
+    /**
+     * CVE-2017-1002101: a container plants a symbolic link to a host directory in a writable volume; the next mounts
+     * that link as its subPath. It is refused, naming the volume, and nothing reaches the host directory.
+     */
+    @Test
+    void aSubPathThroughASymbolicLinkIsRefusedAndTheHostIsUntouched() throws IOException {
+        Path host = Files.createDirectories(dir.resolve("host-dir"));
+        CliRun run = runPod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: escape}
+                spec:
+                  initContainers:
+                    - {name: plant, image: busybox:1.35, command: [ln, -s, "%s", /data/x],
+                       volumeMounts: [{name: data, mountPath: /data}]}
+                  containers:
+                    - {name: main, image: busybox:1.35, command: [sh, -c, "echo owned > /mnt/file"],
+                       volumeMounts: [{name: data, mountPath: /mnt, subPath: x}]}
+                  volumes:
+                    - {name: data, emptyDir: {}}
+                """.formatted(host));
+        assertEquals(1, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("CreateContainerConfigError: container main: volume data: subPath \"x\"")
+                && run.err().contains("goes through a symbolic link"), run::toString);
+        try (Stream<Path> written = Files.list(host)) {
+            assertEquals(List.of(), written.toList(), "nothing written on the host");
+        }
+    }
+
     private static List<String> mountsUnder(Path path) throws IOException {
         String prefix = path.toAbsolutePath().toString();
         return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()

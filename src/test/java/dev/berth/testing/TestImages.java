@@ -18,7 +18,7 @@ public final class TestImages {
     /** The layout tag both images carry. */
     public static final String TAG = "busybox";
     public static final List<String> APPLETS = List.of("sh", "sleep", "echo", "ps", "cat", "ls", "hostname", "id",
-            "env", "wget", "httpd", "true", "false", "mkdir", "head", "dd", "tail", "grep", "seq", "touch");
+            "env", "wget", "httpd", "true", "false", "mkdir", "head", "dd", "tail", "grep", "seq", "touch", "ln", "stat");
 
     private static Path busybox;
     private static Path twoLayers;
