@@ -11,9 +11,11 @@ import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Turns one container of a pod spec, with its image's config, into a {@link ContainerLaunch}. */
 final class LaunchPlanner {
@@ -39,9 +41,14 @@ final class LaunchPlanner {
         long[] user = user(pod.getSpec().getSecurityContext(), c.getSecurityContext(), image.user(), c.getName());
         ResourceRequirements r = c.getResources();
         CgroupLimits limits = CgroupLimits.of(r == null ? null : r.getLimits(), r == null ? null : r.getRequests());
+        Set<String> projected = new HashSet<>();
+        orEmpty(pod.getSpec().getVolumes()).stream().filter(v -> v.getConfigMap() != null || v.getSecret() != null)
+                .forEach(v -> projected.add(v.getName()));
+        // configMap and secret volumes are always read-only, as since Kubernetes 1.10: a container must not plant
+        // anything where the node writes (CVE-2017-1002102)
         List<ContainerLaunch.VolumeMount> mounts = orEmpty(c.getVolumeMounts()).stream()
                 .map(m -> new ContainerLaunch.VolumeMount(m.getName(), m.getMountPath(), m.getSubPath(),
-                        Boolean.TRUE.equals(m.getReadOnly())))
+                        Boolean.TRUE.equals(m.getReadOnly()) || projected.contains(m.getName())))
                 .toList();
         return new ContainerLaunch(c.getName(), c.getImage(), c.getImagePullPolicy(), argv, env, cwd, user[0], user[1],
                 security(c.getSecurityContext()), limits, mounts);

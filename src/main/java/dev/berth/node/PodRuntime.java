@@ -60,6 +60,7 @@ public final class PodRuntime implements PodRuntimePort {
         this.containers = containers;
         this.namespaces = namespaces;
         this.mounter = mounter;
+        FileTrees.privateDirectory(layout.root()); // pods' secret volumes, logs and the git cache are below
     }
 
     /** Gives the pod an id and writes its record; nothing runs yet. */

@@ -70,6 +70,7 @@ public final class ContainerRuntime {
         if (Files.exists(bundle)) {
             throw new ContainerException(ContainerException.Kind.ALREADY_EXISTS, spec.id(), "bundle " + bundle + " exists");
         }
+        FileTrees.privateDirectory(layout.root()); // each config.json holds the container's environment, secrets too
         try {
             Files.createDirectories(bundle.resolve("rootfs"));
         } catch (IOException e) {

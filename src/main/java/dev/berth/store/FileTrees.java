@@ -56,6 +56,21 @@ public final class FileTrees {
         });
     }
 
+    /**
+     * Makes {@code dir} (and its parents) and leaves it readable by its owner only: what is below it (secret values,
+     * a git cache holding Secret manifests, containers' configuration) is no other host user's to read. A container
+     * never reaches its files through these paths, only through mounts, so nothing it runs as is held back.
+     */
+    public static void privateDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                    PosixFilePermission.OWNER_EXECUTE));
+        } catch (IOException e) {
+            throw new dev.berth.core.BerthException("cannot make " + dir + " private: " + e.getMessage(), e);
+        }
+    }
+
     /** The directories directly under {@code dir}, hidden ones skipped; none when {@code dir} does not exist. */
     public static List<Path> childDirectories(Path dir) {
         if (!Files.isDirectory(dir)) {

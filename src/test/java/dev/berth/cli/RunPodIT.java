@@ -301,6 +301,37 @@ class RunPodIT {
         }
     }
 
+    /**
+     * configMap and secret volumes are read-only whatever the manifest says (CVE-2017-1002102), laid out as the
+     * kubelet's atomic writer lays them out: the files are links through ..data to one version's directory.
+     */
+    @Test
+    void configMapAndSecretVolumesAreReadOnlyAndWrittenAtomically() throws IOException {
+        CliRun run = runPod("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: settings}
+                data: {mode: fast}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: conf}
+                spec:
+                  containers:
+                    - name: main
+                      image: busybox:1.35
+                      command: [sh, -c, "echo slow > /config/mode || echo refused; cat /config/mode; echo; ls -a /config"]
+                      volumeMounts: [{name: config, mountPath: /config, readOnly: false}]
+                  volumes:
+                    - {name: config, configMap: {name: settings}}
+                """);
+        assertEquals(0, run.exitCode(), run::toString);
+        List<String> lines = run.out().lines().toList();
+        assertTrue(run.err().contains("Read-only file system"), run::toString);
+        assertEquals(List.of("refused", "fast"), lines.subList(0, 2), run::toString);
+        assertTrue(lines.contains("..data") && lines.contains("mode"), run::toString);
+    }
+
     private static List<String> mountsUnder(Path path) throws IOException {
         String prefix = path.toAbsolutePath().toString();
         return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()

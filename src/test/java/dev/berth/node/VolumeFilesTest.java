@@ -1,6 +1,7 @@
 package dev.berth.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,6 +40,23 @@ class VolumeFilesTest {
         assertThrows(BerthException.class, () -> ProjectedFiles.write(tmp.resolve("w"), DATA,
                 List.of(new KeyToPath("app.conf", null, "../escape", null)), null));
         assertTrue(Files.notExists(tmp.resolve("escape")));
+    }
+
+    /** The kubelet's atomic writer: a new version beside the old, ..data swapped by a rename, the old one gone. */
+    @Test
+    void anUpdateSwapsItsVersionAtOnceAndLeavesNothingOfTheOld() throws IOException {
+        Path v = tmp.resolve("v");
+        ProjectedFiles.write(v, DATA, null, null);
+        Path first = Files.readSymbolicLink(v.resolve(ProjectedFiles.DATA));
+        assertEquals(Path.of(ProjectedFiles.DATA, "app.conf"), Files.readSymbolicLink(v.resolve("app.conf")));
+
+        ProjectedFiles.write(v, Map.of("app.conf", "x=2".getBytes(StandardCharsets.UTF_8)), null, null);
+        Path second = Files.readSymbolicLink(v.resolve(ProjectedFiles.DATA));
+        assertNotEquals(first, second);
+        assertEquals("x=2", Files.readString(v.resolve("app.conf")));
+        assertTrue(Files.notExists(v.resolve(first)), "the old version is gone");
+        assertTrue(Files.notExists(v.resolve("index.html"), java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                "a key no longer projected is gone");
     }
 
     @Test
