@@ -36,6 +36,6 @@ final class ResumeCommand implements Callable<Integer> {
         Path policyDir = policies != null ? policies : global.config().source().policies();
         return converge.run(global, false, cache -> new PlanRequest(state.repo(), state.ref(), state.path(), policyDir,
                 "state:" + global.root(), global.root(), cache, GitCredentials.fromEnvironment(System.getenv()),
-                global.config().source().verify()));
+                global.config().source().verify(), global.config().source().allowEmpty()));
     }
 }

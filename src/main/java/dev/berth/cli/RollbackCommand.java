@@ -47,7 +47,7 @@ final class RollbackCommand implements Callable<Integer> {
         Path policyDir = policies != null ? policies : global.config().source().policies();
         return converge.run(global, true, cache -> new PlanRequest(state.repo(), target, state.path(), policyDir,
                 "state:" + global.root(), global.root(), cache, GitCredentials.fromEnvironment(System.getenv()),
-                global.config().source().verify()));
+                global.config().source().verify(), global.config().source().allowEmpty()));
     }
 
     /** The newest successfully applied revision other than the current one. */

@@ -26,12 +26,19 @@ final class SourceOptions {
             description = "Local directory of ValidatingAdmissionPolicy files (default: the config's source.policies; none if unset).")
     Path policies;
 
+    @Option(names = "--allow-empty",
+            description = "Accept a commit with no manifests under the path, which removes all that berth applied "
+                    + "(default: the config's source.allowEmpty, else refused: a wrong --path or a bad merge would "
+                    + "otherwise wipe the node).")
+    boolean allowEmpty;
+
     /** The request for one run, with the options given, else the config file's values. */
     PlanRequest request(GlobalOptions global, String against, Path gitCache) {
         BerthConfig config = global.config();
         return new PlanRequest(repo(config), ref != null ? ref : config.source().ref(), path(config),
                 policies != null ? policies : config.source().policies(), against, global.root(), gitCache,
-                GitCredentials.fromEnvironment(System.getenv()), config.source().verify());
+                GitCredentials.fromEnvironment(System.getenv()), config.source().verify(),
+                allowEmpty || config.source().allowEmpty());
     }
 
     private String repo(BerthConfig config) {

@@ -15,12 +15,12 @@ public record BerthConfig(Path root, Source source, Map<String, Registry> regist
     }
 
     /**
-     * The git source: repository, ref, manifest path in it, local policies directory, poll interval, and the
-     * signatures a commit needs (null: none).
+     * The git source: repository, ref, manifest path in it, local policies directory, poll interval, the signatures
+     * a commit needs (null: none), and whether a commit with no manifests (which prunes everything) is taken.
      */
     public record Source(String repo, String ref, String path, Path policies, Duration interval,
-            SignaturePolicy verify) {
-        static final Source NONE = new Source(null, null, null, null, null, null);
+            SignaturePolicy verify, boolean allowEmpty) {
+        static final Source NONE = new Source(null, null, null, null, null, null, false);
     }
 
     /**

@@ -71,10 +71,14 @@ public final class ConfigLoader {
     }
 
     private BerthConfig.Source source(Map<String, Object> s) {
-        allowOnly(s, "/source", Set.of("repo", "ref", "path", "policies", "interval", "verify"));
+        allowOnly(s, "/source", Set.of("repo", "ref", "path", "policies", "interval", "verify", "allowEmpty"));
+        Object allowEmpty = s.get("allowEmpty");
+        if (allowEmpty != null && !(allowEmpty instanceof Boolean)) {
+            fail("/source/allowEmpty", "expected true or false");
+        }
         return new BerthConfig.Source(string(s.get("repo"), "/source/repo"), string(s.get("ref"), "/source/ref"),
                 string(s.get("path"), "/source/path"), path(s.get("policies"), "/source/policies"),
-                duration(s.get("interval"), "/source/interval"), verify(s.get("verify")));
+                duration(s.get("interval"), "/source/interval"), verify(s.get("verify")), Boolean.TRUE.equals(allowEmpty));
     }
 
     /** Flux's spelling and default: the mode is head unless said otherwise; the keys directory is required. */

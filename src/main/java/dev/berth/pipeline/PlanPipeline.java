@@ -74,6 +74,12 @@ public final class PlanPipeline {
             }
             List<Problem> problems = new ArrayList<>();
             DesiredState desired = loadManifests(snapshot, request.path(), problems);
+            if (desired != null && desired.size() == 0 && !request.allowEmpty()) {
+                problems.add(new Problem(SourceLocation.of(request.repo()), "no manifests under \""
+                        + (request.path().isEmpty() ? "/" : request.path()) + "\" at " + revision.abbreviated()
+                        + ": refusing a commit that would remove all that berth applied (a wrong --path or a bad merge"
+                        + " does this); pass --allow-empty, or set source.allowEmpty: true, if that is what you want"));
+            }
             PolicySet policies = join(policyLoad, problems);
             if (!problems.isEmpty()) {
                 return PlanReport.invalid(revision, againstText, problems);

@@ -14,6 +14,7 @@ import java.nio.file.Path;
  * @param root      the node's state root
  * @param gitCache  where bare caches of remote repositories are kept
  * @param verify    the signatures the commit must carry; null to take any commit
+ * @param allowEmpty take a commit with no manifests under the path (it prunes all that was applied); refused if false
  */
 public record PlanRequest(String repo, String ref, String path, Path policies, String against, Path root,
-                          Path gitCache, GitCredentials credentials, SignaturePolicy verify) {}
+                          Path gitCache, GitCredentials credentials, SignaturePolicy verify, boolean allowEmpty) {}

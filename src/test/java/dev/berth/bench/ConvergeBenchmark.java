@@ -57,7 +57,7 @@ public final class ConvergeBenchmark {
         this.image = registry.host() + "/" + TestRegistry.BUSYBOX;
         this.repo = TestRepo.init(work.resolve("repo"));
         this.config = Files.writeString(work.resolve("config.yaml"),
-                "registries:\n  \"" + registry.host() + "\": {insecure: true}\n");
+                "source: {allowEmpty: true}\nregistries:\n  \"" + registry.host() + "\": {insecure: true}\n");
         this.stateRoot = work.resolve("state");
         this.runRoot = Path.of("/run/berth-bench-" + ProcessHandle.current().pid());
         this.launcher = launcher;

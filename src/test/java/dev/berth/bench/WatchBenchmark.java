@@ -73,7 +73,7 @@ public final class WatchBenchmark {
              GitDaemon git = GitDaemon.serve(Files.createDirectories(work.resolve("served")), "node.git")) {
             WatchBenchmark bench = new WatchBenchmark(work, registry, git);
             Path config = Files.writeString(work.resolve("config.yaml"),
-                    "registries:\n  \"" + registry.host() + "\": {insecure: true}\n");
+                    "source: {allowEmpty: true}\nregistries:\n  \"" + registry.host() + "\": {insecure: true}\n");
             bench.commit("web.yaml", bench.pod("web", "web-0"));
             // sh: the launcher comes from the build's resources, which lose the x bit
             try (WatchProcess daemon = WatchProcess.start(List.of("sh", launcher.toString()), work,

@@ -154,6 +154,6 @@ class BadInputTest {
         Files.writeString(config, "root: /tmp/x\nsource:\n  repo: x\n  branch: main\n");
         CliRun run = CliRun.of("validate", "--repo", repo.dir().toString(), "--config", config.toString());
         assertEquals(ExitCodes.ERROR, run.exitCode(), run::toString);
-        assertEquals("error: " + config + ":4:3: unknown key \"source.branch\" (allowed: interval, path, policies, ref, repo, verify)\n", run.err());
+        assertEquals("error: " + config + ":4:3: unknown key \"source.branch\" (allowed: allowEmpty, interval, path, policies, ref, repo, verify)\n", run.err());
     }
 }

@@ -160,7 +160,7 @@ final class NodeFixture implements AutoCloseable {
         AssertionError failed = null;
         try {
             commit();
-            CliRun pruned = apply();
+            CliRun pruned = apply("--allow-empty");
             assertEquals(0, pruned.exitCode(), pruned.toString());
             assertEquals(List.of(), pods(), "pods left after pruning everything");
             assertEquals(List.of(), MountTable.mountPointsUnder(root), "mounts left under the state root");

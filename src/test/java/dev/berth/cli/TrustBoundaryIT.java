@@ -81,6 +81,57 @@ class TrustBoundaryIT {
         }
     }
 
+    /**
+     * A commit with no manifests under the path (a wrong path, a bad merge) is refused: the pod keeps running and the
+     * claim keeps its data; with --allow-empty the same commit prunes.
+     */
+    @Test
+    void anEmptyCommitIsRefusedUnlessAllowedAndTheClaimKeepsItsData() throws Exception {
+        try (NodeFixture node = new NodeFixture(dir, registry, "")) {
+            node.commit("app.yaml", """
+                    apiVersion: v1
+                    kind: PersistentVolumeClaim
+                    metadata: {name: data}
+                    spec:
+                      accessModes: [ReadWriteOnce]
+                      resources: {requests: {storage: 1Mi}}
+                    ---
+                    apiVersion: v1
+                    kind: Pod
+                    metadata: {name: writer}
+                    spec:
+                      terminationGracePeriodSeconds: 1
+                      containers:
+                        - name: main
+                          image: busybox:1.35
+                          command: [sh, -c, "echo kept > /data/marker && exec sleep 3600"]
+                          volumeMounts: [{name: data, mountPath: /data}]
+                      volumes:
+                        - {name: data, persistentVolumeClaim: {claimName: data}}
+                    """);
+            CliRun applied = node.apply();
+            assertEquals(0, applied.exitCode(), applied.toString());
+            Path marker = node.root.resolve("volumes/default/data/marker");
+            assertEquals("kept\n", Files.readString(marker));
+            String started = node.pod("writer").state().containers().get("main").startedAt().toString();
+
+            node.commit();
+            CliRun refused = node.apply();
+            assertEquals(1, refused.exitCode(), refused.toString());
+            assertTrue(refused.err().contains("no manifests under") && refused.err().contains("--allow-empty"),
+                    refused.toString());
+            CliRun status = node.berth("status");
+            assertTrue(status.out().contains("Invalid"), status.toString());
+            assertEquals(started, node.pod("writer").state().containers().get("main").startedAt().toString(),
+                    "the pod runs on untouched");
+            assertEquals("kept\n", Files.readString(marker));
+
+            CliRun pruned = node.apply("--allow-empty");
+            assertEquals(0, pruned.exitCode(), pruned.toString());
+            assertEquals(0, node.pods().size());
+        }
+    }
+
     /** grep -rl as root: the files that hold the value. */
     private static String grep(Path... roots) throws Exception {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("grep", "-rl", SECRET_VALUE));

@@ -34,7 +34,7 @@ class ConfigLoaderTest {
         assertEquals(Path.of("/var/lib/berth"), config.root());
         assertEquals(new BerthConfig.Source("https://example.org/ops.git", "main", "deploy", Path.of("policies"),
                 Duration.ofMinutes(1),
-                new SignaturePolicy(SignaturePolicy.Mode.TAG_AND_HEAD, Path.of("/etc/berth/keys"))), config.source());
+                new SignaturePolicy(SignaturePolicy.Mode.TAG_AND_HEAD, Path.of("/etc/berth/keys")), false), config.source());
         assertEquals(Map.of("docker.io", new BerthConfig.Registry(List.of("http://127.0.0.1:5000"), false, null),
                 "127.0.0.1:5000", new BerthConfig.Registry(List.of(), true, Duration.ofSeconds(10))), config.registries());
         assertEquals(new BerthConfig.Node(Map.of("disk", "ssd"), Quantity.parse("0.1"), Quantity.parse("256Mi")), config.node());
