@@ -8,8 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.FileTime;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,6 +31,10 @@ final class EntryMetadata {
     /**
      * Order matters: chown clears setuid/setgid and file capabilities, so xattrs and mode come after it; times
      * come last. A directory's xattrs were set when it was made ({@link #applyXattrs}).
+     *
+     * <p>Nothing here may open the file: the JDK's no-follow chmod and its setTimes do, and opening a FIFO waits for a
+     * writer forever. So the mode is set by chmod(2), which follows symlinks but is never given one (a symlink has no
+     * mode of its own, and every other entry was just created as what it is), and the times by utimensat(2).
      */
     void apply(Path path, TarArchiveEntry entry) throws IOException {
         if (root) {
@@ -43,11 +45,13 @@ final class EntryMetadata {
             applyXattrs(path, entry);
         }
         if (!entry.isSymbolicLink()) {
-            Files.setAttribute(path, "unix:mode", entry.getMode() & 07777, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(path, "unix:mode", entry.getMode() & 07777);
         }
-        FileTime modified = entry.getLastModifiedTime();
-        Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                .setTimes(modified, modified, null);
+        try {
+            LinuxCalls.setTimesNoFollow(path, entry.getLastModifiedTime().toInstant());
+        } catch (LastErrorException e) {
+            throw new IOException("cannot set the times of " + path + ": errno " + e.getErrorCode(), e);
+        }
     }
 
     /** For directories, right after creation: their owner and mode come only once their content is written. */

@@ -4,6 +4,7 @@ import static dev.berth.image.TestLayers.layer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,8 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -51,6 +57,21 @@ class LayerUnpackerTest {
 
     private static int mode(Path path) throws IOException {
         return (Integer) Files.getAttribute(path, "unix:mode", NOFOLLOW);
+    }
+
+    private static int nlink(Path path) throws IOException {
+        return (Integer) Files.getAttribute(path, "unix:nlink", NOFOLLOW);
+    }
+
+    /** A host file next to the unpack root, out of every layer's reach. */
+    private Path sentinel() throws IOException {
+        return Files.writeString(temp.resolve("sentinel"), "host");
+    }
+
+    private static void assertEmpty(Path dir) throws IOException {
+        try (Stream<Path> children = Files.list(dir)) {
+            assertEquals(List.of(), children.toList(), "written outside the unpack root");
+        }
     }
 
     @ParameterizedTest
@@ -160,10 +181,115 @@ class LayerUnpackerTest {
         unpackFails(layer().symlink("evil", victim.toString()).hardlink("copy", "evil/secret"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"../sentinel", "a/../../sentinel", "./../sentinel"})
+    void refusesHardLinksThatClimbOutThroughDotDot(String target) throws IOException {
+        Path sentinel = sentinel();
+        BerthException error = unpackFails(layer().dir("a", 0755).hardlink("copy", target));
+
+        assertTrue(error.getMessage().contains("'..'"), error.getMessage());
+        assertEquals(1, nlink(sentinel), "the host file gained a link");
+    }
+
     @Test
-    void refusesDeviceNodes() throws IOException {
-        BerthException error = unpackFails(layer().file("a", "a", 0644).charDevice("dev/null"));
+    void refusesHardLinksToAnAbsolutePathOutside() throws IOException {
+        Path sentinel = sentinel();
+        // An absolute target means the container's root, i.e. this layer, where that path does not exist.
+        BerthException error = unpackFails(layer().hardlink("copy", sentinel.toString()));
+
+        assertTrue(error.getMessage().contains("not in this layer"), error.getMessage());
+        assertEquals(1, nlink(sentinel), "the host file gained a link");
+    }
+
+    @Test
+    void aHardLinkToASymlinkLinksTheSymlinkNotTheHostFile() throws IOException {
+        Path sentinel = sentinel();
+        Path fs = unpack(layer().symlink("evil", sentinel.toString()).hardlink("copy", "evil"), TestLayers.GZIP);
+
+        // link(2) does not follow symlinks: "copy" is that same symlink, which means something only in the container.
+        assertTrue(Files.isSymbolicLink(fs.resolve("copy")));
+        assertEquals(Files.getAttribute(fs.resolve("evil"), "unix:ino", NOFOLLOW),
+                Files.getAttribute(fs.resolve("copy"), "unix:ino", NOFOLLOW));
+        assertEquals(1, nlink(sentinel), "the host file gained a link");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a/passwd", "a/x/file"})
+    void neverWritesThroughASymlinkChain(String name) throws IOException {
+        Path victim = Files.createDirectory(temp.resolve("victim"));
+        // a -> b -> ../victim: seen from fs/b, "../victim" is the directory next to the unpack root.
+        BerthException error = unpackFails(layer().symlink("a", "b").symlink("b", "../victim").file(name, "owned", 0644));
+
+        assertTrue(error.getMessage().contains("goes through the symlink a"), error.getMessage());
+        assertEmpty(victim);
+    }
+
+    @Test
+    void refusesAnEntryBelowASymlinkLoop() throws IOException {
+        BerthException error = unpackFails(layer().symlink("a", "b").symlink("b", "a").file("a/file", "x", 0644));
+        assertTrue(error.getMessage().contains("goes through the symlink a"), error.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {".wh...", "dir/.wh...", ".wh..", "dir/.wh.", "dir/.wh./"})
+    void refusesWhiteoutsOfParentOrSelfOrNothing(String name) throws IOException {
+        Path sentinel = sentinel(); // what a whiteout of fs/.. would remove with the rest of temp
+        BerthException error = unpackFails(layer().dir("dir", 0755).file(name, "", 0644));
+
+        assertTrue(error.getMessage().contains("not a valid whiteout"), error.getMessage());
+        assertEquals("host", Files.readString(sentinel));
+    }
+
+    @Test
+    void aWhiteoutPrefixOnADirectoryIsJustAName() throws IOException {
+        Path sentinel = sentinel();
+        // Names split on '/', so ".wh.../sentinel" is the file "sentinel" in a directory named ".wh...", not a whiteout
+        // of "../sentinel". containerd, too, reads only the last component as a whiteout.
+        Path fs = unpack(layer().file(".wh.../sentinel", "layer", 0644), TestLayers.GZIP);
+
+        assertEquals("layer", Files.readString(fs.resolve(".wh.../sentinel")));
+        assertEquals("host", Files.readString(sentinel));
+    }
+
+    @Test
+    void neverMarksADirectoryOpaqueThroughASymlink() throws IOException {
+        Path victim = Files.createDirectory(temp.resolve("victim"));
+        BerthException error = unpackFails(layer().symlink("evil", victim.toString()).file("evil/.wh..wh..opq", "", 0644));
+
+        assertTrue(error.getMessage().contains("goes through the symlink evil"), error.getMessage());
+        assertNull(TestLayers.xattr(victim, "trusted.overlay.opaque"));
+    }
+
+    @Test
+    void aWhiteoutReplacesASymlinkNotWhatItPointsTo() throws IOException {
+        TestLayers.requireRoot();
+        Path victim = Files.createDirectory(temp.resolve("victim"));
+        Files.writeString(victim.resolve("data"), "host");
+        Path fs = unpack(layer().symlink("evil", victim.toString()).file(".wh.evil", "", 0644), TestLayers.GZIP);
+
+        assertEquals(0020000, mode(fs.resolve("evil")) & 0170000, "the symlink became a whiteout");
+        assertEquals("host", Files.readString(victim.resolve("data")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(bytes = {TarConstants.LF_CHR, TarConstants.LF_BLK})
+    void refusesDeviceNodes(byte type) throws IOException {
+        // A device node would give the container the host's hardware (a disk, memory) whatever its cgroup allows.
+        BerthException error = unpackFails(layer().file("a", "a", 0644).special("dev/sda", type, 0666));
         assertTrue(error.getMessage().contains("device nodes are not allowed in layers"), error.getMessage());
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // the bug this guards against waits forever
+    void keepsFifosWithTheirModeAndTime() throws IOException {
+        // A FIFO reaches nothing outside the container, so it is kept, as containerd does. Setting its mode or times
+        // must not open it: opening a FIFO waits for a writer that never comes.
+        TestLayers.Builder builder = layer().special("run/pipe", TarConstants.LF_FIFO, 0620);
+        builder.last().setLastModifiedTime(MTIME);
+        Path fs = unpack(builder, TestLayers.GZIP);
+
+        assertEquals(0010620, mode(fs.resolve("run/pipe")), "a FIFO, rw--w----");
+        assertEquals(MTIME, Files.getLastModifiedTime(fs.resolve("run/pipe"), NOFOLLOW));
     }
 
     @Test
@@ -186,5 +312,70 @@ class LayerUnpackerTest {
                 TestLayers.TAR);
         assertEquals("now a file", Files.readString(fs.resolve("x")));
         assertEquals(0100600, mode(fs.resolve("x")));
+    }
+
+    @Test
+    void keepsSetuidSetgidAndStickyBitsExactlyAsRoot() throws IOException {
+        TestLayers.requireRoot();
+        // As containerd does: the rootfs holds the image's modes as they are; what a setuid binary may do is decided
+        // when the container runs (its user namespace, no_new_privs). chown clears these bits, so this also checks
+        // that the mode comes after the owner.
+        TestLayers.Builder builder = layer()
+                .file("bin/su", "elf", 04755).owner(1000, 1000)
+                .file("bin/wall", "elf", 02755).owner(0, 5)
+                .file("bin/both", "elf", 06711).owner(1000, 1000)
+                .dir("shared", 02775).owner(1000, 1000)
+                .dir("tmp", 01777);
+        Path fs = unpack(builder, TestLayers.GZIP);
+
+        assertEquals(0104755, mode(fs.resolve("bin/su")));
+        assertEquals(0102755, mode(fs.resolve("bin/wall")));
+        assertEquals(0106711, mode(fs.resolve("bin/both")));
+        assertEquals(1000, Files.getAttribute(fs.resolve("bin/both"), "unix:uid", NOFOLLOW));
+        assertEquals(042775, mode(fs.resolve("shared")));
+        assertEquals(041777, mode(fs.resolve("tmp")));
+    }
+
+    @Test
+    void setuidBitsNeverReachAnythingOutside() throws IOException {
+        Path sentinel = sentinel();
+        Files.setPosixFilePermissions(sentinel, PosixFilePermissions.fromString("rw-r--r--"));
+        Path victim = Files.createDirectory(temp.resolve("victim"));
+        Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rwxr-xr-x"));
+        TestLayers.Builder builder = layer()
+                .symlink("su", sentinel.toString()).mode(04755) // never applied to a symlink: chmod would follow it
+                .symlink("d", victim.toString())
+                .dir("d", 06777) // replaces the symlink d rather than changing what it pointed to
+                .file("bin/tool", "elf", 0755)
+                .hardlink("bin/su", "bin/tool").mode(04755); // a hard link shares its target's mode, it adds none
+        Path fs = unpack(builder, TestLayers.GZIP);
+
+        assertEquals(0100644, mode(sentinel));
+        assertEquals(040755, mode(victim));
+        assertEquals(046777, mode(fs.resolve("d")));
+        assertEquals(0100755, mode(fs.resolve("bin/tool")));
+    }
+
+    @Test
+    void aSymlinksOwnerAndTimeNeverReachItsTarget() throws IOException {
+        Path sentinel = sentinel();
+        Object owner = Files.getAttribute(sentinel, "unix:uid");
+        FileTime modified = Files.getLastModifiedTime(sentinel);
+        TestLayers.Builder builder = layer().symlink("link", sentinel.toString()).owner(1000, 1000);
+        builder.last().setLastModifiedTime(MTIME);
+        Path fs = unpack(builder, TestLayers.GZIP);
+
+        assertEquals(MTIME, Files.getLastModifiedTime(fs.resolve("link"), NOFOLLOW));
+        assertEquals(modified, Files.getLastModifiedTime(sentinel));
+        assertEquals(owner, Files.getAttribute(sentinel, "unix:uid"));
+    }
+
+    @Test
+    void refusesASetuidFileBelowASymlink() throws IOException {
+        Path victim = Files.createDirectory(temp.resolve("victim"));
+        BerthException error = unpackFails(layer().symlink("bin", victim.toString()).file("bin/su", "elf", 04755));
+
+        assertTrue(error.getMessage().contains("goes through the symlink bin"), error.getMessage());
+        assertEmpty(victim);
     }
 }

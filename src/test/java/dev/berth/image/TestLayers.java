@@ -62,11 +62,27 @@ final class TestLayers {
             return add(entry, null);
         }
 
-        Builder charDevice(String name) {
-            TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_CHR, true);
-            entry.setDevMajor(1);
-            entry.setDevMinor(3);
+        /** A character device, block device or FIFO ({@code TarConstants.LF_CHR}, {@code LF_BLK}, {@code LF_FIFO}). */
+        Builder special(String name, byte type, int mode) {
+            TarArchiveEntry entry = new TarArchiveEntry(name, type, true);
+            entry.setMode(mode);
+            if (type != TarConstants.LF_FIFO) {
+                entry.setDevMajor(1); // 1:3 is /dev/null as a char device, a ramdisk as a block device
+                entry.setDevMinor(3);
+            }
             return add(entry, null);
+        }
+
+        /** Sets the owner of the entry most recently added. */
+        Builder owner(int uid, int gid) {
+            last().setIds(uid, gid);
+            return this;
+        }
+
+        /** Sets the mode of the entry most recently added (symlinks and hard links carry one too). */
+        Builder mode(int mode) {
+            last().setMode(mode);
+            return this;
         }
 
         /** The entry most recently added, to set owners, times or PAX headers on. */
