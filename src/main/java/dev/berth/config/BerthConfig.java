@@ -36,10 +36,14 @@ public record BerthConfig(Path root, Source source, Map<String, Registry> regist
 
     /**
      * {@code berth watch}'s server: where it listens, the files holding its API token and webhook secret, whether
-     * /metrics needs the token, how often it heals drift (resync) and collects unused images (gc).
+     * /metrics needs the token, how often it heals drift (resync) and collects unused images (gc), and its TLS
+     * certificate (null: plain HTTP).
      */
     public record Server(String listen, Path tokenFile, Path webhookSecretFile, boolean publicMetrics, Duration resync,
-                         Duration gc, String notifyUrl) {
-        static final Server NONE = new Server(null, null, null, false, null, null, null);
+                         Duration gc, String notifyUrl, Tls tls) {
+        static final Server NONE = new Server(null, null, null, false, null, null, null, null);
+
+        /** The PEM files of the server's certificate (chain, leaf first) and its private key. */
+        public record Tls(Path cert, Path key) {}
     }
 }

@@ -139,7 +139,7 @@ public final class ConfigLoader {
 
     private BerthConfig.Server server(Map<String, Object> s) {
         allowOnly(s, "/server", Set.of("listen", "tokenFile", "webhookSecretFile", "publicMetrics", "resync", "gc",
-                "notify"));
+                "notify", "tls"));
         Object publicMetrics = s.get("publicMetrics");
         if (publicMetrics != null && !(publicMetrics instanceof Boolean)) {
             fail("/server/publicMetrics", "expected true or false");
@@ -149,7 +149,23 @@ public final class ConfigLoader {
         return new BerthConfig.Server(string(s.get("listen"), "/server/listen"), path(s.get("tokenFile"), "/server/tokenFile"),
                 path(s.get("webhookSecretFile"), "/server/webhookSecretFile"), Boolean.TRUE.equals(publicMetrics),
                 duration(s.get("resync"), "/server/resync"), duration(s.get("gc"), "/server/gc"),
-                string(notify.get("url"), "/server/notify/url"));
+                string(notify.get("url"), "/server/notify/url"), tls(s.get("tls")));
+    }
+
+    private BerthConfig.Server.Tls tls(Object value) {
+        if (value == null) {
+            return null;
+        }
+        Map<String, Object> t = map(value, "/server/tls");
+        allowOnly(t, "/server/tls", Set.of("cert", "key"));
+        Path cert = path(t.get("cert"), "/server/tls/cert");
+        Path key = path(t.get("key"), "/server/tls/key");
+        if (cert == null || key == null) {
+            fail("/server/tls", "\"server.tls\" needs both \"cert\" and \"key\", the PEM files of the certificate and its"
+                    + " private key");
+            return null;
+        }
+        return new BerthConfig.Server.Tls(cert, key);
     }
 
     private void allowOnly(Map<String, Object> map, String pointer, Set<String> keys) {

@@ -81,4 +81,21 @@ class ConfigLoaderTest {
                 config.yaml:6:25: unknown key "node.reserved.disk" (allowed: cpu, memory)
                 config.yaml:6:14: not a quantity: "lots" (expected e.g. 500m, 2, 128Mi, 1G)""", e.getMessage());
     }
+
+    @Test
+    void serverTlsNamesTheCertificateAndKeyFiles() {
+        assertEquals(new BerthConfig.Server.Tls(Path.of("/etc/berth/tls.crt"), Path.of("/etc/berth/tls.key")),
+                parse("server: {tls: {cert: /etc/berth/tls.crt, key: /etc/berth/tls.key}}").server().tls());
+        assertEquals(null, parse("server: {listen: 127.0.0.1:7420}").server().tls(), "no tls: plain HTTP");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> parse("""
+                server:
+                  tls:
+                    cert: tls.crt
+                    keyFile: tls.key
+                """));
+        assertEquals("""
+                config.yaml:4:5: unknown key "server.tls.keyFile" (allowed: cert, key)
+                config.yaml:2:3: "server.tls" needs both "cert" and "key", the PEM files of the certificate and its \
+                private key""", e.getMessage());
+    }
 }
