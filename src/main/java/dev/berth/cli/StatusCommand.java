@@ -9,6 +9,7 @@ import dev.berth.inspect.StatusText;
 import dev.berth.store.JsonFiles;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -22,7 +23,7 @@ import tools.jackson.databind.JsonNode;
         footerHeading = "%nExamples:%n",
         footer = {"  berth status",
                 "  berth status -o json | jq -r '.pods[] | select(.status != \"Running\") | .name'",
-                "  BERTH_TOKEN=$(cat /etc/berth/token) berth status --server http://node1:7420"})
+                "  BERTH_TOKEN=$(cat /etc/berth/token) berth status --server https://node1:7420 --cacert ca.pem"})
 final class StatusCommand implements Callable<Integer> {
 
     @Mixin
@@ -40,6 +41,11 @@ final class StatusCommand implements Callable<Integer> {
                     "Adds what only the daemon knows (suspended, a refused commit, the last error); -o json prints "
                             + "its /api/v1/status: the local JSON under \"node\", the daemon's fields beside it."})
     URI server;
+
+    @Option(names = "--cacert", paramLabel = "FILE",
+            description = "With an https:// --server: trust only the CA certificates in this PEM file, not the "
+                    + "system's (default: $BERTH_CACERT, else the system's).")
+    Path cacert;
 
     @Override
     public Integer call() {
@@ -62,7 +68,7 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private String fromServer() {
-        JsonNode body = ApiClient.withEnvironmentToken(server).get("/api/v1/status");
+        JsonNode body = ApiClient.fromEnvironment(server, cacert).get("/api/v1/status");
         ServerStatus status = StatusJson.parseServer(body); // also for -o json: an answer berth cannot read is an error
         return format.equals("json") ? JsonFiles.JSON.writeValueAsString(body) + "\n"
                 : StatusText.render(status, server, Instant.now());

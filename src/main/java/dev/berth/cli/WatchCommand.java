@@ -7,7 +7,6 @@ import dev.berth.pipeline.GitCacheDir;
 import dev.berth.pipeline.PlanRequest;
 import dev.berth.core.InvalidInputException;
 import dev.berth.core.SourceLocation;
-import dev.berth.pipeline.PlanPipeline;
 import dev.berth.server.ApiRoutes;
 import dev.berth.server.ApiServer;
 import dev.berth.server.BoundedBody;
@@ -67,7 +66,7 @@ final class WatchCommand implements Callable<Integer> {
 
     @Option(names = "--listen", paramLabel = "HOST:PORT",
             description = "Where the API, webhooks, /metrics and the web page listen (default: the config's "
-                    + "server.listen, else 127.0.0.1:7420).")
+                    + "server.listen, else 127.0.0.1:7420); HTTPS with the config's server.tls.")
     String listen;
 
     @Option(names = "--token-file", paramLabel = "FILE",
@@ -106,18 +105,17 @@ final class WatchCommand implements Callable<Integer> {
                          new CronTriggers(timers, reconciler.wakeup()::signal)), FIRST_RETRY, pollInterval);
                  ApiServer api = new ApiServer(new ApiServer.Options(address(or(listen, server.listen(), "127.0.0.1:7420")),
                          secret(or(tokenFile, server.tokenFile(), null)), server.publicMetrics(),
-                         () -> status.lastReconcile() != null))) {
+                         () -> status.lastReconcile() != null, server.tls()))) {
                 // container exits, pod work done, probe verdicts and CronJob schedules each ask for a pass
                 reconciler.wakeup().onSignal(why -> loop.trigger(ReconcileLoop.Kind.RESYNC, why));
-                new ApiRoutes(node.layout, node.observer(), status, loop, () -> new PlanPipeline().plan(request))
-                        .register(api, metrics);
+                new ApiRoutes(node.layout, node.observer(), status, loop).register(api, metrics);
                 Secret hookSecret = secret(or(webhookSecretFile, server.webhookSecretFile(), null));
                 if (hookSecret != null) {
                     api.webhooks(new WebhookReceiver(hookSecret, WatchedRef.of(request.ref()),
                             reason -> loop.trigger(ReconcileLoop.Kind.SYNC, reason)), BoundedBody.DEFAULT_LIMIT);
                 }
                 api.start();
-                LOG.info("listening on {}", api.address());
+                LOG.info("listening on {} ({})", api.address(), server.tls() == null ? "HTTP" : "HTTPS");
                 loop.trigger(ReconcileLoop.Kind.SYNC, "start");
                 SystemdNotify systemd = SystemdNotify.fromEnvironment(System.getenv());
                 loop.exclusive("notify", () -> systemd.send("READY=1\nSTATUS=first reconcile done"));

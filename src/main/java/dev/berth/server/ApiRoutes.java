@@ -7,7 +7,6 @@ import dev.berth.inspect.PodLookup;
 import dev.berth.inspect.StatusJson;
 import dev.berth.node.PodObserver;
 import dev.berth.node.PodRecord;
-import dev.berth.plan.PlanReport;
 import dev.berth.plan.render.Renderer;
 import dev.berth.runtime.ContainerLogs;
 import dev.berth.runtime.LogLine;
@@ -21,12 +20,13 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The daemon's HTTP API under {@code /api/v1} (token required), {@code /metrics} and the web page at {@code /}.
- * Reads come from the state root, as {@code berth status} reads them; writes only hand work to the reconcile loop.
+ * Reads come from the state root, as {@code berth status} reads them, and from what the daemon keeps (the last plan):
+ * no request fetches or plans. Writes only hand work to the reconcile loop.
  */
 public final class ApiRoutes {
 
@@ -34,21 +34,17 @@ public final class ApiRoutes {
     private final PodObserver pods;
     private final WatchStatus status;
     private final ReconcileLoop loop;
-    private final Supplier<PlanReport> plan;
 
-    public ApiRoutes(StateLayout layout, PodObserver pods, WatchStatus status, ReconcileLoop loop,
-                     Supplier<PlanReport> plan) {
+    public ApiRoutes(StateLayout layout, PodObserver pods, WatchStatus status, ReconcileLoop loop) {
         this.layout = layout;
         this.pods = pods;
         this.status = status;
         this.loop = loop;
-        this.plan = plan;
     }
 
     public void register(ApiServer server, Metrics metrics) {
         server.route("GET", "/api/v1/status", Router.Access.TOKEN, this::status);
-        server.route("GET", "/api/v1/plan", Router.Access.TOKEN, e -> text(e, "application/json",
-                Renderer.named("json", false).render(plan.get())));
+        server.route("GET", "/api/v1/plan", Router.Access.TOKEN, this::plan);
         server.route("GET", "/api/v1/objects", Router.Access.TOKEN, this::objects);
         server.route("POST", "/api/v1/sync", Router.Access.TOKEN, e -> {
             loop.trigger(ReconcileLoop.Kind.SYNC, "api: sync");
@@ -66,8 +62,26 @@ public final class ApiRoutes {
                 metrics.write(out);
             }
         });
-        server.route("GET", "/", Router.Access.PUBLIC, e -> text(e, "text/html; charset=utf-8",
-                WebPage.render(NodeStatus.read(layout, pods), status, plan.get())));
+        server.route("GET", "/", Router.Access.PUBLIC, e -> WebPage.send(e, 200,
+                WebPage.render(NodeStatus.read(layout, pods), status, viewer(server, e))));
+    }
+
+    private static WebPage.Viewer viewer(ApiServer server, HttpExchange exchange) {
+        if (server.signedIn(exchange)) {
+            return WebPage.Viewer.SIGNED_IN;
+        }
+        return server.loginEnabled() ? WebPage.Viewer.GUEST : WebPage.Viewer.GUEST_WITHOUT_LOGIN;
+    }
+
+    /** {@code plan -o json} of the plan the last sync computed, with its {@code result} and {@code computedAt}. */
+    private void plan(HttpExchange exchange) throws IOException {
+        WatchStatus.ComputedPlan computed = status.lastPlan().orElseThrow(() -> new HttpError(503,
+                "no plan yet: the daemon computes one when it syncs a commit"));
+        ObjectNode body = (ObjectNode) Json.parse(Renderer.named("json", false).render(computed.report())
+                .getBytes(StandardCharsets.UTF_8));
+        body.put("result", computed.result());
+        body.put("computedAt", computed.at().toString());
+        Json.send(exchange, 200, body);
     }
 
     private void status(HttpExchange exchange) throws IOException {
@@ -112,7 +126,7 @@ public final class ApiRoutes {
         if (parts.length != 7 || !parts[6].equals("logs")) {
             throw new HttpError(404, "expected /api/v1/pods/NAMESPACE/NAME/logs");
         }
-        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        Map<String, String> query = UrlForm.decode(exchange.getRequestURI().getRawQuery());
         PodRecord record;
         String container;
         try {
@@ -129,18 +143,6 @@ public final class ApiRoutes {
             out.append(line.content()).append(line.partial() ? "" : "\n");
         }
         text(exchange, "text/plain; charset=utf-8", out.toString());
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                String[] kv = pair.split("=", 2);
-                out.put(java.net.URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
-                        kv.length > 1 ? java.net.URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
-            }
-        }
-        return out;
     }
 
     private static void text(HttpExchange exchange, String type, String body) throws IOException {

@@ -25,15 +25,36 @@ public final class BearerAuth {
             Json.send(exchange, Reply.error(403, "the API is disabled: berth watch was started without a token file"));
             return false;
         }
-        String header = exchange.getRequestHeaders().getFirst("Authorization");
-        boolean bearer = header != null && header.regionMatches(true, 0, SCHEME, 0, SCHEME.length());
-        if (bearer && token.matches(header.substring(SCHEME.length()).trim())) {
+        if (carries(exchange)) {
             return true;
         }
+        boolean bearer = offered(exchange) != null;
         // RFC 6750: the challenge names the scheme, and says invalid_token when a token was offered but is wrong
         exchange.getResponseHeaders().set("WWW-Authenticate",
                 bearer ? "Bearer realm=\"berth\", error=\"invalid_token\"" : "Bearer realm=\"berth\"");
         Json.send(exchange, Reply.error(401, bearer ? "invalid bearer token" : "missing bearer token"));
         return false;
+    }
+
+    /** Whether a token is configured at all. */
+    public boolean configured() {
+        return token != null;
+    }
+
+    /** Whether the request's {@code Authorization} header carries the token; answers nothing either way. */
+    public boolean carries(HttpExchange exchange) {
+        return matches(offered(exchange));
+    }
+
+    /** Whether {@code candidate} is the token, in constant time; false without a configured token. */
+    public boolean matches(String candidate) {
+        return token != null && token.matches(candidate);
+    }
+
+    /** The token after "Bearer " in the request; null when there is no bearer header. */
+    private static String offered(HttpExchange exchange) {
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        boolean bearer = header != null && header.regionMatches(true, 0, SCHEME, 0, SCHEME.length());
+        return bearer ? header.substring(SCHEME.length()).trim() : null;
     }
 }

@@ -1,5 +1,6 @@
 package dev.berth.server;
 
+import dev.berth.plan.PlanReport;
 import dev.berth.store.AtomicFiles;
 import dev.berth.store.JsonFiles;
 import dev.berth.store.StateLayout;
@@ -7,11 +8,13 @@ import dev.berth.sync.Applier;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What the daemon knows beyond the state root: suspended or not, the last commit it refused (so a poll does not
- * apply it again and again), the last error. Every change is also counted in {@link Metrics}.
+ * apply it again and again), the last error, the last plan it computed. Every change is also counted in
+ * {@link Metrics}.
  */
 public final class WatchStatus {
 
@@ -22,6 +25,14 @@ public final class WatchStatus {
     private volatile String refused;
     private volatile String lastError;
     private volatile Instant lastReconcile;
+    private volatile ComputedPlan lastPlan;
+
+    /**
+     * A plan a sync computed, what became of it ({@code Synced}: applied; {@code Denied}, {@code Invalid},
+     * {@code Failed}: not, or not all of it) and when. The page and {@code /api/v1/plan} serve it as it is: a request
+     * never fetches or plans.
+     */
+    record ComputedPlan(PlanReport report, String result, Instant at) {}
 
     /** Suspended as the state root says: a suspend outlives a restart of the daemon. */
     public WatchStatus(Metrics metrics, StateLayout layout) {
@@ -65,7 +76,15 @@ public final class WatchStatus {
         return lastReconcile;
     }
 
+    /** Empty until the first sync that could read the source. */
+    Optional<ComputedPlan> lastPlan() {
+        return Optional.ofNullable(lastPlan);
+    }
+
     void applied(Applier.Outcome outcome) {
+        if (outcome.report() != null && !outcome.report().unavailable()) { // an outage keeps the last plan on show
+            lastPlan = new ComputedPlan(outcome.report(), outcome.result(), Instant.now());
+        }
         metrics.synced(outcome.result());
         boolean refusal = outcome.result().equals("Invalid") || outcome.result().equals("Denied");
         refused = refusal && outcome.report().revision() != null ? outcome.report().revision().sha() : null;

@@ -55,9 +55,9 @@ class StatusServerTest {
         node = new NodeState(tmp.resolve("state"));
         daemon = new WatchStatus(null, node.layout);
         api = new ApiServer(new ApiServer.Options(new InetSocketAddress("127.0.0.1", 0), Secret.of(TOKEN), false,
-                () -> true));
+                () -> true, null));
         PodObserver pods = new PodObserver(node.layout, new ContainerRuntime(new RuntimeLayout(tmp.resolve("run"))));
-        new ApiRoutes(node.layout, pods, daemon, null, () -> null).register(api, null);
+        new ApiRoutes(node.layout, pods, daemon, null).register(api, null);
         api.start();
         url = URI.create("http://127.0.0.1:" + api.address().getPort());
     }
@@ -134,7 +134,7 @@ class StatusServerTest {
 
         CliRun noScheme = CliRun.of("status", "--server", "node1:7420");
         assertEquals(ExitCodes.ERROR, noScheme.exitCode(), noScheme::toString);
-        assertEquals("error: expected the server as http://HOST:PORT, got \"node1:7420\"\n", noScheme.err());
+        assertEquals("error: expected the server as https://HOST:PORT (or http://), got \"node1:7420\"\n", noScheme.err());
     }
 
     @Test

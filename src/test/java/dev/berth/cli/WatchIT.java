@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.node.PodSnapshot;
 import dev.berth.node.workload.PodPhase;
+import dev.berth.server.Json;
 import dev.berth.testing.CliRun;
 import dev.berth.testing.Prerequisites;
 import dev.berth.testing.TestRegistry;
@@ -104,6 +105,7 @@ class WatchIT {
 
                 // 7. the page, rendered by headless Chromium
                 assertPageShows(watch, second, List.of("a", "b"));
+                assertPlanIsTheLastSyncs(watch, second);
 
                 // 3. an invalid commit is refused: the pods stay, the status says why; the next good one applies
                 Map<String, String> ids = ids(node);
@@ -371,7 +373,23 @@ class WatchIT {
         Matcher rev = Pattern.compile("<code id=\"revision\">([^<]*)</code>").matcher(dom);
         assertTrue(rev.find(), dom);
         assertEquals(revision, rev.group(1));
-        assertTrue(dom.contains("id=\"objects\"") && dom.contains("id=\"diff\""), dom);
+        assertTrue(dom.contains("id=\"objects\"") && dom.contains("id=\"login\""), dom);
+        assertFalse(dom.contains("id=\"diff\""), "the plan's diff is for a token holder: " + dom);
+        String signedIn = watch.get("/", TOKEN).body();
+        assertTrue(signedIn.contains("<pre id=\"diff\">") && signedIn.contains("Plan for " + revision.substring(0, 12)),
+                signedIn);
+    }
+
+    /** {@code /api/v1/plan} is the plan the last sync computed: the same one, however often it is asked for. */
+    private static void assertPlanIsTheLastSyncs(WatchProcess watch, String revision) throws Exception {
+        HttpResponse<String> first = watch.get("/api/v1/plan", TOKEN);
+        assertEquals(200, first.statusCode(), first.body());
+        JsonNode plan = Json.parse(first.body().getBytes(StandardCharsets.UTF_8));
+        assertEquals(revision, plan.path("revision").asString(), first.body());
+        assertEquals("Synced", plan.path("result").asString(), first.body());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(first.body(), watch.get("/api/v1/plan", TOKEN).body(), "no request plans again");
+        }
     }
 
     private static String run(Path cwd, String... command) throws Exception {

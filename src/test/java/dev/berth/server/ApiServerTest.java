@@ -46,7 +46,7 @@ class ApiServerTest {
 
     private ApiServer start(Secret token, boolean publicMetrics) {
         ApiServer api = new ApiServer(
-                new ApiServer.Options(new InetSocketAddress("127.0.0.1", 0), token, publicMetrics, ready::get));
+                new ApiServer.Options(new InetSocketAddress("127.0.0.1", 0), token, publicMetrics, ready::get, null));
         api.route("GET", "/api/v1/status", Router.Access.TOKEN,
                 exchange -> Json.send(exchange, 200, Map.of("revision", "9fceb02")));
         api.route("POST", "/api/v1/echo", Router.Access.TOKEN,
@@ -195,7 +195,7 @@ class ApiServerTest {
     @Test
     void aTakenPortIsAClearError() {
         BerthException e = assertThrows(BerthException.class, () -> new ApiServer(
-                new ApiServer.Options(server.address(), null, false, () -> true)));
+                new ApiServer.Options(server.address(), null, false, () -> true, null)));
 
         assertTrue(e.getMessage().startsWith("cannot listen on "), e.getMessage());
     }

@@ -51,17 +51,17 @@ class ObjectsApiTest {
         desired.manifests().forEach(m -> new ObjectRecords(layout).write(RecordedState.recordOf(m, revision, Instant.now())));
 
         try (ApiServer api = new ApiServer(new ApiServer.Options(new InetSocketAddress("127.0.0.1", 0), Secret.of("t0ken"),
-                false, () -> true))) {
-            new ApiRoutes(layout, null, new WatchStatus(null, layout), null, () -> null).register(api, null);
+                false, () -> true, null))) {
+            new ApiRoutes(layout, null, new WatchStatus(null, layout), null).register(api, null);
             api.start();
             URI url = URI.create("http://127.0.0.1:" + api.address().getPort());
-            ActualState live = ServerState.fetch(new ApiClient(url, "t0ken"));
+            ActualState live = ServerState.fetch(new ApiClient(url, "t0ken", null));
             assertEquals(0, new Planner().plan(desired, live).actions().size(), "nothing to change");
             assertEquals(2, live.objects().size());
             String secret = live.get(new ResourceKey("Secret", "default", "token")).orElseThrow().object().toString();
             assertTrue(!secret.contains("hunter2") && secret.contains("sha256:"), secret);
             SourceUnavailableException refused = assertThrows(SourceUnavailableException.class,
-                    () -> ServerState.fetch(new ApiClient(url, null)));
+                    () -> ServerState.fetch(new ApiClient(url, null, null)));
             assertTrue(refused.getMessage().contains("401") && refused.getMessage().contains("BERTH_TOKEN"),
                     refused.getMessage());
         }

@@ -41,7 +41,7 @@ class WebhookServerTest {
     @BeforeEach
     void start() throws Exception {
         Path secretFile = Files.writeString(dir.resolve("webhook-secret"), SECRET + "\n");
-        server = new ApiServer(new ApiServer.Options(new InetSocketAddress("127.0.0.1", 0), null, false, () -> true));
+        server = new ApiServer(new ApiServer.Options(new InetSocketAddress("127.0.0.1", 0), null, false, () -> true, null));
         server.webhooks(new WebhookReceiver(Secret.fromFile(secretFile), WatchedRef.of("main"), fired::add), LIMIT);
         server.start();
     }
