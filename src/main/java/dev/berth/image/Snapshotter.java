@@ -8,15 +8,19 @@ import dev.berth.store.StateLayout;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -136,6 +140,54 @@ public final class Snapshotter {
         }
         return List.of(new Mount("overlay", "overlay", List.of("lowerdir=" + String.join(":", lowers),
                 "upperdir=" + dir.resolve("upper"), "workdir=" + dir.resolve("work"))));
+    }
+
+    /**
+     * A file of the image as its container would see it (e.g. {@code etc/passwd}), read from its unpacked layers, top
+     * first; empty when no layer has it or a layer above deleted it. Links are not followed: the layers hold what an
+     * image author wrote, and a link could point at the host's own file. Opaque directories are not looked at.
+     *
+     * @throws BerthException when a part of the path is a symbolic link, or the file is larger than {@code maxBytes}
+     */
+    public Optional<byte[]> readFile(Image image, String path, long maxBytes) {
+        List<Digest> chain = ChainIds.of(image);
+        String[] parts = path.split("/");
+        for (int layer = chain.size() - 1; layer >= 0; layer--) {
+            Path at = layerDir(chain.get(layer)).resolve(FS);
+            for (int i = 0; i < parts.length; i++) {
+                at = at.resolve(parts[i]);
+                BasicFileAttributes attributes;
+                try {
+                    attributes = Files.readAttributes(at, BasicFileAttributes.class,
+                            LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException e) {
+                    break; // not in this layer: look below
+                }
+                if (attributes.isSymbolicLink()) {
+                    throw new BerthException("image " + image.name() + ": /" + path + " goes through a symbolic link ("
+                            + String.join("/", Arrays.copyOf(parts, i + 1)) + "), which berth does not follow");
+                }
+                if (attributes.isOther() || (i < parts.length - 1 && !attributes.isDirectory())) {
+                    return Optional.empty(); // a whiteout, or a file where a directory was: deleted above
+                }
+                if (i == parts.length - 1) {
+                    if (!attributes.isRegularFile()) {
+                        return Optional.empty();
+                    }
+                    if (attributes.size() > maxBytes) {
+                        throw new BerthException("image " + image.name() + ": /" + path + " is larger than " + maxBytes
+                                + " bytes");
+                    }
+                    try {
+                        return Optional.of(Files.readAllBytes(at));
+                    } catch (IOException e) {
+                        throw new BerthException("image " + image.name() + ": cannot read /" + path + ": "
+                                + e.getMessage(), e);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** Drops a container's writable layer (it must be unmounted); a missing one is not an error. */

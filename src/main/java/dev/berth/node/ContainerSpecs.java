@@ -20,9 +20,11 @@ final class ContainerSpecs {
     static ContainerSpec of(String id, String hostname, ContainerLaunch launch, List<Mount> rootfs,
                             List<ExtraMount> mounts, SharedNamespaces namespaces, Path logPath) {
         var security = launch.security();
-        ProcessSpec process = new ProcessSpec(launch.argv(), launch.env(), launch.cwd(), Math.toIntExact(launch.uid()),
-                Math.toIntExact(launch.gid()), List.of(), security.noNewPrivileges(), security.addCapabilities(),
-                security.dropCapabilities(), security.readOnlyRootfs(), security.privileged());
+        ContainerUser user = launch.user();
+        ProcessSpec process = new ProcessSpec(launch.argv(), launch.env(), launch.cwd(), Math.toIntExact(user.uid()),
+                Math.toIntExact(user.gid()), user.additionalGids().stream().map(Math::toIntExact).toList(),
+                security.noNewPrivileges(), security.addCapabilities(), security.dropCapabilities(),
+                security.readOnlyRootfs(), security.privileged(), security.seccomp());
         CgroupLimits l = launch.limits();
         Resources resources = new Resources(l.cpuQuota(), l.cpuPeriod(), l.cpuShares(), l.memoryLimit(), l.pidsLimit());
         // one flat level under /berth: a per-pod parent would be one more cgroup to remove in every hierarchy

@@ -4,29 +4,33 @@ import static dev.berth.core.Nulls.orEmpty;
 
 import dev.berth.core.BerthException;
 import dev.berth.image.ImageConfig;
+import dev.berth.runtime.SeccompProfile;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.SecurityContext;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /** Turns one container of a pod spec, with its image's config, into a {@link ContainerLaunch}. */
 final class LaunchPlanner {
 
     private final EnvironmentResolver environment;
+    private final Path seccompProfiles;
 
-    LaunchPlanner(EnvironmentResolver environment) {
+    /** @param seccompProfiles where {@code Localhost} seccomp profiles are: {@code <root>/seccomp} */
+    LaunchPlanner(EnvironmentResolver environment, Path seccompProfiles) {
         this.environment = environment;
+        this.seccompProfiles = seccompProfiles;
     }
 
-    ContainerLaunch plan(Pod pod, Container c, ImageConfig image) {
+    ContainerLaunch plan(Pod pod, Container c, ImageConfig image, ImageFiles imageFiles) {
         String namespace = pod.getMetadata().getNamespace();
         String podName = pod.getMetadata().getName();
         List<String> env = environment.resolve(namespace, podName, image.env(), c);
@@ -38,7 +42,9 @@ final class LaunchPlanner {
             throw new BerthException("container " + c.getName() + ": no command, and the image has neither Entrypoint nor Cmd");
         }
         String cwd = c.getWorkingDir() != null ? c.getWorkingDir() : image.workingDir().isEmpty() ? "/" : image.workingDir();
-        long[] user = user(pod.getSpec().getSecurityContext(), c.getSecurityContext(), image.user(), c.getName());
+        PodSecurityContext podSecurity = pod.getSpec().getSecurityContext();
+        ContainerUser user = ContainerUser.resolve(podSecurity, c.getSecurityContext(), image.user(), imageFiles,
+                c.getName());
         ResourceRequirements r = c.getResources();
         CgroupLimits limits = CgroupLimits.of(r == null ? null : r.getLimits(), r == null ? null : r.getRequests());
         Set<String> projected = new HashSet<>();
@@ -50,41 +56,43 @@ final class LaunchPlanner {
                 .map(m -> new ContainerLaunch.VolumeMount(m.getName(), m.getMountPath(), m.getSubPath(),
                         Boolean.TRUE.equals(m.getReadOnly()) || projected.contains(m.getName())))
                 .toList();
-        return new ContainerLaunch(c.getName(), c.getImage(), c.getImagePullPolicy(), argv, env, cwd, user[0], user[1],
-                security(c.getSecurityContext()), limits, mounts);
+        return new ContainerLaunch(c.getName(), c.getImage(), c.getImagePullPolicy(), argv, env, cwd, user,
+                security(podSecurity, c.getSecurityContext(), c.getName()), limits, mounts);
     }
 
-    /** securityContext of the container, else of the pod, else the image's numeric User ("uid" or "uid:gid"). */
-    private static long[] user(PodSecurityContext pod, SecurityContext container, String imageUser, String name) {
-        Optional<Long> uid = Optional.ofNullable(container == null ? null : container.getRunAsUser())
-                .or(() -> Optional.ofNullable(pod == null ? null : pod.getRunAsUser()));
-        Optional<Long> gid = Optional.ofNullable(container == null ? null : container.getRunAsGroup())
-                .or(() -> Optional.ofNullable(pod == null ? null : pod.getRunAsGroup()));
-        long[] fromImage = {0, 0};
-        if (!imageUser.isEmpty()) {
-            String[] parts = imageUser.split(":", 2);
-            try {
-                fromImage[0] = Long.parseLong(parts[0]);
-                fromImage[1] = parts.length > 1 ? Long.parseLong(parts[1]) : 0;
-            } catch (NumberFormatException e) {
-                if (uid.isEmpty()) {
-                    throw new BerthException("container " + name + ": image user \"" + imageUser
-                            + "\" is a name; set securityContext.runAsUser to a number");
-                }
-            }
-        }
-        return new long[] {uid.orElse(fromImage[0]), gid.orElse(uid.isPresent() ? 0 : fromImage[1])};
-    }
-
-    private static ContainerLaunch.Security security(SecurityContext sc) {
+    private ContainerLaunch.Security security(PodSecurityContext pod, SecurityContext sc, String name) {
+        SeccompProfile seccomp = seccomp(sc != null && sc.getSeccompProfile() != null ? sc.getSeccompProfile()
+                : pod == null ? null : pod.getSeccompProfile(), name);
         if (sc == null) {
-            return new ContainerLaunch.Security(false, false, true, List.of(), List.of());
+            return new ContainerLaunch.Security(false, false, true, List.of(), List.of(), seccomp);
         }
         Capabilities caps = sc.getCapabilities();
         boolean privileged = Boolean.TRUE.equals(sc.getPrivileged());
         // Kubernetes: no_new_privs unless privilege escalation is allowed explicitly, or the container is privileged.
         boolean noNewPrivileges = !privileged && !Boolean.TRUE.equals(sc.getAllowPrivilegeEscalation());
         return new ContainerLaunch.Security(privileged, Boolean.TRUE.equals(sc.getReadOnlyRootFilesystem()), noNewPrivileges,
-                caps == null ? List.of() : orEmpty(caps.getAdd()), caps == null ? List.of() : orEmpty(caps.getDrop()));
+                caps == null ? List.of() : orEmpty(caps.getAdd()), caps == null ? List.of() : orEmpty(caps.getDrop()),
+                seccomp);
+    }
+
+    /**
+     * RuntimeDefault unless the manifest says otherwise, as Docker and Podman do (the kubelet's
+     * {@code --seccomp-default}); a Localhost profile is a file under the node's seccomp directory.
+     */
+    private SeccompProfile seccomp(io.fabric8.kubernetes.api.model.SeccompProfile profile, String name) {
+        if (profile == null || profile.getType() == null || profile.getType().equals("RuntimeDefault")) {
+            return SeccompProfile.RUNTIME_DEFAULT;
+        }
+        if (profile.getType().equals("Unconfined")) {
+            return SeccompProfile.UNCONFINED;
+        }
+        String file = profile.getLocalhostProfile();
+        // checked at validate already; checked again as a record may predate the check
+        if (profile.getType().equals("Localhost") && file != null && !file.isBlank() && !file.startsWith("/")
+                && !List.of(file.split("/")).contains("..")) {
+            return SeccompProfile.localhost(seccompProfiles.resolve(file));
+        }
+        throw new BerthException("CreateContainerConfigError: container " + name + ": seccompProfile type \""
+                + profile.getType() + "\" with localhostProfile \"" + file + "\" is not one berth can run");
     }
 }

@@ -13,6 +13,7 @@ import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ContainerStatus;
 import dev.berth.runtime.Mounter;
+import dev.berth.runtime.NamespaceOptions;
 import dev.berth.runtime.PodNamespaces;
 import dev.berth.runtime.SharedNamespaces;
 import dev.berth.store.AtomicFiles;
@@ -20,6 +21,7 @@ import dev.berth.store.FileTrees;
 import dev.berth.store.StateLayout;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -46,6 +48,9 @@ public final class PodRuntime implements PodRuntimePort {
     private final StateLayout layout;
     private final ImagePuller puller;
     private final ContentStore content;
+    /** /etc/passwd and /etc/group larger than this are not read: an image must not make the node read gigabytes. */
+    private static final long MAX_ACCOUNTS_FILE = 1 << 20;
+
     private final Snapshotter snapshotter;
     private final ContainerRuntime containers;
     private final PodNamespaces namespaces;
@@ -87,13 +92,14 @@ public final class PodRuntime implements PodRuntimePort {
         Pod pod = record.pod();
         // pinning (unshare, loopback up, three bind mounts) overlaps the image, volume and snapshot work; on a thread
         // of its own, as the common pool may be busy
-        CompletableFuture<SharedNamespaces> pinning = CompletableFuture.supplyAsync(() -> namespaces.pin(record.id()),
+        CompletableFuture<SharedNamespaces> pinning = CompletableFuture.supplyAsync(() -> namespaces.pin(record.id(), namespaceOptions(pod)),
                 task -> new Thread(task, "berth-pin-" + record.id()).start());
         try {
             Map<String, Image> images = images(pod);
-            Map<String, Path> volumes = new PodVolumes(layout, mounter, config).prepare(pod, podDir(record.id()));
-            return new Startup(record, images, volumes, () -> joinPinning(pinning),
-                    new LaunchPlanner(new EnvironmentResolver(config)));
+            images.values().forEach(image -> snapshotter.unpack(image, content::path));
+            Map<String, Path> volumes = new PodVolumes(layout, mounter, config).prepare(pod, podDir(record.id()),
+                    runsAsRootOnly(pod, images));
+            return new Startup(record, images, volumes, () -> joinPinning(pinning), planner(config));
         } catch (RuntimeException e) {
             throw tornDown(record, pinning, e);
         }
@@ -126,13 +132,13 @@ public final class PodRuntime implements PodRuntimePort {
             try {
                 if (initStarted < init.size()) {
                     Container c = init.get(initStarted++);
-                    create(id, record.name(), pod, c, images, volumes, shared, planner, podDir(id));
+                    create(id, pod, c, images, volumes, shared, planner, podDir(id));
                     containers.start(containerId(id, c));
                     return Optional.of(containerId(id, c));
                 }
                 List<Container> app = orEmpty(pod.getSpec().getContainers());
                 for (Container c : app) {
-                    create(id, record.name(), pod, c, images, volumes, shared, planner, podDir(id));
+                    create(id, pod, c, images, volumes, shared, planner, podDir(id));
                 }
                 app.forEach(c -> containers.start(containerId(id, c)));
                 return Optional.empty();
@@ -176,9 +182,8 @@ public final class PodRuntime implements PodRuntimePort {
         }
         Map<String, Image> images = images(pod);
         Map<String, Path> volumes = new PodVolumes(layout, mounter, config).locate(pod, podDir);
-        SharedNamespaces shared = namespaces.pin(record.id());
-        create(record.id(), record.name(), pod, c, images, volumes, () -> shared, new LaunchPlanner(new EnvironmentResolver(config)),
-                podDir);
+        SharedNamespaces shared = namespaces.pin(record.id(), namespaceOptions(pod));
+        create(record.id(), pod, c, images, volumes, () -> shared, planner(config), podDir);
         containers.start(id);
     }
 
@@ -335,13 +340,15 @@ public final class PodRuntime implements PodRuntimePort {
         new PodVolumes(layout, mounter, null).release(podDir(record.id()));
     }
 
-    private void create(String podId, String hostname, Pod pod, Container c, Map<String, Image> images,
+    private void create(String podId, Pod pod, Container c, Map<String, Image> images,
                         Map<String, Path> volumes, Supplier<SharedNamespaces> shared, LaunchPlanner planner,
                         Path podDir) {
         Image image = images.get(c.getImage());
         String id = containerId(podId, c);
-        ContainerLaunch launch = planner.plan(pod, c, image.runConfig());
+        // the pod's name, but none in the host's UTS namespace (hostNetwork), which must keep the host's
+        String hostname = Boolean.TRUE.equals(pod.getSpec().getHostNetwork()) ? null : pod.getMetadata().getName();
         snapshotter.unpack(image, content::path);
+        ContainerLaunch launch = planner.plan(pod, c, image.runConfig(), files(image));
         var rootfs = snapshotter.prepare(id, image);
         Path log = podDir.resolve("logs").resolve(c.getName() + ".log");
         var mounts = new ContainerVolumes(mounter).mounts(c.getName(), launch.volumes(), volumes,
@@ -352,6 +359,40 @@ public final class PodRuntime implements PodRuntimePort {
             // named as the kubelet names it, so users find the cause where they would look in a cluster
             throw new BerthException("CreateContainerError: container " + c.getName() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** hostNetwork, hostIPC, hostPID and sysctls of the pod; validate refused sysctls outside the safe set. */
+    private static NamespaceOptions namespaceOptions(Pod pod) {
+        var spec = pod.getSpec();
+        Map<String, String> sysctls = new LinkedHashMap<>();
+        if (spec.getSecurityContext() != null) {
+            orEmpty(spec.getSecurityContext().getSysctls()).forEach(s -> sysctls.put(s.getName(), s.getValue()));
+        }
+        return new NamespaceOptions(Boolean.TRUE.equals(spec.getHostNetwork()), Boolean.TRUE.equals(spec.getHostIPC()),
+                Boolean.TRUE.equals(spec.getHostPID()), sysctls);
+    }
+
+    private LaunchPlanner planner(ConfigSource config) {
+        return new LaunchPlanner(new EnvironmentResolver(config), layout.seccompProfiles());
+    }
+
+    /** The files of an image's unpacked layers, for its users and groups. */
+    private ImageFiles files(Image image) {
+        return path -> snapshotter.readFile(image, path, MAX_ACCOUNTS_FILE).map(b -> new String(b, StandardCharsets.UTF_8));
+    }
+
+    /** Whether each container of the pod runs as root; also refuses, early, one that breaks runAsNonRoot. */
+    private boolean runsAsRootOnly(Pod pod, Map<String, Image> images) {
+        List<Container> all = new ArrayList<>(orEmpty(pod.getSpec().getInitContainers()));
+        all.addAll(orEmpty(pod.getSpec().getContainers()));
+        boolean rootOnly = true;
+        for (Container c : all) {
+            Image image = images.get(c.getImage());
+            ContainerUser user = ContainerUser.resolve(pod.getSpec().getSecurityContext(), c.getSecurityContext(),
+                    image.runConfig().user(), files(image), c.getName());
+            rootOnly &= user.uid() == 0;
+        }
+        return rootOnly;
     }
 
     /** The runtime id of a container of the pod: {@code <pod id>.<container name>}. */

@@ -38,13 +38,20 @@ final class PodVolumes {
         this.config = config;
     }
 
-    /** Host path of each volume, by name. On failure, what was set up is torn down again. */
-    Map<String, Path> prepare(Pod pod, Path podDir) {
+    /**
+     * Host path of each volume, by name. On failure, what was set up is torn down again.
+     *
+     * @param rootOnly whether every container of the pod runs as root, so that secret volumes can be root's alone
+     */
+    Map<String, Path> prepare(Pod pod, Path podDir, boolean rootOnly) {
         Map<String, Path> paths = new LinkedHashMap<>();
         String namespace = pod.getMetadata().getNamespace();
+        var security = pod.getSpec().getSecurityContext();
+        Long fsGroup = security == null ? null : security.getFsGroup();
         try {
             for (Volume v : orEmpty(pod.getSpec().getVolumes())) {
-                paths.put(v.getName(), prepare(namespace, v, podDir.resolve("volumes").resolve(v.getName())));
+                paths.put(v.getName(), prepare(namespace, v, podDir.resolve("volumes").resolve(v.getName()), fsGroup,
+                        rootOnly));
             }
         } catch (RuntimeException e) {
             release(podDir);
@@ -90,11 +97,17 @@ final class PodVolumes {
         mounter.unmountAllUnder(podDir.resolve("volumes"));
     }
 
-    private Path prepare(String namespace, Volume v, Path dir) {
+    private Path prepare(String namespace, Volume v, Path dir, Long fsGroup, boolean rootOnly) {
         if (v.getEmptyDir() != null) {
             createDirectories(dir);
             if ("Memory".equals(v.getEmptyDir().getMedium())) {
-                mounter.mount(tmpfs(v.getEmptyDir().getSizeLimit() == null ? null : v.getEmptyDir().getSizeLimit().toString()), dir);
+                String size = v.getEmptyDir().getSizeLimit() == null ? null : v.getEmptyDir().getSizeLimit().toString();
+                mounter.mount(tmpfs(List.of("mode=0777"), size), dir);
+            }
+            // as the kubelet makes it: any user of the pod may write there; the state root keeps the host's users out
+            setMode(dir, 0777);
+            if (fsGroup != null) {
+                VolumeOwnership.apply(dir, fsGroup, VolumeOwnership.WRITABLE_DIRECTORY);
             }
             return dir;
         }
@@ -107,7 +120,7 @@ final class PodVolumes {
             var source = v.getConfigMap();
             Map<String, byte[]> data = required(config.configMap(namespace, source.getName()), source.getOptional(),
                     v.getName() + ": ConfigMap \"" + source.getName() + "\"");
-            ProjectedFiles.write(dir, data, source.getItems(), source.getDefaultMode());
+            ProjectedFiles.write(dir, data, source.getItems(), source.getDefaultMode(), fsGroup);
             return dir;
         }
         if (v.getSecret() != null) {
@@ -115,13 +128,19 @@ final class PodVolumes {
             Map<String, byte[]> data = required(config.secret(namespace, source.getSecretName()), source.getOptional(),
                     v.getName() + ": Secret \"" + source.getSecretName() + "\"");
             createDirectories(dir);
-            mounter.mount(tmpfs(null), dir);
-            ProjectedFiles.write(dir, data, source.getItems(), source.getDefaultMode());
+            // root's alone where only root reads it; else readable to the pod's users (fsGroup's, given one)
+            List<String> mode = fsGroup != null ? List.of("mode=0750", "gid=" + fsGroup)
+                    : List.of(rootOnly ? "mode=0700" : "mode=0755");
+            mounter.mount(tmpfs(mode, null), dir);
+            ProjectedFiles.write(dir, data, source.getItems(), source.getDefaultMode(), fsGroup);
             return dir;
         }
         if (v.getPersistentVolumeClaim() != null) {
             Path claim = claim(namespace, v.getPersistentVolumeClaim().getClaimName());
             createDirectories(claim);
+            if (fsGroup != null) {
+                VolumeOwnership.apply(claim, fsGroup, VolumeOwnership.WRITABLE_DIRECTORY);
+            }
             return claim;
         }
         throw new BerthException("volume " + v.getName() + ": only emptyDir, hostPath, configMap, secret and "
@@ -136,12 +155,21 @@ final class PodVolumes {
         return data.orElse(Map.of());
     }
 
-    private static Mount tmpfs(String sizeLimit) {
-        List<String> options = new ArrayList<>(List.of("mode=0755", "nosuid", "nodev"));
+    private static Mount tmpfs(List<String> mode, String sizeLimit) {
+        List<String> options = new ArrayList<>(mode);
+        options.addAll(List.of("nosuid", "nodev"));
         if (sizeLimit != null) {
             options.add("size=" + Quantity.parse(sizeLimit).value().toBigInteger());
         }
         return new Mount("tmpfs", "tmpfs", options);
+    }
+
+    private static void setMode(Path dir, int mode) {
+        try {
+            Files.setPosixFilePermissions(dir, ProjectedFiles.permissions(mode));
+        } catch (IOException e) {
+            throw new BerthException("cannot set the mode of volume directory " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     private static void createDirectories(Path dir) {

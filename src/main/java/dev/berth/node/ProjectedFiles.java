@@ -22,7 +22,7 @@ import java.util.Set;
  * {@code items}: key, path, own mode), {@code defaultMode} otherwise (0644), in a fresh timestamped directory
  * {@code ..<time>}; {@code ..data} is a link to it, swapped by one rename, and each top-level path is a link through
  * {@code ..data}. A reader sees the old files or the new, never a mix; nothing is ever written through a link, and a
- * path that would leave the volume is refused.
+ * path that would leave the volume is refused. With an {@code fsGroup}, that group owns the files and may read them.
  */
 final class ProjectedFiles {
 
@@ -31,7 +31,7 @@ final class ProjectedFiles {
 
     private ProjectedFiles() {}
 
-    static void write(Path dir, Map<String, byte[]> data, List<KeyToPath> items, Integer defaultMode) {
+    static void write(Path dir, Map<String, byte[]> data, List<KeyToPath> items, Integer defaultMode, Long fsGroup) {
         Map<String, FileContent> files = files(data, items, defaultMode == null ? DEFAULT_MODE : defaultMode);
         try {
             Files.createDirectories(dir);
@@ -42,6 +42,9 @@ final class ProjectedFiles {
                 Files.createDirectories(target.getParent());
                 Files.write(target, f.getValue().bytes());
                 Files.setPosixFilePermissions(target, permissions(f.getValue().mode()));
+                if (fsGroup != null) {
+                    VolumeOwnership.apply(target, fsGroup, VolumeOwnership.READ_ONLY_FILE);
+                }
             }
             Path previous = Files.isSymbolicLink(dir.resolve(DATA)) ? Files.readSymbolicLink(dir.resolve(DATA)) : null;
             Path swap = dir.resolve(DATA + "_tmp");

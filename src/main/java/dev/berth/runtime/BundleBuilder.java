@@ -31,13 +31,15 @@ public final class BundleBuilder {
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private final long hostNofileHard;
+    private final SeccompFilters seccomp;
 
     public BundleBuilder() {
-        this(HostLimits.nofileHard());
+        this(HostLimits.nofileHard(), new SeccompFilters());
     }
 
-    BundleBuilder(long hostNofileHard) {
+    BundleBuilder(long hostNofileHard, SeccompFilters seccomp) {
         this.hostNofileHard = hostNofileHard;
+        this.seccomp = seccomp;
     }
 
     /** Writes {@code <bundle>/config.json} atomically. */
@@ -50,7 +52,9 @@ public final class BundleBuilder {
         config.put("ociVersion", OCI_VERSION);
         config.put("process", process(spec.process()));
         config.put("root", Map.of("path", "rootfs", "readonly", spec.process().readonlyRootfs()));
-        config.put("hostname", spec.hostname());
+        if (spec.hostname() != null) { // none in the host's UTS namespace: runc would rename the host
+            config.put("hostname", spec.hostname());
+        }
         config.put("mounts", mounts(spec));
         config.put("linux", linux(spec));
         return config;
@@ -109,21 +113,28 @@ public final class BundleBuilder {
         return mount;
     }
 
-    private static Map<String, Object> linux(ContainerSpec spec) {
+    private Map<String, Object> linux(ContainerSpec spec) {
         Map<String, Object> linux = new LinkedHashMap<>();
         linux.put("namespaces", namespaces(spec.namespaces()));
         linux.put("cgroupsPath", spec.cgroupPath());
         linux.put("resources", resources(spec.resources()));
-        if (!spec.process().privileged()) {
+        ProcessSpec process = spec.process();
+        if (!process.privileged()) {
             linux.put("maskedPaths", MASKED_PATHS);
             linux.put("readonlyPaths", READONLY_PATHS);
+            Map<String, Object> filter = seccomp.filter(process.seccomp(), Capabilities.resolve(process));
+            if (filter != null) {
+                linux.put("seccomp", filter);
+            }
         }
         return linux;
     }
 
     private static List<Map<String, Object>> namespaces(SharedNamespaces shared) {
         List<Map<String, Object>> namespaces = new ArrayList<>();
-        namespaces.add(Map.of("type", "pid"));
+        if (!shared.hostPid()) {
+            namespaces.add(Map.of("type", "pid"));
+        }
         namespaces.add(namespace("network", shared.network()));
         namespaces.add(namespace("ipc", shared.ipc()));
         namespaces.add(namespace("uts", shared.uts()));

@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -30,13 +32,17 @@ public final class PodNamespaces {
         this.mounter = mounter;
     }
 
-    /** The pinned namespaces of {@code pod}, creating them (with loopback up) the first time. */
-    public SharedNamespaces pin(String pod) {
+    /**
+     * The pinned namespaces of {@code pod}, creating them the first time: new ones with loopback up and the sysctls
+     * set, or the host's own where {@code options} say so.
+     */
+    public SharedNamespaces pin(String pod, NamespaceOptions options) {
         if (!pod.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
             throw new IllegalArgumentException("pod name must be [A-Za-z0-9_.-]: " + pod);
         }
         Path podDir = dir.resolve(pod);
-        SharedNamespaces shared = new SharedNamespaces(podDir.resolve("net"), podDir.resolve("ipc"), podDir.resolve("uts"));
+        SharedNamespaces shared = new SharedNamespaces(podDir.resolve("net"), podDir.resolve("ipc"),
+                podDir.resolve("uts"), options.hostPid());
         if (isPinned(pod)) {
             return shared;
         }
@@ -50,15 +56,41 @@ public final class PodNamespaces {
         } catch (IOException e) {
             throw new BerthException("cannot create " + podDir + ": " + e.getMessage(), e);
         }
+        Set<String> fromHost = new HashSet<>();
+        if (options.hostNetwork()) {
+            fromHost.addAll(List.of("net", "uts"));
+        }
+        if (options.hostIpc()) {
+            fromHost.add("ipc");
+        }
         runOnThrowawayThread(pod, () -> {
             // unshare changes only the calling thread; this thread exits right after, so no other JVM code runs in them
-            Libc.INSTANCE.unshare(Libc.CLONE_NEWNET | Libc.CLONE_NEWIPC | Libc.CLONE_NEWUTS);
-            bringLoopbackUp();
+            int flags = (fromHost.contains("net") ? 0 : Libc.CLONE_NEWNET | Libc.CLONE_NEWUTS)
+                    | (fromHost.contains("ipc") ? 0 : Libc.CLONE_NEWIPC);
+            if (flags != 0) {
+                Libc.INSTANCE.unshare(flags);
+            }
+            if (!fromHost.contains("net")) {
+                bringLoopbackUp();
+            }
+            // a thread's /proc/sys shows the namespaces it is in; validate refused sysctls of a host namespace
+            options.sysctls().forEach((name, value) -> writeSysctl(pod, name, value));
             for (String kind : KINDS) {
-                mounter.bind(Path.of("/proc/thread-self/ns/" + kind), podDir.resolve(kind));
+                // /proc/self is the process, whose namespaces are the host's (the JVM never leaves them)
+                String source = fromHost.contains(kind) ? "/proc/self/ns/" : "/proc/thread-self/ns/";
+                mounter.bind(Path.of(source + kind), podDir.resolve(kind));
             }
         });
         return shared;
+    }
+
+    private static void writeSysctl(String pod, String name, String value) {
+        Path file = Path.of("/proc/sys", name.split("\\."));
+        try {
+            Files.writeString(file, value);
+        } catch (IOException e) {
+            throw new BerthException("pod " + pod + ": cannot set sysctl " + name + "=" + value + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -52,6 +52,11 @@ public record StateLayout(Path root) {
         return root.resolve("pods");
     }
 
+    /** Seccomp profiles of the node's own, for {@code seccompProfile: {type: Localhost, localhostProfile: FILE}}. */
+    public Path seccompProfiles() {
+        return root.resolve("seccomp");
+    }
+
     /** Named local volumes that back PersistentVolumeClaims and outlive pods. */
     public Path volumes() {
         return root.resolve("volumes");

@@ -3,7 +3,6 @@ package dev.berth.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.store.FileTrees;
 import dev.berth.testing.CliRun;
 import dev.berth.testing.Prerequisites;
 import dev.berth.testing.TestRegistry;
@@ -15,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +25,12 @@ class RunPodIT {
 
     @TempDir
     Path dir;
-    Path runRoot;
+    private PodRunner pods;
+
+    @BeforeEach
+    void runner() {
+        pods = new PodRunner(dir, registry);
+    }
 
     @BeforeAll
     static void startRegistry() {
@@ -44,34 +49,11 @@ class RunPodIT {
 
     @AfterEach
     void nothingLeftBehind() throws IOException {
-        assertEquals(List.of(), mountsUnder(dir), "mounts left under the state root");
-        assertEquals(List.of(), mountsUnder(runRoot), "mounts left under the run root");
-        try (Stream<Path> bundles = Files.list(runRoot.resolve("bundles"))) {
-            assertEquals(List.of(), bundles.toList(), "bundles left");
-        }
-        FileTrees.deleteRecursively(runRoot);
-        Path berthCgroups = Path.of(Files.isDirectory(Path.of("/sys/fs/cgroup/pids")) ? "/sys/fs/cgroup/pids/berth"
-                : "/sys/fs/cgroup/berth"); // cgroup v1 (or hybrid) : v2
-        if (Files.isDirectory(berthCgroups)) {
-            try (Stream<Path> cgroups = Files.list(berthCgroups)) {
-                assertEquals(List.of(), cgroups.filter(Files::isDirectory).toList(), "cgroups left");
-            }
-        }
+        pods.assertNothingLeft();
     }
 
     private CliRun runPod(String yaml) throws IOException {
-        return CliRun.of(arguments(yaml).toArray(String[]::new));
-    }
-
-    private List<String> arguments(String yaml) throws IOException {
-        runRoot = Path.of("/run/berth-it-" + ProcessHandle.current().pid());
-        Files.createDirectories(runRoot.resolve("bundles"));
-        Path config = dir.resolve("config.yaml");
-        Files.writeString(config, "registries:\n  docker.io: {mirrors: [\"" + registry.url() + "\"]}\n");
-        Path pod = dir.resolve("pod.yaml");
-        Files.writeString(pod, yaml);
-        return List.of("run-pod", pod.toString(), "--config", config.toString(), "--root", dir.resolve("state").toString(),
-                "--run-root", runRoot.toString());
+        return pods.run(yaml);
     }
 
     /** As a user would: the built jar in its own process, interrupted with Ctrl-C (SIGINT) once the pod runs. */
@@ -80,7 +62,7 @@ class RunPodIT {
         List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 System.getProperty("berth.jar", "target/berth.jar")));
-        command.addAll(arguments("""
+        command.addAll(pods.arguments("""
                 apiVersion: v1
                 kind: Pod
                 metadata: {name: trap}
@@ -330,13 +312,5 @@ class RunPodIT {
         assertTrue(run.err().contains("Read-only file system"), run::toString);
         assertEquals(List.of("refused", "fast"), lines.subList(0, 2), run::toString);
         assertTrue(lines.contains("..data") && lines.contains("mode"), run::toString);
-    }
-
-    private static List<String> mountsUnder(Path path) throws IOException {
-        String prefix = path.toAbsolutePath().toString();
-        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-                .map(line -> line.split(" ")[4])
-                .filter(mountPoint -> mountPoint.startsWith(prefix))
-                .toList();
     }
 }

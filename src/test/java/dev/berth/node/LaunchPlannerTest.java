@@ -10,6 +10,10 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import dev.berth.runtime.SeccompProfile;
+import java.nio.file.Path;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class LaunchPlannerTest {
 
     private final LaunchPlanner planner =
-            new LaunchPlanner(new EnvironmentResolver(new ConfigSource(new DesiredState(null, List.of()))));
+            new LaunchPlanner(new EnvironmentResolver(new ConfigSource(new DesiredState(null, List.of()))),
+                    Path.of("/var/lib/berth/seccomp"));
     private static final ImageConfig IMAGE =
             new ImageConfig(List.of(), List.of("sh"), List.of("PATH=/bin"), "/srv", "1000:1000");
 
@@ -34,13 +39,13 @@ class LaunchPlannerTest {
                 .withNewResources().withLimits(Map.of("memory", new Quantity("32Mi"), "cpu", new Quantity("500m")))
                 .endResources().addNewVolumeMount().withName("data").withMountPath("/data").withReadOnly(true).endVolumeMount()
                 .build();
-        ContainerLaunch launch = planner.plan(pod(c), c, IMAGE);
+        ContainerLaunch launch = planner.plan(pod(c), c, IMAGE, ImageFiles.NONE);
         assertEquals(List.of("-c", "echo hi"), launch.argv(), "args replace Cmd; no Entrypoint");
         assertEquals(List.of("PATH=/bin", "GREETING=hi"), launch.env());
         assertEquals("/srv", launch.cwd());
-        assertEquals(1000, launch.uid());
-        assertEquals(1000, launch.gid());
-        assertEquals(new ContainerLaunch.Security(false, false, true, List.of(), List.of()), launch.security());
+        assertEquals(new ContainerUser(1000, 1000, List.of()), launch.user());
+        assertEquals(new ContainerLaunch.Security(false, false, true, List.of(), List.of(),
+                SeccompProfile.RUNTIME_DEFAULT), launch.security());
         assertEquals(50_000, launch.limits().cpuQuota());
         assertEquals(32L << 20, launch.limits().memoryLimit());
         assertEquals(List.of(new ContainerLaunch.VolumeMount("data", "/data", null, true)), launch.volumes());
@@ -51,10 +56,28 @@ class LaunchPlannerTest {
         Container c = new ContainerBuilder().withName("main").withImage("busybox:1.35").withCommand("sleep", "1")
                 .withNewSecurityContext().withRunAsUser(0L).withReadOnlyRootFilesystem(true)
                 .withNewCapabilities().withAdd("NET_ADMIN").withDrop("ALL").endCapabilities().endSecurityContext().build();
-        ContainerLaunch launch = planner.plan(pod(c), c, IMAGE);
+        ContainerLaunch launch = planner.plan(pod(c), c, IMAGE, ImageFiles.NONE);
         assertEquals(List.of("sleep", "1"), launch.argv());
-        assertEquals(0, launch.uid());
-        assertEquals(new ContainerLaunch.Security(false, true, true, List.of("NET_ADMIN"), List.of("ALL")), launch.security());
+        assertEquals(0, launch.user().uid());
+        assertEquals(new ContainerLaunch.Security(false, true, true, List.of("NET_ADMIN"), List.of("ALL"),
+                SeccompProfile.RUNTIME_DEFAULT), launch.security());
+    }
+
+    @Test
+    void seccompProfileOfTheContainerWinsOverThePodsAndLocalhostIsUnderTheNodesDirectory() {
+        Container c = new ContainerBuilder().withName("main").withImage("busybox:1.35").withNewSecurityContext()
+                .withNewSeccompProfile().withType("Localhost").withLocalhostProfile("audit/strict.json")
+                .endSeccompProfile().endSecurityContext().build();
+        Pod pod = pod(c);
+        pod.getSpec().setSecurityContext(new PodSecurityContextBuilder().withNewSeccompProfile().withType("Unconfined")
+                .endSeccompProfile().build());
+        assertEquals(SeccompProfile.localhost(Path.of("/var/lib/berth/seccomp/audit/strict.json")),
+                planner.plan(pod, c, IMAGE, ImageFiles.NONE).security().seccomp());
+        c.setSecurityContext(null);
+        assertEquals(SeccompProfile.UNCONFINED, planner.plan(pod, c, IMAGE, ImageFiles.NONE).security().seccomp());
+        c.setSecurityContext(new SecurityContextBuilder().withNewSeccompProfile().withType("Localhost")
+                .withLocalhostProfile("../../etc/shadow").endSeccompProfile().build());
+        assertThrows(BerthException.class, () -> planner.plan(pod, c, IMAGE, ImageFiles.NONE));
     }
 
     @Test
@@ -62,6 +85,6 @@ class LaunchPlannerTest {
         Container c = new ContainerBuilder().withName("main").withImage("scratch:1").build();
         ImageConfig empty = new ImageConfig(List.of(), List.of(), List.of(), "", "");
         assertEquals("container main: no command, and the image has neither Entrypoint nor Cmd",
-                assertThrows(BerthException.class, () -> planner.plan(pod(c), c, empty)).getMessage());
+                assertThrows(BerthException.class, () -> planner.plan(pod(c), c, empty, ImageFiles.NONE)).getMessage());
     }
 }

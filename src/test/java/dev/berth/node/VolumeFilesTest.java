@@ -27,18 +27,18 @@ class VolumeFilesTest {
 
     @Test
     void projectsEveryKeyWithTheDefaultMode() throws IOException {
-        ProjectedFiles.write(tmp.resolve("v"), DATA, null, 0400);
+        ProjectedFiles.write(tmp.resolve("v"), DATA, null, 0400, null);
         assertEquals("hi", Files.readString(tmp.resolve("v/index.html")));
         assertEquals("r--------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("v/app.conf"))));
     }
 
     @Test
     void itemsChooseKeysPathsAndModes() throws IOException {
-        ProjectedFiles.write(tmp.resolve("v"), DATA, List.of(new KeyToPath("app.conf", 0755, "conf/app.conf", null)), null);
+        ProjectedFiles.write(tmp.resolve("v"), DATA, List.of(new KeyToPath("app.conf", 0755, "conf/app.conf", null)), null, null);
         assertTrue(Files.notExists(tmp.resolve("v/index.html")));
         assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("v/conf/app.conf"))));
         assertThrows(BerthException.class, () -> ProjectedFiles.write(tmp.resolve("w"), DATA,
-                List.of(new KeyToPath("app.conf", null, "../escape", null)), null));
+                List.of(new KeyToPath("app.conf", null, "../escape", null)), null, null));
         assertTrue(Files.notExists(tmp.resolve("escape")));
     }
 
@@ -46,11 +46,11 @@ class VolumeFilesTest {
     @Test
     void anUpdateSwapsItsVersionAtOnceAndLeavesNothingOfTheOld() throws IOException {
         Path v = tmp.resolve("v");
-        ProjectedFiles.write(v, DATA, null, null);
+        ProjectedFiles.write(v, DATA, null, null, null);
         Path first = Files.readSymbolicLink(v.resolve(ProjectedFiles.DATA));
         assertEquals(Path.of(ProjectedFiles.DATA, "app.conf"), Files.readSymbolicLink(v.resolve("app.conf")));
 
-        ProjectedFiles.write(v, Map.of("app.conf", "x=2".getBytes(StandardCharsets.UTF_8)), null, null);
+        ProjectedFiles.write(v, Map.of("app.conf", "x=2".getBytes(StandardCharsets.UTF_8)), null, null, null);
         Path second = Files.readSymbolicLink(v.resolve(ProjectedFiles.DATA));
         assertNotEquals(first, second);
         assertEquals("x=2", Files.readString(v.resolve("app.conf")));

@@ -103,7 +103,7 @@ class ContainerRuntimeIT {
     @Test
     void containersOfOnePodShareNetworkAndHostname() throws Exception {
         PodNamespaces pods = new PodNamespaces(fixture.layout.namespaces(), new Mounter());
-        SharedNamespaces pod = pods.pin("pod-a");
+        SharedNamespaces pod = pods.pin("pod-a", NamespaceOptions.DEFAULT);
         assertTrue(pods.isPinned("pod-a"));
         runtime.create(fixture.spec("server", "pod-a", Resources.NONE, pod, 0, "sh", "-c",
                 "mkdir -p /tmp/www && echo pong > /tmp/www/index.html && httpd -f -p 127.0.0.1:8080 -h /tmp/www"));

@@ -22,6 +22,7 @@ public final class TestImages {
 
     private static Path busybox;
     private static Path twoLayers;
+    private static Path namedUser;
 
     private TestImages() {}
 
@@ -57,6 +58,31 @@ public final class TestImages {
             twoLayers = layout;
         }
         return twoLayers;
+    }
+
+    /**
+     * busybox() plus a layer with /etc/passwd and /etc/group, its USER given by name: "app" (uid 1000, group "app"
+     * 1000, also in "audio" 29).
+     */
+    public static synchronized Path namedUser() {
+        if (namedUser == null) {
+            Path work = tempDir("berth-image-user-");
+            Path layout = work.resolve("layout");
+            copyTree(busybox(), layout);
+            Path bundle = work.resolve("bundle");
+            Processes.run("umoci", "unpack", "--image", layout + ":" + TAG, bundle.toString());
+            try {
+                Path etc = Files.createDirectories(bundle.resolve("rootfs/etc"));
+                Files.writeString(etc.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/:/bin/sh\n");
+                Files.writeString(etc.resolve("group"), "root:x:0:\napp:x:1000:\naudio:x:29:app\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Processes.run("umoci", "repack", "--image", layout + ":" + TAG, bundle.toString());
+            Processes.run("umoci", "config", "--image", layout + ":" + TAG, "--config.user", "app");
+            namedUser = layout;
+        }
+        return namedUser;
     }
 
     private static Path build() {
