@@ -34,8 +34,8 @@ class ShippedPoliciesTest {
     }
 
     @Test
-    void allFourLoadAndAreBound() {
-        assertEquals(4, SHIPPED.size());
+    void allFiveLoadAndAreBound() {
+        assertEquals(5, SHIPPED.size());
         assertEquals(List.of(), SHIPPED.notes());
     }
 
@@ -63,6 +63,19 @@ class ShippedPoliciesTest {
         spec.put("initContainers", List.of(init));
         assertEquals(List.of(deny("no-privileged", "privileged containers are not allowed: init")),
                 check(pod("shop", "p", spec)));
+    }
+
+    @Test
+    void hostNamespacesAreDeniedNamingEach() {
+        Map<String, Object> spec = podSpec(container("app", "nginx:1.27"));
+        spec.put("hostNetwork", true);
+        spec.put("hostIPC", true);
+        spec.put("hostPID", false);
+        assertEquals(List.of(deny("no-host-namespaces", "host namespaces are not allowed: hostNetwork, hostIPC")),
+                check(pod("shop", "p", spec)));
+        spec.put("hostNetwork", false);
+        spec.put("hostIPC", false);
+        assertEquals(List.of(), check(pod("shop", "p", spec)));
     }
 
     @Test
