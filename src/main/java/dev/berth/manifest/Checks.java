@@ -28,10 +28,12 @@ final class Checks {
 
     private final FieldLocations locations;
     private final List<Problem> problems;
+    private final List<Problem> warnings;
 
-    Checks(FieldLocations locations, List<Problem> problems) {
+    Checks(FieldLocations locations, List<Problem> problems, List<Problem> warnings) {
         this.locations = locations;
         this.problems = problems;
+        this.warnings = warnings;
     }
 
     void check(HasMetadata object) {
@@ -112,6 +114,8 @@ final class Checks {
         Set<String> volumes = volumes(pointer + "/volumes", spec.getVolumes());
         volumeMounts(pointer + "/initContainers", spec.getInitContainers(), volumes);
         volumeMounts(pointer + "/containers", spec.getContainers(), volumes);
+        new UnsupportedFields(this::fail, (at, message) -> warnings.add(new Problem(locations.find(at), message)))
+                .podSpec(pointer, spec);
     }
 
     /**

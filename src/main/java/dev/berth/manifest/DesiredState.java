@@ -1,9 +1,11 @@
 package dev.berth.manifest;
 
+import dev.berth.core.Problem;
 import dev.berth.core.ResourceKey;
 import dev.berth.core.Revision;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -14,9 +16,16 @@ public final class DesiredState {
 
     private final Revision revision;
     private final SortedMap<ResourceKey, Manifest> manifests;
+    private final List<Problem> warnings;
 
     public DesiredState(Revision revision, Collection<Manifest> manifests) {
+        this(revision, manifests, List.of());
+    }
+
+    /** @param warnings fields berth ignores, each where it was written */
+    public DesiredState(Revision revision, Collection<Manifest> manifests, List<Problem> warnings) {
         this.revision = revision;
+        this.warnings = List.copyOf(warnings);
         Map<ResourceKey, Manifest> byKey = new LinkedHashMap<>();
         manifests.forEach(m -> byKey.put(m.key(), m));
         this.manifests = new TreeMap<>(byKey);
@@ -37,5 +46,10 @@ public final class DesiredState {
 
     public int size() {
         return manifests.size();
+    }
+
+    /** Fields berth ignores (they make no difference on one node), each where it was written. */
+    public List<Problem> warnings() {
+        return warnings;
     }
 }

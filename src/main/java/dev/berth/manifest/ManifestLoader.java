@@ -30,11 +30,12 @@ public final class ManifestLoader {
     /** The objects of the given files of a tree (e.g. the one file of {@code berth run-pod}). */
     public DesiredState loadFiles(TreeReader tree, List<String> files, Revision revision) {
         List<Problem> problems = new ArrayList<>();
+        List<Problem> warnings = new ArrayList<>();
         Map<ResourceKey, Manifest> manifests = new HashMap<>();
         for (String file : files) {
             try {
                 for (YamlDocuments.Document doc : YamlDocuments.parse(file, tree.read(file))) {
-                    toManifest(doc, problems).ifPresent(m -> {
+                    toManifest(doc, problems, warnings).ifPresent(m -> {
                         Manifest first = manifests.putIfAbsent(m.key(), m);
                         if (first != null) {
                             problems.add(new Problem(m.location(), "duplicate " + m.key() + ", first defined at " + first.location()));
@@ -48,11 +49,11 @@ public final class ManifestLoader {
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);
         }
-        return new DesiredState(revision, manifests.values());
+        return new DesiredState(revision, manifests.values(), warnings);
     }
 
     /** One object from one document; empty (with problems added) when it is not valid. */
-    Optional<Manifest> toManifest(YamlDocuments.Document doc, List<Problem> problems) {
+    Optional<Manifest> toManifest(YamlDocuments.Document doc, List<Problem> problems, List<Problem> warnings) {
         FieldLocations at = doc.locations();
         if (!(doc.tree() instanceof Map<?, ?> object)) {
             problems.add(new Problem(doc.start(), "a manifest must be a mapping with apiVersion, kind and metadata"));
@@ -73,7 +74,7 @@ public final class ManifestLoader {
         }
         String namespace = namespace(kind.get(), typed, at, problems);
         Defaults.apply(typed);
-        new Checks(at, problems).check(typed);
+        new Checks(at, problems, warnings).check(typed);
         Map<String, Object> canonical = new CanonicalTree(at, problems).of(typed);
         if (problems.size() > before) {
             return Optional.empty();

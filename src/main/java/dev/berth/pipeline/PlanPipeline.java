@@ -86,8 +86,10 @@ public final class PlanPipeline {
             }
             List<Violation> violations = policies.evaluate(desired);
             Plan plan = withPlan ? planner.plan(desired, actual(against, git, request)) : null;
+            List<String> notes = new ArrayList<>(policies.notes());
+            desired.warnings().forEach(w -> notes.add(w.toString()));
             return new PlanReport(revision, againstText, plan, desired.size(), policies.size(), violations, List.of(),
-                    policies.notes());
+                    notes);
         } catch (InvalidInputException e) {
             return PlanReport.invalid(revision, againstText, e.problems());
         } catch (SourceUnavailableException e) {

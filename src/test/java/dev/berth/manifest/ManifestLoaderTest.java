@@ -223,4 +223,59 @@ class ManifestLoaderTest {
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("bad.yaml:19:") && l.contains("invalid name \"Bad_Name\"")),
                 errors);
     }
+
+    @Test
+    void fieldsBerthCannotHonourAreErrorsAtTheirPlaceAndMootOnesWarnings() throws IOException {
+        String errors = error("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: p}
+                spec:
+                  shareProcessNamespace: true
+                  securityContext:
+                    runAsUser: -1
+                    sysctls: [{name: kernel.panic, value: "1"}, {name: net.ipv4.tcp_syncookies, value: "1"}]
+                    seccompProfile: {type: Localhost, localhostProfile: ../../etc/profile.json}
+                  hostNetwork: true
+                  containers:
+                    - name: main
+                      image: "busybox:1.35"
+                      lifecycle: {preStop: {exec: {command: [sleep, "5"]}}}
+                      securityContext: {seccompProfile: {type: Strict}}
+                  volumes:
+                    - {name: api, downwardAPI: {items: []}}
+                """);
+        List<String> lines = errors.lines().toList();
+        assertTrue(lines.contains("bad.yaml:5:3: field \"spec.shareProcessNamespace\" is not supported: each container"
+                + " of a berth pod has its own PID namespace"), errors);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("bad.yaml:7:5: must be between 0 and")), errors);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("bad.yaml:8:16: sysctl \"kernel.panic\" is not one of")),
+                errors);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("bad.yaml:8:") && l.contains("\"net.ipv4.tcp_syncookies\""
+                + " would change the host's own namespace")), errors);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("bad.yaml:9:") && l.contains("without '..'")), errors);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("bad.yaml:14:") && l.contains("lifecycle\" is not supported")),
+                errors);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("bad.yaml:15:") && l.contains("got \"Strict\"")), errors);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("bad.yaml:17:") && l.contains("volume \"api\": berth supports")),
+                errors);
+
+        Files.delete(dir.resolve("bad.yaml"));
+        DesiredState ok = load("ok.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: p}
+                spec:
+                  serviceAccountName: app
+                  dnsPolicy: ClusterFirst
+                  securityContext:
+                    sysctls: [{name: net.ipv4.ip_unprivileged_port_start, value: "80"}]
+                  containers:
+                    - {name: main, image: "busybox:1.35", terminationMessagePath: /dev/termination-log}
+                """);
+        assertEquals(List.of("ok.yaml:5:3: field \"spec.serviceAccountName\" is ignored: one node, nothing to do",
+                "ok.yaml:6:3: field \"spec.dnsPolicy\" is ignored: one node, nothing to do",
+                "ok.yaml:10:43: field \"spec.containers.0.terminationMessagePath\" is ignored: one node, nothing to do"),
+                ok.warnings().stream().map(Object::toString).toList());
+    }
 }
