@@ -3,6 +3,7 @@ package dev.berth.cli;
 import dev.berth.pipeline.GitCacheDir;
 import dev.berth.pipeline.PlanPipeline;
 import dev.berth.plan.PlanReport;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,11 +29,16 @@ final class PlanCommand implements Callable<Integer> {
                     "Default: state:<root> when the state root holds state, else empty."})
     String against;
 
+    @Option(names = "--cacert", paramLabel = "FILE",
+            description = "With --against server:https://...: trust only the CA certificates in this PEM file, not the "
+                    + "system's (default: $BERTH_CACERT, else the system's).")
+    Path cacert;
+
     @Override
     public Integer call() {
         global.configureLogging();
         try (GitCacheDir cache = GitCacheDir.forRoot(global.root())) {
-            PlanReport report = new PlanPipeline().plan(source.request(global, against, cache.path()));
+            PlanReport report = new PlanPipeline().plan(source.request(global, against, cache.path()).withServerCa(cacert));
             output.print(report, global.quiet);
             return ExitCodes.of(report);
         }

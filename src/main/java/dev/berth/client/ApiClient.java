@@ -49,11 +49,6 @@ public final class ApiClient {
         this.http = http.build();
     }
 
-    /** With the token in {@code $BERTH_TOKEN} and the CA certificates in {@code $BERTH_CACERT} (if set). */
-    public static ApiClient withEnvironmentToken(URI server) {
-        return fromEnvironment(server, null);
-    }
-
     /** With the token in {@code $BERTH_TOKEN}; {@code caFile} null: the one in {@code $BERTH_CACERT}, if set. */
     public static ApiClient fromEnvironment(URI server, Path caFile) {
         String variable = System.getenv(CACERT_VARIABLE);

@@ -118,7 +118,7 @@ public final class PlanPipeline {
             }
             return ActualState.appliedFrom(applied);
         }
-        return ServerState.fetch(ApiClient.withEnvironmentToken(((Against.Server) against).url()));
+        return ServerState.fetch(ApiClient.fromEnvironment(((Against.Server) against).url(), request.serverCa()));
     }
 
     private static SourceSpec spec(PlanRequest request, String ref) {

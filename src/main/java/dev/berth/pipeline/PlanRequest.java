@@ -15,6 +15,20 @@ import java.nio.file.Path;
  * @param gitCache  where bare caches of remote repositories are kept
  * @param verify    the signatures the commit must carry; null to take any commit
  * @param allowEmpty take a commit with no manifests under the path (it prunes all that was applied); refused if false
+ * @param serverCa  for {@code against} a server over https: the CA certificates to trust (PEM); null for
+ *                  {@code $BERTH_CACERT}, else the system's
  */
 public record PlanRequest(String repo, String ref, String path, Path policies, String against, Path root,
-                          Path gitCache, GitCredentials credentials, SignaturePolicy verify, boolean allowEmpty) {}
+                          Path gitCache, GitCredentials credentials, SignaturePolicy verify, boolean allowEmpty,
+                          Path serverCa) {
+
+    public PlanRequest(String repo, String ref, String path, Path policies, String against, Path root, Path gitCache,
+                       GitCredentials credentials, SignaturePolicy verify, boolean allowEmpty) {
+        this(repo, ref, path, policies, against, root, gitCache, credentials, verify, allowEmpty, null);
+    }
+
+    public PlanRequest withServerCa(Path caFile) {
+        return new PlanRequest(repo, ref, path, policies, against, root, gitCache, credentials, verify, allowEmpty,
+                caFile);
+    }
+}

@@ -67,16 +67,23 @@ class HttpsServerClientTest {
     }
 
     @Test
-    void planAgainstAnHttpsServerTrustsBerthCacert() throws Exception {
+    void planAgainstAnHttpsServerTrustsCacertOrBerthCacert() throws Exception {
         try (TestRepo repo = TestRepo.init(tmp.resolve("repo"))) {
             repo.write("settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n").commit("one");
 
             CliRun plan = CliRun.withEnvironment(Map.of("BERTH_TOKEN", TOKEN, "BERTH_CACERT",
                     certificate.cert().toString()), "plan", "--repo", repo.dir().toString(), "--against", "server:" + url,
                     "--root", tmp.resolve("state").toString());
-
             assertEquals(2, plan.exitCode(), plan::toString);
             assertTrue(plan.out().contains("+ create  ConfigMap default/settings"), plan.out());
+
+            CliRun flag = CliRun.withEnvironment(Map.of("BERTH_TOKEN", TOKEN), "plan", "--repo", repo.dir().toString(),
+                    "--against", "server:" + url, "--cacert", certificate.cert().toString(),
+                    "--root", tmp.resolve("state").toString());
+            assertEquals(plan.out(), flag.out(), flag::toString);
+            CliRun untrusted = CliRun.withEnvironment(Map.of("BERTH_TOKEN", TOKEN), "plan", "--repo",
+                    repo.dir().toString(), "--against", "server:" + url, "--root", tmp.resolve("state").toString());
+            assertTrue(untrusted.exitCode() != 0 && untrusted.err().contains("TLS handshake"), untrusted::toString);
         }
     }
 
