@@ -4,6 +4,7 @@ import dev.berth.core.BerthException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -24,7 +25,12 @@ public final class ApplyLock implements AutoCloseable {
         try {
             Files.createDirectories(root);
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null; // held by this very process: as busy as if another one held it
+            }
             if (lock == null) {
                 channel.close();
                 throw new BerthException("another berth apply or watch is working on " + root + " (" + file + " is locked)");
