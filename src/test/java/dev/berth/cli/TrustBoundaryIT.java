@@ -9,6 +9,7 @@ import dev.berth.testing.Prerequisites;
 import dev.berth.testing.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,14 @@ class TrustBoundaryIT {
             assertEquals(0, applied.exitCode(), applied.toString());
             assertTrue(node.pod("uses-secret").running("main"));
             assertFalse(grep(node.root, node.runRoot).isEmpty(), "root finds the value (the test would prove nothing else)");
+
+            // nor does any output: the apply's, the status, a description of the pod, the history, the plan
+            CliRun planned = CliRun.of("plan", "--repo", node.serve(), "--config", node.config.toString(), "--root",
+                    node.root.toString(), "-o", "json");
+            for (CliRun out : List.of(applied, planned, Scenarios.inspect(node, "status", "-o", "json"),
+                    Scenarios.inspect(node, "describe", "pod", "uses-secret"), node.berth("history", "-o", "json"))) {
+                assertFalse((out.out() + out.err()).contains(SECRET_VALUE), out::toString);
+            }
 
             Process nobody = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                     "grep", "-rl", SECRET_VALUE, node.root.toString(), node.runRoot.toString())
