@@ -40,12 +40,10 @@ final class ModelBinder {
             problems.add(new Problem(locations.find(pointer), describeTypeError(pointer, e, tree)));
             return null;
         }
-        List<String> unknown = new ArrayList<>();
-        collectUnknownFields(typed, "", unknown);
-        for (String pointer : unknown) {
-            problems.add(new Problem(locations.find(pointer), "unknown field \"" + dotted(pointer) + "\""));
-        }
-        return unknown.isEmpty() ? typed : null;
+        List<Problem> found = new ArrayList<>();
+        findUnknownFieldsAndNulls(typed, "", locations, found);
+        problems.addAll(found);
+        return found.isEmpty() ? typed : null;
     }
 
     private static String describeTypeError(String pointer, JacksonException e, Object tree) {
@@ -89,35 +87,50 @@ final class ModelBinder {
 
     /**
      * fabric8 keeps fields it does not know in {@code additionalProperties} rather than failing; walking the typed
-     * object for non-empty ones finds every unknown field with its path.
+     * object for non-empty ones finds every unknown field with its path. The walk also finds null list items and
+     * map values ({@code containers: [null]}, {@code labels: {app: }}), which the steps after binding would trip on.
      */
-    private static void collectUnknownFields(Object node, String pointer, List<String> unknown) {
+    private static void findUnknownFieldsAndNulls(Object node, String pointer, FieldLocations at, List<Problem> found) {
         if (node == null || node instanceof String || node instanceof Number || node instanceof Boolean
                 || node instanceof Quantity || node instanceof IntOrString) {
             return;
         }
         if (node instanceof List<?> list) {
             for (int i = 0; i < list.size(); i++) {
-                collectUnknownFields(list.get(i), pointer + "/" + i, unknown);
+                String item = pointer + "/" + i;
+                if (list.get(i) == null) {
+                    found.add(new Problem(at.find(item), "list item \"" + dotted(item) + "\" is empty (null)"));
+                }
+                findUnknownFieldsAndNulls(list.get(i), item, at, found);
             }
             return;
         }
         if (node instanceof Map<?, ?> map) {
-            new TreeMap<>(map).forEach((k, v) -> collectUnknownFields(v, pointer + "/" + YamlDocuments.escape(String.valueOf(k)), unknown));
+            new TreeMap<>(map).forEach((k, v) -> {
+                String entry = pointer + "/" + YamlDocuments.escape(String.valueOf(k));
+                if (v == null) {
+                    found.add(new Problem(at.find(entry),
+                            "field \"" + dotted(entry) + "\" is empty (null): write \"\" for an empty value"));
+                }
+                findUnknownFieldsAndNulls(v, entry, at, found);
+            });
             return;
         }
         if (!node.getClass().getName().startsWith("io.fabric8.")) {
             return;
         }
-        additionalProperties(node).keySet().stream().map(String::valueOf).sorted()
-                .forEach(k -> unknown.add(pointer + "/" + YamlDocuments.escape(k)));
+        additionalProperties(node).keySet().stream().map(String::valueOf).sorted().forEach(k -> {
+            String field = pointer + "/" + YamlDocuments.escape(k);
+            found.add(new Problem(at.find(field), "unknown field \"" + dotted(field) + "\""));
+        });
         for (Class<?> c = node.getClass(); c != Object.class; c = c.getSuperclass()) {
             for (Field field : c.getDeclaredFields()) {
                 JsonProperty json = field.getAnnotation(JsonProperty.class);
                 if (json == null || Modifier.isStatic(field.getModifiers())) {
                     continue;
                 }
-                collectUnknownFields(read(field, node), pointer + "/" + YamlDocuments.escape(json.value()), unknown);
+                String child = pointer + "/" + YamlDocuments.escape(json.value());
+                findUnknownFieldsAndNulls(read(field, node), child, at, found);
             }
         }
     }

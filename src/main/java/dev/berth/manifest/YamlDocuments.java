@@ -3,18 +3,15 @@ package dev.berth.manifest;
 import dev.berth.core.InvalidInputException;
 import dev.berth.core.Problem;
 import dev.berth.core.SourceLocation;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.Collections;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -22,6 +19,8 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
@@ -34,18 +33,30 @@ public final class YamlDocuments {
     /** One document: its tree and the location of each JSON pointer in it. */
     public record Document(Object tree, FieldLocations locations, SourceLocation start) {}
 
+    /** Larger files are refused unread; it also caps the engine's count of code points (3 MiB by default). */
+    private static final int MAX_FILE_BYTES = 8 << 20;
+    /**
+     * Kubernetes field paths stay under about 370 characters (an annotation key, at most 317, under a CronJob's
+     * pod template); a longer one is a hostile or broken key, such as a megabyte key written with "? ".
+     */
+    private static final int MAX_POINTER_LENGTH = 512;
+    /** The engine's own bound on aliases to mappings and lists in one document (its default, said here). */
+    private static final int MAX_ALIASES_FOR_COLLECTIONS = 50;
+
     private YamlDocuments() {}
 
     public static List<Document> parse(String file, byte[] content) {
-        LoadSettings settings = LoadSettings.builder()
-                .setLabel(file)
-                .setSchema(new CoreSchema())
-                .setAllowRecursiveKeys(false)
-                .setCodePointLimit(Integer.MAX_VALUE)
-                .build();
+        if (content.length > MAX_FILE_BYTES) {
+            throw new InvalidInputException(SourceLocation.of(file), "file too large: " + content.length
+                    + " bytes, manifests are read up to " + MAX_FILE_BYTES + " bytes per file");
+        }
+        String text = SourceText.decode(file, content);
+        LoadSettings settings = settings(file, text);
+        BoundedParser parser = new BoundedParser(new ParserImpl(settings, new StreamReader(settings, text)), file);
         List<Document> documents = new ArrayList<>();
         try {
-            for (Node root : new Compose(settings).composeAllFromString(new String(content, StandardCharsets.UTF_8))) {
+            for (Composer composer = new Composer(settings, parser); composer.hasNext(); ) {
+                Node root = composer.next();
                 Converter converter = new Converter(file);
                 Object tree = converter.convert(root, "");
                 if (tree != null) {
@@ -57,21 +68,43 @@ public final class YamlDocuments {
             Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
             String problem = e.getProblem() == null ? e.getContext() : e.getProblem();
             throw new InvalidInputException(location(file, mark), "invalid YAML: " + problem);
+        } catch (ReaderException e) {
+            throw new InvalidInputException(SourceText.locate(file, text, e.getPosition()),
+                    String.format("invalid YAML: character U+%04X is not allowed in YAML", e.getCodePoint()));
+        } catch (NumberFormatException e) {
+            // snakeyaml-engine 3.2 parses the hex digits of an escape without checking there are any: a file that
+            // ends right after a backslash and x, u or U in a double-quoted scalar
+            throw new InvalidInputException(SourceText.locate(file, text, text.codePointCount(0, text.length())),
+                    "invalid YAML: the file ends inside an escape sequence");
         } catch (YamlEngineException e) {
-            throw new InvalidInputException(SourceLocation.of(file), "invalid YAML: " + e.getMessage());
+            // the engine's other errors (its alias limit) carry no place: blame the last event it read
+            throw new InvalidInputException(location(file, parser.lastMark().orElse(null)),
+                    "invalid YAML: " + e.getMessage());
         }
         return documents;
     }
 
-    private static SourceLocation location(String file, Mark mark) {
+    private static LoadSettings settings(String file, String text) {
+        return LoadSettings.builder()
+                .setLabel(file)
+                .setSchema(new CoreSchema())
+                .setAllowRecursiveKeys(false)
+                .setCodePointLimit(MAX_FILE_BYTES)
+                .setMaxAliasesForCollections(MAX_ALIASES_FOR_COLLECTIONS)
+                // the whole text in one read: the engine copies its unread window on each refill of its buffer,
+                // which makes a long plain scalar quadratic (2 GB copied for a 1 MB key with the default 1 KB)
+                .setBufferSize(text.length() + 2)
+                .build();
+    }
+
+    static SourceLocation location(String file, Mark mark) {
         return mark == null ? SourceLocation.of(file) : new SourceLocation(file, mark.getLine() + 1, mark.getColumn() + 1);
     }
 
-    /** Converts one document; aliases are expanded, a node reached again through itself is an error. */
+    /** Converts one document; aliases are expanded ({@link BoundedParser} has refused cycles and bombs). */
     private static final class Converter {
         private final String file;
         private final Map<String, SourceLocation> locations = new LinkedHashMap<>();
-        private final Set<Node> inProgress = Collections.newSetFromMap(new IdentityHashMap<>());
 
         Converter(String file) {
             this.file = file;
@@ -82,25 +115,18 @@ public final class YamlDocuments {
         }
 
         Object convert(Node node, String pointer) {
-            if (!inProgress.add(node)) {
-                throw fail(node, "recursive alias");
-            }
-            try {
-                return switch (node.getNodeType()) {
-                    case SCALAR -> scalar((ScalarNode) node);
-                    case SEQUENCE -> sequence((SequenceNode) node, pointer);
-                    case MAPPING -> mapping((MappingNode) node, pointer);
-                    default -> throw fail(node, "unsupported YAML node");
-                };
-            } finally {
-                inProgress.remove(node);
-            }
+            return switch (node.getNodeType()) {
+                case SCALAR -> scalar((ScalarNode) node);
+                case SEQUENCE -> sequence((SequenceNode) node, pointer);
+                case MAPPING -> mapping((MappingNode) node, pointer);
+                default -> throw fail(node, "unsupported YAML node");
+            };
         }
 
         private List<Object> sequence(SequenceNode node, String pointer) {
             List<Object> list = new ArrayList<>();
             for (Node item : node.getValue()) {
-                String itemPointer = pointer + "/" + list.size();
+                String itemPointer = child(pointer, String.valueOf(list.size()), item);
                 locations.putIfAbsent(itemPointer, locationOf(item));
                 list.add(convert(item, itemPointer));
             }
@@ -120,7 +146,7 @@ public final class YamlDocuments {
                     throw fail(keyNode, "mapping keys must be plain strings");
                 }
                 String key = scalarKey.getValue();
-                String childPointer = pointer + "/" + escape(key);
+                String childPointer = child(pointer, escape(key), keyNode);
                 if (map.containsKey(key)) {
                     throw fail(keyNode, "duplicate key \"" + key + "\" (first at line "
                             + locations.get(childPointer).line() + ")");
@@ -133,6 +159,15 @@ public final class YamlDocuments {
                 mapping(source, pointer).forEach(map::putIfAbsent);
             }
             return map;
+        }
+
+        /** A child's pointer. Every value keeps one, so their length bounds a file's memory with MAX_VALUES. */
+        private String child(String pointer, String step, Node node) {
+            String child = pointer + "/" + step;
+            if (child.length() > MAX_POINTER_LENGTH) {
+                throw fail(node, "field path longer than " + MAX_POINTER_LENGTH + " characters");
+            }
+            return child;
         }
 
         private static boolean isMergeKey(Node key) {
