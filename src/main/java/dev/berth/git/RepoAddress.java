@@ -1,10 +1,7 @@
 package dev.berth.git;
 
-import java.nio.charset.StandardCharsets;
+import dev.berth.core.Hashing;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,12 +45,7 @@ record RepoAddress(String raw, boolean remote) {
      * repository (case of host, user name, trailing ".git" or "/") share a cache.
      */
     String cacheName() {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(normalised().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
+        return Hashing.sha256Hex(normalised()).substring(0, 16);
     }
 
     String normalised() {

@@ -1,9 +1,8 @@
 package dev.berth.image;
 
 import dev.berth.core.Digest;
+import dev.berth.core.Hashing;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,10 +31,6 @@ public final class ChainIds {
     }
 
     private static Digest sha256(String text) {
-        try {
-            return Digest.sha256(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return Digest.sha256(Hashing.sha256(text.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -2,6 +2,7 @@ package dev.berth.image;
 
 import dev.berth.core.BerthException;
 import dev.berth.core.Digest;
+import dev.berth.core.Hashing;
 import dev.berth.store.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +97,7 @@ public final class ContentStore {
             Files.createDirectories(blobs);
             Path dir = Files.createDirectories(ingest).resolve("add-" + java.util.UUID.randomUUID());
             Files.createDirectories(dir);
-            MessageDigest hash = sha256();
+            MessageDigest hash = Hashing.sha256();
             try (OutputStream out = Files.newOutputStream(dir.resolve("data"))) {
                 new DigestInputStream(in, hash).transferTo(out);
             }
@@ -157,7 +157,7 @@ public final class ContentStore {
 
     private static void writeVerified(BlobSource source, Digest expected, long expectedSize, Path data)
             throws IOException {
-        MessageDigest hash = sha256();
+        MessageDigest hash = Hashing.sha256();
         try (FileChannel out = FileChannel.open(data, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
             long have = Math.min(out.size(), expectedSize >= 0 ? expectedSize : Long.MAX_VALUE);
@@ -242,13 +242,6 @@ public final class ContentStore {
         }
     }
 
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
-        }
-    }
 
     private static void deleteDirectory(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {

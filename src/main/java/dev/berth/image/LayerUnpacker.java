@@ -3,6 +3,7 @@ package dev.berth.image;
 import com.sun.jna.LastErrorException;
 import dev.berth.core.BerthException;
 import dev.berth.core.Digest;
+import dev.berth.core.Hashing;
 import dev.berth.store.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +72,7 @@ public final class LayerUnpacker {
     }
 
     private long unpackInto(Layer layer, InputStream blob, ContainedTree tree) throws IOException {
-        MessageDigest sha256 = sha256();
+        MessageDigest sha256 = Hashing.sha256();
         DigestInputStream uncompressed = new DigestInputStream(LayerCompression.decompress(layer.mediaType(), blob), sha256);
         EntryMetadata metadata = new EntryMetadata(root);
         // Directory modes and times wait until the end: a 0555 directory must still take its children, and
@@ -199,13 +199,6 @@ public final class LayerUnpacker {
         }
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
 
     private static void removeQuietly(Path target, Exception cause) {
         try {

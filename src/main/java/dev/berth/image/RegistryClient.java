@@ -1,6 +1,7 @@
 package dev.berth.image;
 
 import dev.berth.core.Digest;
+import dev.berth.core.Hashing;
 import dev.berth.image.RegistryException.Reason;
 import java.io.IOException;
 import java.io.InputStream;
@@ -252,6 +253,6 @@ public final class RegistryClient {
     }
 
     static Digest sha256(byte[] bytes) {
-        return Digest.sha256(ContentStore.sha256().digest(bytes));
+        return Digest.sha256(Hashing.sha256(bytes));
     }
 }

@@ -1,33 +1,41 @@
 package dev.berth.manifest;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.berth.core.Hashing;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The form in which an object is compared, hashed and recorded on disk: the canonical tree with each Secret value
- * replaced by a digest, so that state records and diffs can tell "changed" without ever holding the value.
+ * replaced by a {@link SecretDigest}, so that state records and diffs can tell "changed" without ever holding the
+ * value.
  */
 public final class ComparableForm {
 
-    private static final String SECRET_VALUE_PREFIX = "sha256:";
+    private static final String HASH_PREFIX = "sha256:";
 
     private ComparableForm() {}
 
-    public static Map<String, Object> of(Manifest manifest) {
-        if (!manifest.key().kind().equals(Kind.SECRET.kindName())) {
-            return manifest.object();
+    /** The form of {@code manifest}, Secret values replaced by their digests under {@code secrets}. */
+    public static Map<String, Object> of(Manifest manifest, SecretDigest secrets) {
+        return withSecretValues(manifest.key().kind(), manifest.object(), secrets::of);
+    }
+
+    /** A recorded form as a planner without the node's key sees it: Secret values masked as its own are. */
+    public static Map<String, Object> masked(String kind, Map<String, Object> form) {
+        return withSecretValues(kind, form, digest -> SecretDigest.NOT_COMPARED);
+    }
+
+    private static Map<String, Object> withSecretValues(String kind, Map<String, Object> object,
+                                                        UnaryOperator<String> value) {
+        if (!kind.equals(Kind.SECRET.kindName()) || !(object.get("data") instanceof Map<?, ?> data)) {
+            return object;
         }
-        Map<String, Object> copy = new TreeMap<>(manifest.object());
-        if (copy.get("data") instanceof Map<?, ?> data) {
-            Map<String, Object> digests = new TreeMap<>();
-            data.forEach((k, v) -> digests.put(String.valueOf(k), SECRET_VALUE_PREFIX + sha256(String.valueOf(v))));
-            copy.put("data", digests);
-        }
+        Map<String, Object> copy = new TreeMap<>(object);
+        Map<String, Object> values = new TreeMap<>();
+        data.forEach((k, v) -> values.put(String.valueOf(k), value.apply(String.valueOf(v))));
+        copy.put("data", values);
         return copy;
     }
 
@@ -40,7 +48,7 @@ public final class ComparableForm {
     public static String hash(Map<String, Object> tree) {
         StringBuilder json = new StringBuilder();
         writeJson(tree, json);
-        return SECRET_VALUE_PREFIX + sha256(json.toString());
+        return HASH_PREFIX + Hashing.sha256Hex(json.toString());
     }
 
     private static void writeJson(Object node, StringBuilder out) {
@@ -81,14 +89,5 @@ public final class ComparableForm {
             }
         }
         out.append('"');
-    }
-
-    private static String sha256(String text) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
-        }
     }
 }

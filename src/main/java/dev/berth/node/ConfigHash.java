@@ -5,6 +5,7 @@ import dev.berth.manifest.Annotations;
 import dev.berth.manifest.ComparableForm;
 import dev.berth.manifest.DesiredState;
 import dev.berth.manifest.Manifest;
+import dev.berth.manifest.SecretDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,16 +32,19 @@ final class ConfigHash {
         return TEMPLATE_PATH.containsKey(kind);
     }
 
-    /** The workload with {@link Annotations#CONFIG_HASH} set on its template; unchanged if it reads no config. */
+    /**
+     * The workload with {@link Annotations#CONFIG_HASH} set on its template; unchanged if it reads no config. Secret
+     * values count by their digests under {@code secrets}, the node's key, so the hash reveals nothing of them.
+     */
     @SuppressWarnings("unchecked")
-    static Manifest annotate(Manifest workload, DesiredState desired) {
+    static Manifest annotate(Manifest workload, DesiredState desired, SecretDigest secrets) {
         Map<String, Object> copy = (Map<String, Object>) deepCopy(workload.object());
         Map<String, Object> template = copy;
         for (String step : TEMPLATE_PATH.get(workload.key().kind())) {
             template = (Map<String, Object>) template.get(step);
         }
         Map<String, String> referenced = new TreeMap<>();
-        collect(template.get("spec"), workload.key().namespace(), desired, referenced);
+        collect(template.get("spec"), workload.key().namespace(), desired, secrets, referenced);
         if (referenced.isEmpty()) {
             return workload;
         }
@@ -51,7 +55,8 @@ final class ConfigHash {
     }
 
     /** Walks the pod spec for references; each maps to the referenced object's content hash, or "absent". */
-    private static void collect(Object node, String namespace, DesiredState desired, Map<String, String> out) {
+    private static void collect(Object node, String namespace, DesiredState desired, SecretDigest secrets,
+                                Map<String, String> out) {
         if (node instanceof Map<?, ?> map) {
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 String kind = referencedKind(String.valueOf(e.getKey()));
@@ -60,13 +65,13 @@ final class ConfigHash {
                     if (name != null) {
                         ResourceKey key = new ResourceKey(kind, namespace, String.valueOf(name));
                         out.put(kind + "/" + name, desired.get(key)
-                                .map(m -> ComparableForm.hash(ComparableForm.of(m))).orElse("absent"));
+                                .map(m -> ComparableForm.hash(ComparableForm.of(m, secrets))).orElse("absent"));
                     }
                 }
-                collect(e.getValue(), namespace, desired, out);
+                collect(e.getValue(), namespace, desired, secrets, out);
             }
         } else if (node instanceof List<?> list) {
-            list.forEach(item -> collect(item, namespace, desired, out));
+            list.forEach(item -> collect(item, namespace, desired, secrets, out));
         }
     }
 

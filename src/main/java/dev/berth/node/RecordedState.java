@@ -3,9 +3,11 @@ package dev.berth.node;
 import dev.berth.core.Revision;
 import dev.berth.manifest.ComparableForm;
 import dev.berth.manifest.Manifest;
+import dev.berth.manifest.SecretDigest;
 import dev.berth.plan.ActualState;
 import dev.berth.plan.LiveObject;
 import dev.berth.store.ObjectRecord;
+import dev.berth.store.NodeSecretKey;
 import dev.berth.store.ObjectRecords;
 import dev.berth.store.StateLayout;
 import dev.berth.core.SourceLocation;
@@ -24,7 +26,7 @@ public final class RecordedState {
     public static ActualState read(StateLayout layout) {
         return new ActualState(new ObjectRecords(layout).readAll().stream()
                 .map(r -> new LiveObject(r.key(), r.object(), r.hash(), r.revision(), true, r.prune()))
-                .toList());
+                .toList(), NodeSecretKey.forPlanning(layout));
     }
 
     /**
@@ -43,9 +45,12 @@ public final class RecordedState {
         return new DesiredState(revision, manifests);
     }
 
-    /** The record the node writes once it has applied {@code applied} from {@code revision}. */
-    public static ObjectRecord recordOf(Manifest applied, Revision revision, Instant at) {
-        Map<String, Object> form = ComparableForm.of(applied);
+    /**
+     * The record the node writes once it has applied {@code applied} from {@code revision}; its Secret values are
+     * digested by {@code secrets}, the node's.
+     */
+    public static ObjectRecord recordOf(Manifest applied, SecretDigest secrets, Revision revision, Instant at) {
+        Map<String, Object> form = ComparableForm.of(applied, secrets);
         return new ObjectRecord(applied.key(), applied.apiVersion(), ComparableForm.hash(form), revision, at,
                 applied.prunable(), form, applied.object());
     }

@@ -3,6 +3,7 @@ package dev.berth.node;
 import dev.berth.core.ResourceKey;
 import dev.berth.manifest.DesiredState;
 import dev.berth.manifest.Manifest;
+import dev.berth.manifest.SecretDigest;
 import dev.berth.node.workload.CronJobController;
 import dev.berth.node.workload.DeploymentController;
 import dev.berth.node.workload.Health;
@@ -11,6 +12,7 @@ import dev.berth.node.workload.PodView;
 import dev.berth.node.workload.Workload;
 import dev.berth.node.workload.WorkloadController;
 import dev.berth.node.workload.WorkloadDecision;
+import dev.berth.store.NodeSecretKey;
 import dev.berth.store.SideBySide;
 import dev.berth.store.StateLayout;
 import dev.berth.store.WriteBatch;
@@ -60,6 +62,8 @@ final class Workloads {
     private final StateLayout layout;
     private final PodRuntimePort pods;
     private final PodWorkers workers;
+    /** Digests Secret values in the config hash of pod templates: the node's key, read once. */
+    private final SecretDigest secrets;
     private final Map<ResourceKey, Failure> failing = new HashMap<>();
     /** Images pulled ahead of a replacement, by workload: its old pods stop only once the new pods' are present. */
     private final Map<ResourceKey, Set<String>> pulled = new ConcurrentHashMap<>();
@@ -68,6 +72,7 @@ final class Workloads {
         this.layout = layout;
         this.pods = pods;
         this.workers = workers;
+        this.secrets = NodeSecretKey.require(layout);
     }
 
     /**
@@ -123,7 +128,7 @@ final class Workloads {
             }
             try {
                 WorkloadDecision decision = controller.decide(
-                        new Workload(ConfigHash.annotate(m, applied), before == null ? Map.of() : before.memo()), owned, now);
+                        new Workload(ConfigHash.annotate(m, applied, secrets), before == null ? Map.of() : before.memo()), owned, now);
                 wake(nextDecisionAt(decision));
                 if (!decision.delete().isEmpty() && !decision.create().isEmpty() && !pulledAhead(key, decision, work)) {
                     // the pods it replaces keep running while the new pods' images are pulled; asked again after

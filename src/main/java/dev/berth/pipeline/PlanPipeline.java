@@ -12,6 +12,7 @@ import dev.berth.git.Snapshot;
 import dev.berth.git.SourceSpec;
 import dev.berth.git.Verification;
 import dev.berth.manifest.DesiredState;
+import dev.berth.manifest.Kind;
 import dev.berth.manifest.ManifestLoader;
 import dev.berth.node.RecordedState;
 import dev.berth.plan.ActualState;
@@ -85,8 +86,13 @@ public final class PlanPipeline {
                 return PlanReport.invalid(revision, againstText, problems);
             }
             List<Violation> violations = policies.evaluate(desired);
-            Plan plan = withPlan ? planner.plan(desired, actual(against, git, request)) : null;
+            ActualState actual = withPlan ? actual(against, git, request) : null;
+            Plan plan = withPlan ? planner.plan(desired, actual) : null;
             List<String> notes = new ArrayList<>(policies.notes());
+            if (withPlan && !actual.secretDigest().comparesValues() && hasSecrets(desired)) {
+                notes.add("Secret values were not compared: the node digests them under a key of its own; "
+                        + "a plan on the node, as root, compares them");
+            }
             desired.warnings().forEach(w -> notes.add(w.toString()));
             return new PlanReport(revision, againstText, plan, desired.size(), policies.size(), violations, List.of(),
                     notes);
@@ -119,6 +125,10 @@ public final class PlanPipeline {
             return ActualState.appliedFrom(applied);
         }
         return ServerState.fetch(ApiClient.fromEnvironment(((Against.Server) against).url(), request.serverCa()));
+    }
+
+    private static boolean hasSecrets(DesiredState desired) {
+        return desired.manifests().stream().anyMatch(m -> m.key().kind().equals(Kind.SECRET.kindName()));
     }
 
     private static SourceSpec spec(PlanRequest request, String ref) {

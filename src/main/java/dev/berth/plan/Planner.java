@@ -25,7 +25,7 @@ public final class Planner {
                 applies.add(new Action.Create(m, "not on the target"));
                 continue;
             }
-            Map<String, Object> form = ComparableForm.of(m);
+            Map<String, Object> form = ComparableForm.of(m, actual.secretDigest());
             if (ComparableForm.hash(form).equals(live.get().hash())) {
                 unchanged++;
                 continue;

@@ -1,15 +1,12 @@
 package dev.berth.server;
 
 import dev.berth.core.BerthException;
+import dev.berth.core.Hashing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A shared secret (webhook secret, API token) read once from a file. Comparisons are constant time, and leak not
@@ -25,7 +22,7 @@ public final class Secret {
             throw new IllegalArgumentException("empty secret");
         }
         this.value = value.clone();
-        this.digest = sha256(value);
+        this.digest = Hashing.sha256(value);
     }
 
     public static Secret of(String value) {
@@ -51,18 +48,12 @@ public final class Secret {
     /** Whether {@code candidate} is this secret; false for null. */
     public boolean matches(String candidate) {
         return candidate != null
-                && MessageDigest.isEqual(digest, sha256(candidate.getBytes(StandardCharsets.UTF_8)));
+                && MessageDigest.isEqual(digest, Hashing.sha256(candidate.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** HMAC-SHA256 of {@code data} keyed with this secret, as GitHub, Gitea and the generic hook sign bodies. */
     public byte[] hmacSha256(byte[] data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(value, "HmacSHA256"));
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
+        return Hashing.hmacSha256(value, data);
     }
 
     /** Whether {@code signature} is this secret's HMAC of {@code data}; constant time in the signature's bytes. */
@@ -70,13 +61,6 @@ public final class Secret {
         return signature != null && MessageDigest.isEqual(hmacSha256(data), signature);
     }
 
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
-    }
 
     @Override
     public String toString() {

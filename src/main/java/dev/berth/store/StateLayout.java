@@ -27,6 +27,11 @@ public record StateLayout(Path root) {
         return secrets().resolve(key.namespace()).resolve(key.name() + ".json");
     }
 
+    /** The key of the digests that stand for Secret values in records (0600): see {@link NodeSecretKey}. */
+    public Path secretDigestKey() {
+        return root.resolve("secret-digest.key");
+    }
+
     /** Bare git caches, one per repository URL. */
     public Path gitCache() {
         return root.resolve("git");

@@ -3,10 +3,12 @@ package dev.berth.sync;
 import dev.berth.core.BerthException;
 import dev.berth.core.ResourceKey;
 import dev.berth.core.Revision;
+import dev.berth.manifest.SecretDigest;
 import dev.berth.node.RecordedState;
 import dev.berth.node.WorkloadStatus;
 import dev.berth.plan.Action;
 import dev.berth.store.FileTrees;
+import dev.berth.store.NodeSecretKey;
 import dev.berth.store.ObjectRecords;
 import dev.berth.store.SideBySide;
 import dev.berth.store.StateLayout;
@@ -31,10 +33,12 @@ final class RecordWriter {
 
     private final StateLayout layout;
     private final ObjectRecords records;
+    private final SecretDigest secrets;
 
     RecordWriter(StateLayout layout) {
         this.layout = layout;
         this.records = new ObjectRecords(layout);
+        this.secrets = NodeSecretKey.require(layout);
     }
 
     /**
@@ -120,7 +124,7 @@ final class RecordWriter {
                 throw new BerthException("cannot create volume for " + desired.key() + ": " + e.getMessage(), e);
             }
         }
-        records.write(RecordedState.recordOf(desired, revision, Instant.now()));
+        records.write(RecordedState.recordOf(desired, secrets, revision, Instant.now()));
     }
 
     private Path volume(ResourceKey claim) {

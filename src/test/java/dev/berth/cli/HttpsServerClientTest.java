@@ -69,13 +69,17 @@ class HttpsServerClientTest {
     @Test
     void planAgainstAnHttpsServerTrustsCacertOrBerthCacert() throws Exception {
         try (TestRepo repo = TestRepo.init(tmp.resolve("repo"))) {
-            repo.write("settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n").commit("one");
+            repo.write("settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n")
+                    .write("token.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: token}\nstringData: {t: x}\n")
+                    .commit("one");
 
             CliRun plan = CliRun.withEnvironment(Map.of("BERTH_TOKEN", TOKEN, "BERTH_CACERT",
                     certificate.cert().toString()), "plan", "--repo", repo.dir().toString(), "--against", "server:" + url,
                     "--root", tmp.resolve("state").toString());
             assertEquals(2, plan.exitCode(), plan::toString);
             assertTrue(plan.out().contains("+ create  ConfigMap default/settings"), plan.out());
+            assertTrue(plan.out().contains("Secret values were not compared: the node digests them under a key"),
+                    plan.out());
 
             CliRun flag = CliRun.withEnvironment(Map.of("BERTH_TOKEN", TOKEN), "plan", "--repo", repo.dir().toString(),
                     "--against", "server:" + url, "--cacert", certificate.cert().toString(),

@@ -7,7 +7,9 @@ import dev.berth.core.DirectoryTreeReader;
 import dev.berth.core.Revision;
 import dev.berth.manifest.DesiredState;
 import dev.berth.manifest.ManifestLoader;
+import dev.berth.manifest.SecretDigest;
 import dev.berth.node.RecordedState;
+import dev.berth.store.NodeSecretKey;
 import dev.berth.store.ObjectRecords;
 import dev.berth.store.StateLayout;
 import dev.berth.testing.CliRun;
@@ -98,8 +100,10 @@ class PolicyAndStateTest {
             throw new IllegalStateException(e);
         }
         DesiredState applied = new ManifestLoader().load(new DirectoryTreeReader(checkout), "", new Revision(sha));
-        ObjectRecords records = new ObjectRecords(new StateLayout(tmp.resolve("state")));
-        applied.manifests().forEach(m -> records.write(RecordedState.recordOf(m, new Revision(sha), Instant.now())));
+        StateLayout layout = new StateLayout(tmp.resolve("state"));
+        ObjectRecords records = new ObjectRecords(layout);
+        SecretDigest secrets = NodeSecretKey.require(layout);
+        applied.manifests().forEach(m -> records.write(RecordedState.recordOf(m, secrets, new Revision(sha), Instant.now())));
     }
 
     @Test
@@ -124,7 +128,7 @@ class PolicyAndStateTest {
         recordApplied(repo.commit("secret").name());
         Path record = new StateLayout(tmp.resolve("state")).record(new dev.berth.core.ResourceKey("Secret", "shop", "db"));
         String json = Files.readString(record);
-        assertTrue(json.contains("\"password\" : \"sha256:"), json);
+        assertTrue(json.contains("\"password\" : \"hmac-sha256:"), json);
         assertTrue(!json.contains("hunter2") && !json.contains("aHVudGVyMg"), json);
         assertEquals(ExitCodes.OK, run("plan").exitCode());
     }

@@ -9,6 +9,7 @@ import dev.berth.core.ResourceKey;
 import dev.berth.manifest.Annotations;
 import dev.berth.manifest.DesiredState;
 import dev.berth.manifest.ManifestLoader;
+import dev.berth.manifest.SecretDigest;
 import dev.berth.manifest.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigHashTest {
+
+    private static final SecretDigest NODE = SecretDigest.keyed(new byte[32]);
 
     @TempDir
     Path dir;
@@ -55,7 +58,7 @@ class ConfigHashTest {
 
     private String hash(DesiredState desired) {
         var web = desired.get(new ResourceKey("Deployment", "default", "web")).orElseThrow();
-        return (String) Trees.at(ConfigHash.annotate(web, desired).object(),
+        return (String) Trees.at(ConfigHash.annotate(web, desired, NODE).object(),
                 "/spec/template/metadata/annotations/" + Annotations.CONFIG_HASH.replace("/", "~1"));
     }
 
@@ -71,11 +74,21 @@ class ConfigHashTest {
         assertNotEquals(base, hash(load(DEPLOYMENT, secret("x"))), "a missing ConfigMap counts too");
     }
 
+    /** The annotation is public (describe, the API): under another node's key a Secret's part of it differs. */
+    @Test
+    void hashesSecretValuesUnderTheNodesKey() throws IOException {
+        DesiredState desired = load(DEPLOYMENT, configMap("a"), secret("x"));
+        var web = desired.get(new ResourceKey("Deployment", "default", "web")).orElseThrow();
+        String otherNode = (String) Trees.at(ConfigHash.annotate(web, desired, SecretDigest.keyed("another node's key of 32 bytes..".getBytes())).object(),
+                "/spec/template/metadata/annotations/" + Annotations.CONFIG_HASH.replace("/", "~1"));
+        assertNotEquals(hash(desired), otherNode);
+    }
+
     @Test
     void leavesAWorkloadThatReadsNoConfigAsItIs() throws IOException {
         DesiredState desired = load("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
                 + "    - {name: main, image: busybox:1.35}\n");
         var pod = desired.get(new ResourceKey("Pod", "default", "p")).orElseThrow();
-        assertSame(pod, ConfigHash.annotate(pod, desired));
+        assertSame(pod, ConfigHash.annotate(pod, desired, NODE));
     }
 }

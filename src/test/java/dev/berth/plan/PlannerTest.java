@@ -1,14 +1,18 @@
 package dev.berth.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.DirectoryTreeReader;
+import dev.berth.manifest.ComparableForm;
 import dev.berth.manifest.DesiredState;
 import dev.berth.manifest.ManifestLoader;
+import dev.berth.manifest.SecretDigest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,5 +70,34 @@ class PlannerTest {
     void everythingIsACreateAgainstEmpty() throws IOException {
         Plan plan = new Planner().plan(state("s", CM.formatted("x", "1")), ActualState.empty());
         assertEquals(List.of("create ConfigMap a/x"), steps(plan));
+    }
+
+    private static final String SECRET = "apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: a}\nstringData: %s\n";
+
+    @Test
+    void aChangedSecretValueIsAnUpdateWhoseDiffHidesTheValues() throws IOException {
+        Plan plan = new Planner().plan(state("after", SECRET.formatted("{k: hunter3}")),
+                ActualState.appliedFrom(state("before", SECRET.formatted("{k: hunter2}"))));
+        assertEquals(List.of("update Secret a/s"), steps(plan));
+        FieldDiff diff = plan.actions().get(0).diff().get(0);
+        assertEquals("/data/k", diff.path());
+        assertTrue(diff.sensitive() && !diff.toString().contains("aHVudGVy"), diff.toString());
+    }
+
+    /** Against a node whose key the planner lacks (a server, in CI), values cannot be compared; keys still are. */
+    @Test
+    void withoutTheNodesKeySecretValuesAreNotComparedButTheirKeysAre() throws IOException {
+        DesiredState before = state("before", SECRET.formatted("{k: hunter2}"));
+        SecretDigest node = SecretDigest.keyed(new byte[32]);
+        List<LiveObject> recorded = before.manifests().stream().map(m -> {
+            Map<String, Object> form = ComparableForm.of(m, node);
+            return new LiveObject(m.key(), form, ComparableForm.hash(form), null, true, true);
+        }).toList();
+        ActualState server = new ActualState(recorded, SecretDigest.notCompared());
+        assertEquals(List.of(), steps(new Planner().plan(state("value", SECRET.formatted("{k: hunter3}")), server)));
+        assertEquals(List.of("update Secret a/s"),
+                steps(new Planner().plan(state("key", SECRET.formatted("{k: hunter2, extra: x}")), server)));
+        assertEquals(List.of("update Secret a/s"), steps(new Planner().plan(state("value2", SECRET.formatted("{k: hunter3}")),
+                new ActualState(recorded, node))), "the node, with its key, sees the change");
     }
 }

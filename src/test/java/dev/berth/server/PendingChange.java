@@ -11,6 +11,7 @@ import dev.berth.pipeline.PlanRequest;
 import dev.berth.plan.PlanReport;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.RuntimeLayout;
+import dev.berth.store.NodeSecretKey;
 import dev.berth.store.ObjectRecords;
 import dev.berth.store.StateLayout;
 import dev.berth.sync.SyncState;
@@ -47,7 +48,7 @@ final class PendingChange implements AutoCloseable {
         String applied = repo.write("settings.yaml", CONFIG_MAP.formatted("calm")).commit("calm").name();
         Revision revision = new Revision(applied);
         new ManifestLoader().load(new DirectoryTreeReader(repo.dir()), "", revision).manifests().forEach(m ->
-                new ObjectRecords(layout).write(RecordedState.recordOf(m, revision, Instant.now())));
+                new ObjectRecords(layout).write(RecordedState.recordOf(m, NodeSecretKey.require(layout), revision, Instant.now())));
         new SyncState("https://deploy:" + URL_PASSWORD + "@git.example.org/ops.git", "main", "", applied,
                 Instant.now(), "Synced", "applied 1 change", null).write(layout);
         repo.write("settings.yaml", CONFIG_MAP.formatted(VALUE)).commit("the change under review");
