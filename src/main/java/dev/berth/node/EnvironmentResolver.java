@@ -15,9 +15,16 @@ import java.util.Optional;
 
 /**
  * A container's environment as the kubelet builds it: the image's, then envFrom, then env (later wins), with
- * values from ConfigMaps, Secrets and the pod's own fields, and $(VAR) references to earlier variables expanded.
+ * values from ConfigMaps, Secrets and the pod's own fields. $(VAR) references expand from the container's own
+ * variables defined before them, never from the image's: the kubelet does not know the image's ENV.
  */
 final class EnvironmentResolver {
+
+    /**
+     * @param lines    KEY=VALUE, every variable the process sees, in definition order
+     * @param declared the container's own variables (envFrom and env), which command and args expand from too
+     */
+    record ContainerEnvironment(List<String> lines, Map<String, String> declared) {}
 
     private final ConfigSource config;
 
@@ -25,26 +32,28 @@ final class EnvironmentResolver {
         this.config = config;
     }
 
-    /** KEY=VALUE lines, in definition order. */
-    List<String> resolve(String namespace, String podName, List<String> imageEnv, Container container) {
+    ContainerEnvironment resolve(String namespace, String podName, List<String> imageEnv, Container container) {
+        Map<String, String> declared = new LinkedHashMap<>();
+        for (EnvFromSource from : orEmpty(container.getEnvFrom())) {
+            String prefix = from.getPrefix() == null ? "" : from.getPrefix();
+            source(namespace, from).forEach((k, v) -> declared.put(prefix + k, new String(v, StandardCharsets.UTF_8)));
+        }
+        for (EnvVar var : orEmpty(container.getEnv())) {
+            String value = var.getValueFrom() != null
+                    ? valueFrom(namespace, podName, var.getName(), var.getValueFrom())
+                    : ContainerCommand.expand(var.getValue() == null ? "" : var.getValue(), declared);
+            if (value != null) {
+                declared.put(var.getName(), value);
+            }
+        }
         Map<String, String> env = new LinkedHashMap<>();
         for (String line : imageEnv) {
             int eq = line.indexOf('=');
             env.put(eq < 0 ? line : line.substring(0, eq), eq < 0 ? "" : line.substring(eq + 1));
         }
-        for (EnvFromSource from : orEmpty(container.getEnvFrom())) {
-            String prefix = from.getPrefix() == null ? "" : from.getPrefix();
-            source(namespace, from).forEach((k, v) -> env.put(prefix + k, new String(v, StandardCharsets.UTF_8)));
-        }
-        for (EnvVar var : orEmpty(container.getEnv())) {
-            String value = var.getValueFrom() != null
-                    ? valueFrom(namespace, podName, var.getName(), var.getValueFrom())
-                    : ContainerCommand.expand(var.getValue() == null ? "" : var.getValue(), env);
-            if (value != null) {
-                env.put(var.getName(), value);
-            }
-        }
-        return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        env.putAll(declared);
+        return new ContainerEnvironment(env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
+                declared);
     }
 
     private Map<String, byte[]> source(String namespace, EnvFromSource from) {

@@ -12,10 +12,8 @@ import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /** Turns one container of a pod spec, with its image's config, into a {@link ContainerLaunch}. */
@@ -33,11 +31,9 @@ final class LaunchPlanner {
     ContainerLaunch plan(Pod pod, Container c, ImageConfig image, ImageFiles imageFiles) {
         String namespace = pod.getMetadata().getNamespace();
         String podName = pod.getMetadata().getName();
-        List<String> env = environment.resolve(namespace, podName, image.env(), c);
-        Map<String, String> vars = new HashMap<>();
-        env.forEach(line -> vars.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1)));
+        EnvironmentResolver.ContainerEnvironment env = environment.resolve(namespace, podName, image.env(), c);
         List<String> argv = ContainerCommand.resolve(image.entrypoint(), image.cmd(), orEmpty(c.getCommand()),
-                orEmpty(c.getArgs())).stream().map(a -> ContainerCommand.expand(a, vars)).toList();
+                orEmpty(c.getArgs())).stream().map(a -> ContainerCommand.expand(a, env.declared())).toList();
         if (argv.isEmpty()) {
             throw new BerthException("container " + c.getName() + ": no command, and the image has neither Entrypoint nor Cmd");
         }
@@ -56,7 +52,7 @@ final class LaunchPlanner {
                 .map(m -> new ContainerLaunch.VolumeMount(m.getName(), m.getMountPath(), m.getSubPath(),
                         Boolean.TRUE.equals(m.getReadOnly()) || projected.contains(m.getName())))
                 .toList();
-        return new ContainerLaunch(c.getName(), c.getImage(), c.getImagePullPolicy(), argv, env, cwd, user,
+        return new ContainerLaunch(c.getName(), c.getImage(), c.getImagePullPolicy(), argv, env.lines(), cwd, user,
                 security(podSecurity, c.getSecurityContext(), c.getName()), limits, mounts);
     }
 
@@ -64,12 +60,13 @@ final class LaunchPlanner {
         SeccompProfile seccomp = seccomp(sc != null && sc.getSeccompProfile() != null ? sc.getSeccompProfile()
                 : pod == null ? null : pod.getSeccompProfile(), name);
         if (sc == null) {
-            return new ContainerLaunch.Security(false, false, true, List.of(), List.of(), seccomp);
+            return new ContainerLaunch.Security(false, false, false, List.of(), List.of(), seccomp);
         }
         Capabilities caps = sc.getCapabilities();
         boolean privileged = Boolean.TRUE.equals(sc.getPrivileged());
-        // Kubernetes: no_new_privs unless privilege escalation is allowed explicitly, or the container is privileged.
-        boolean noNewPrivileges = !privileged && !Boolean.TRUE.equals(sc.getAllowPrivilegeEscalation());
+        // the kubelet sets no_new_privs only for allowPrivilegeEscalation: false; else setuid binaries and file
+        // capabilities work as on any Linux (and as with Docker)
+        boolean noNewPrivileges = !privileged && Boolean.FALSE.equals(sc.getAllowPrivilegeEscalation());
         return new ContainerLaunch.Security(privileged, Boolean.TRUE.equals(sc.getReadOnlyRootFilesystem()), noNewPrivileges,
                 caps == null ? List.of() : orEmpty(caps.getAdd()), caps == null ? List.of() : orEmpty(caps.getDrop()),
                 seccomp);

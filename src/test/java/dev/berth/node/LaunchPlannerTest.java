@@ -1,6 +1,8 @@
 package dev.berth.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.berth.core.BerthException;
@@ -44,8 +46,8 @@ class LaunchPlannerTest {
         assertEquals(List.of("PATH=/bin", "GREETING=hi"), launch.env());
         assertEquals("/srv", launch.cwd());
         assertEquals(new ContainerUser(1000, 1000, List.of()), launch.user());
-        assertEquals(new ContainerLaunch.Security(false, false, true, List.of(), List.of(),
-                SeccompProfile.RUNTIME_DEFAULT), launch.security());
+        assertEquals(new ContainerLaunch.Security(false, false, false, List.of(), List.of(),
+                SeccompProfile.RUNTIME_DEFAULT), launch.security(), "no_new_privs only when asked for");
         assertEquals(50_000, launch.limits().cpuQuota());
         assertEquals(32L << 20, launch.limits().memoryLimit());
         assertEquals(List.of(new ContainerLaunch.VolumeMount("data", "/data", null, true)), launch.volumes());
@@ -59,8 +61,26 @@ class LaunchPlannerTest {
         ContainerLaunch launch = planner.plan(pod(c), c, IMAGE, ImageFiles.NONE);
         assertEquals(List.of("sleep", "1"), launch.argv());
         assertEquals(0, launch.user().uid());
-        assertEquals(new ContainerLaunch.Security(false, true, true, List.of("NET_ADMIN"), List.of("ALL"),
+        assertEquals(new ContainerLaunch.Security(false, true, false, List.of("NET_ADMIN"), List.of("ALL"),
                 SeccompProfile.RUNTIME_DEFAULT), launch.security());
+    }
+
+    @Test
+    void noNewPrivsFollowsAllowPrivilegeEscalationFalse() {
+        Container c = new ContainerBuilder().withName("main").withImage("busybox:1.35")
+                .withNewSecurityContext().withAllowPrivilegeEscalation(false).endSecurityContext().build();
+        assertTrue(planner.plan(pod(c), c, IMAGE, ImageFiles.NONE).security().noNewPrivileges());
+        c.getSecurityContext().setAllowPrivilegeEscalation(true);
+        assertFalse(planner.plan(pod(c), c, IMAGE, ImageFiles.NONE).security().noNewPrivileges());
+    }
+
+    /** expansion.go: the kubelet expands from the container's env only; the image's PATH stays a literal. */
+    @Test
+    void commandAndArgsExpandOnlyTheContainersOwnVariables() {
+        Container c = new ContainerBuilder().withName("main").withImage("busybox:1.35")
+                .withCommand("echo", "$(PATH)", "$(GREETING)", "$$(GREETING)")
+                .addNewEnv().withName("GREETING").withValue("hi").endEnv().build();
+        assertEquals(List.of("echo", "$(PATH)", "hi", "$(GREETING)"), planner.plan(pod(c), c, IMAGE, ImageFiles.NONE).argv());
     }
 
     @Test
