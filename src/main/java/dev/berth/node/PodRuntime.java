@@ -55,6 +55,7 @@ public final class PodRuntime implements PodRuntimePort {
     private final ContainerRuntime containers;
     private final PodNamespaces namespaces;
     private final Mounter mounter;
+    private final PodEtcFiles etcFiles = new PodEtcFiles(PodEtcFiles.HostFiles.SYSTEM);
 
     public PodRuntime(StateLayout layout, ImagePuller puller, ContentStore content, Snapshotter snapshotter,
                       ContainerRuntime containers, PodNamespaces namespaces, Mounter mounter) {
@@ -99,6 +100,7 @@ public final class PodRuntime implements PodRuntimePort {
             images.values().forEach(image -> snapshotter.unpack(image, content::path));
             Map<String, Path> volumes = new PodVolumes(layout, mounter, config).prepare(pod, podDir(record.id()),
                     runsAsRootOnly(pod, images));
+            etcFiles.write(pod, podDir(record.id()), List.of()); // no pod IPs until pods have a network
             return new Startup(record, images, volumes, () -> joinPinning(pinning), planner(config));
         } catch (RuntimeException e) {
             throw tornDown(record, pinning, e);
@@ -182,6 +184,7 @@ public final class PodRuntime implements PodRuntimePort {
         }
         Map<String, Image> images = images(pod);
         Map<String, Path> volumes = new PodVolumes(layout, mounter, config).locate(pod, podDir);
+        etcFiles.write(pod, podDir, List.of()); // a pod started before berth wrote them has none yet
         SharedNamespaces shared = namespaces.pin(record.id(), namespaceOptions(pod));
         create(record.id(), pod, c, images, volumes, () -> shared, planner(config), podDir);
         containers.start(id);
@@ -345,14 +348,15 @@ public final class PodRuntime implements PodRuntimePort {
                         Path podDir) {
         Image image = images.get(c.getImage());
         String id = containerId(podId, c);
-        // the pod's name, but none in the host's UTS namespace (hostNetwork), which must keep the host's
-        String hostname = Boolean.TRUE.equals(pod.getSpec().getHostNetwork()) ? null : pod.getMetadata().getName();
+        // none in the host's UTS namespace (hostNetwork), which must keep the host's
+        String hostname = Boolean.TRUE.equals(pod.getSpec().getHostNetwork()) ? null : PodHostname.of(pod).utsName();
         snapshotter.unpack(image, content::path);
         ContainerLaunch launch = planner.plan(pod, c, image.runConfig(), files(image));
         var rootfs = snapshotter.prepare(id, image);
         Path log = podDir.resolve("logs").resolve(c.getName() + ".log");
-        var mounts = new ContainerVolumes(mounter).mounts(c.getName(), launch.volumes(), volumes,
-                PodVolumes.subPathStaging(podDir, c.getName()));
+        var mounts = new ArrayList<>(new ContainerVolumes(mounter).mounts(c.getName(), launch.volumes(), volumes,
+                PodVolumes.subPathStaging(podDir, c.getName())));
+        mounts.addAll(PodEtcFiles.mounts(podDir, launch));
         try {
             containers.create(ContainerSpecs.of(id, hostname, launch, rootfs, mounts, shared.get(), log));
         } catch (ContainerException e) {
