@@ -32,14 +32,14 @@ final class LogStreamer {
     private final boolean kubectl;
     private final boolean timestamps;
 
-    /** docker run style, for run-pod. */
-    LogStreamer(Map<String, Path> logsByContainer) {
-        this(logsByContainer, false, false);
+    /** docker run style, for run-pod; each line after its container's name if {@code prefix}. */
+    LogStreamer(Map<String, Path> logsByContainer, boolean prefix) {
+        this(logsByContainer, prefix, false, false);
     }
 
-    private LogStreamer(Map<String, Path> logsByContainer, boolean kubectl, boolean timestamps) {
+    private LogStreamer(Map<String, Path> logsByContainer, boolean prefix, boolean kubectl, boolean timestamps) {
         this.logs = logsByContainer;
-        this.prefix = logsByContainer.size() > 1;
+        this.prefix = prefix;
         this.kubectl = kubectl;
         this.timestamps = timestamps;
         logsByContainer.keySet().forEach(name -> offsets.put(name, 0L));
@@ -47,7 +47,7 @@ final class LogStreamer {
 
     /** kubectl logs style, for one container: everything to stdout, each line after its time if asked. */
     static LogStreamer kubectl(String container, Path log, boolean timestamps) {
-        return new LogStreamer(Map.of(container, log), true, timestamps);
+        return new LogStreamer(Map.of(container, log), false, true, timestamps);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.berth.cli;
 
+import static dev.berth.core.Nulls.orEmpty;
+
 import dev.berth.core.DirectoryTreeReader;
 import dev.berth.core.InvalidInputException;
 import dev.berth.core.SourceLocation;
@@ -56,8 +58,23 @@ final class RunPodCommand implements Callable<Integer> {
         for (String name : List.of("INT", "TERM")) {
             Signal.handle(new Signal(name), signal -> stopRequested.set(true));
         }
-        ForegroundPod running = ForegroundPod.start(pods, pod, new ConfigSource(loaded));
         Duration grace = Duration.ofSeconds(pod.getSpec().getTerminationGracePeriodSeconds());
+        // every container's lines carry its name once the pod has several, init containers included
+        boolean prefix = orEmpty(pod.getSpec().getInitContainers()).size() + pod.getSpec().getContainers().size() > 1;
+        ForegroundPod running;
+        try {
+            running = ForegroundPod.start(pods, pod, new ConfigSource(loaded), (name, id) -> {
+                LogStreamer init = new LogStreamer(Map.of(name, pods.status(id).logPath()), prefix);
+                return awaitWhileStreaming(pods, id, init, () -> {
+                    if (stopRequested.getAndSet(false)) {
+                        pods.stopContainer(id, grace);
+                    }
+                });
+            });
+        } catch (ForegroundPod.InitContainerFailed e) {
+            System.err.println("berth: " + e.getMessage());
+            return e.exitCode();
+        }
         Runnable stopIfAsked = () -> {
             if (stopRequested.getAndSet(false)) {
                 running.stop(grace);
@@ -66,7 +83,7 @@ final class RunPodCommand implements Callable<Integer> {
         try {
             Map<String, Path> logs = new LinkedHashMap<>();
             running.containers().forEach((name, id) -> logs.put(name, pods.status(id).logPath()));
-            LogStreamer streamer = new LogStreamer(logs);
+            LogStreamer streamer = new LogStreamer(logs, prefix);
             int exitCode = 0;
             for (Map.Entry<String, String> c : running.containers().entrySet()) {
                 ContainerStatus done = awaitWhileStreaming(pods, c.getValue(), streamer, stopIfAsked);

@@ -5,7 +5,6 @@ import static dev.berth.core.Nulls.orEmpty;
 import dev.berth.core.BerthException;
 import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.ContainerStatus;
-import dev.berth.runtime.RuntimeState;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -19,7 +18,26 @@ import java.util.Optional;
  */
 public final class ForegroundPod {
 
-    private static final Duration POLL = Duration.ofMillis(50);
+    /** Waits for one of the pod's containers to exit; the caller shows its output meanwhile. */
+    @FunctionalInterface
+    public interface ExitWaiter {
+        ContainerStatus awaitExit(String name, String containerId) throws InterruptedException;
+    }
+
+    /** An init container that failed: the pod's app containers never start, and its code is the run's. */
+    public static final class InitContainerFailed extends BerthException {
+        private final int exitCode;
+
+        InitContainerFailed(String name, ContainerStatus status) {
+            super("init container " + name + " failed with exit code " + status.exitCode()
+                    + (status.oomKilled() ? " (OOMKilled)" : ""));
+            this.exitCode = status.exitCode() == null ? 1 : status.exitCode();
+        }
+
+        public int exitCode() {
+            return exitCode;
+        }
+    }
 
     private final PodRuntime pods;
     private final PodRecord record;
@@ -32,12 +50,16 @@ public final class ForegroundPod {
                 .forEach(c -> containers.put(c.getName(), PodRuntime.containerId(record.id(), c.getName())));
     }
 
-    /** Registers and starts {@code pod}; on failure nothing of it is left. */
-    public static ForegroundPod start(PodRuntime pods, Pod pod, ConfigSource config) {
+    /**
+     * Registers and starts {@code pod}, its init containers one after the other, each waited for by {@code inits};
+     * on failure nothing of it is left.
+     */
+    public static ForegroundPod start(PodRuntime pods, Pod pod, ConfigSource config, ExitWaiter inits)
+            throws InterruptedException {
         ForegroundPod started = new ForegroundPod(pods, pods.register(pod));
         try {
-            started.run(config);
-        } catch (RuntimeException e) {
+            started.run(config, inits);
+        } catch (RuntimeException | InterruptedException e) {
             try {
                 pods.remove(started.id());
             } catch (RuntimeException cleanup) {
@@ -48,13 +70,17 @@ public final class ForegroundPod {
         return started;
     }
 
-    private void run(ConfigSource config) {
+    private void run(ConfigSource config, ExitWaiter inits) throws InterruptedException {
+        Map<String, String> initNames = new LinkedHashMap<>();
+        orEmpty(record.pod().getSpec().getInitContainers())
+                .forEach(c -> initNames.put(PodRuntime.containerId(record.id(), c.getName()), c.getName()));
         PodStartup startup = pods.startup(record, config);
         for (Optional<String> init = startup.next(); init.isPresent(); init = startup.next()) {
-            ContainerStatus done = awaitExit(init.get());
+            String name = initNames.get(init.get());
+            ContainerStatus done = inits.awaitExit(name, init.get());
             if (done.exitCode() == null || done.exitCode() != 0) {
                 pods.teardown(record);
-                throw new BerthException("init container " + init.get() + " failed with exit code " + done.exitCode());
+                throw new InitContainerFailed(name, done);
             }
         }
     }
@@ -81,20 +107,5 @@ public final class ForegroundPod {
 
     public void remove() {
         pods.remove(record.id());
-    }
-
-    private ContainerStatus awaitExit(String containerId) {
-        while (true) {
-            ContainerStatus status = pods.status(containerId);
-            if (status.status() == RuntimeState.Status.STOPPED && status.exitCode() != null) {
-                return status;
-            }
-            try {
-                Thread.sleep(POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BerthException("interrupted while waiting for " + containerId);
-            }
-        }
     }
 }

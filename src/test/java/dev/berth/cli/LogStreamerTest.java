@@ -50,7 +50,7 @@ class LogStreamerTest {
         Map<String, Path> logs = new LinkedHashMap<>();
         logs.put("web", dir.resolve("web.log"));
         logs.put("side", dir.resolve("side.log"));
-        LogStreamer streamer = new LogStreamer(logs);
+        LogStreamer streamer = new LogStreamer(logs, true);
         assertFalse(streamer.pump(), "no files yet");
 
         append(logs.get("web"), "2026-11-29T05:00:00.000000000+00:00 stdout P hel\n");
@@ -69,7 +69,7 @@ class LogStreamerTest {
     @Test
     void startsOverWhenTheLogWasRotated() throws IOException {
         Path log = dir.resolve("only.log");
-        LogStreamer streamer = new LogStreamer(Map.of("only", log));
+        LogStreamer streamer = new LogStreamer(Map.of("only", log), false);
         append(log, "2026-11-29T05:00:00.000000000+00:00 stdout F first line, long enough to be cut\n");
         streamer.pump();
         Files.writeString(log, "2026-11-29T05:00:01.000000000+00:00 stdout F after\n"); // conmon truncates

@@ -87,6 +87,29 @@ class RunPodIT {
         }
     }
 
+    /** init_container.go: a failing init container stops the pod there; run-pod shows why and exits with its code. */
+    @Test
+    void aFailingInitContainerEndsTheRunWithItsExitCode() throws IOException {
+        CliRun run = runPod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: failing-init}
+                spec:
+                  restartPolicy: Never
+                  initContainers:
+                    - {name: check, image: busybox:1.35, command: [sh, -c, "echo checking; echo no database >&2; exit 3"]}
+                  containers:
+                    - {name: main, image: busybox:1.35, command: [sh, -c, "echo must not run"]}
+                """);
+        assertEquals(3, run.exitCode(), run::toString);
+        assertEquals("check | checking\n", run.out(), run::toString);
+        assertTrue(run.err().contains("check | no database")
+                && run.err().contains("berth: init container check failed with exit code 3"), run::toString);
+        try (Stream<Path> pods = Files.list(dir.resolve("state/pods"))) {
+            assertEquals(0, pods.count(), "the pod is removed");
+        }
+    }
+
     @Test
     void runsInitContainersThenTheAppAndReturnsItsExitCode() throws IOException {
         CliRun run = runPod("""
@@ -105,9 +128,9 @@ class RunPodIT {
                 metadata: {name: demo}
                 spec:
                   initContainers:
-                    - {name: first, image: busybox:1.35, command: [sh, -c, "echo one >> /work/order"],
+                    - {name: first, image: busybox:1.35, command: [sh, -c, "echo init one; echo one >> /work/order"],
                        volumeMounts: [{name: work, mountPath: /work}]}
-                    - {name: second, image: busybox:1.35, command: [sh, -c, "echo two >> /work/order"],
+                    - {name: second, image: busybox:1.35, command: [sh, -c, "echo init two; echo two >> /work/order"],
                        volumeMounts: [{name: work, mountPath: /work}]}
                   containers:
                     - name: main
@@ -124,9 +147,11 @@ class RunPodIT {
                 """);
         assertEquals(7, run.exitCode(), run::toString);
         List<String> lines = run.out().lines().toList();
-        assertEquals(List.of("one", "two", "hello from a configmap", "s3cret", "demo", "COMMAND", "sh", "ps"), lines,
-                "init containers in order, volumes, hostname, and only the container's own processes");
-        assertTrue(run.err().contains("oops"), run::toString);
+        assertEquals(List.of("first | init one", "second | init two", "main | one", "main | two",
+                        "main | hello from a configmap", "main | s3cret", "main | demo", "main | COMMAND", "main | sh",
+                        "main | ps"), lines,
+                "init containers in order, their output shown, volumes, hostname, and only the container's own processes");
+        assertTrue(run.err().contains("main | oops"), run::toString);
         try (Stream<Path> pods = Files.list(dir.resolve("state/pods"))) {
             assertEquals(0, pods.count(), "the pod is removed");
         }
