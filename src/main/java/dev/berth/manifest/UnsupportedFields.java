@@ -50,9 +50,6 @@ final class UnsupportedFields {
         moot(at + "/automountServiceAccountToken", spec.getAutomountServiceAccountToken() != null);
         moot(at + "/imagePullSecrets", spec.getImagePullSecrets() != null && !spec.getImagePullSecrets().isEmpty(),
                 "registry credentials come from berth's config (registries) or a Docker auth file");
-        moot(at + "/dnsPolicy", spec.getDnsPolicy() != null);
-        moot(at + "/dnsConfig", spec.getDnsConfig() != null);
-        moot(at + "/hostAliases", spec.getHostAliases() != null && !spec.getHostAliases().isEmpty());
         moot(at + "/readinessGates", spec.getReadinessGates() != null && !spec.getReadinessGates().isEmpty());
         moot(at + "/schedulingGates", spec.getSchedulingGates() != null && !spec.getSchedulingGates().isEmpty());
         podSecurity(at + "/securityContext", spec.getSecurityContext(), Boolean.TRUE.equals(spec.getHostNetwork()),

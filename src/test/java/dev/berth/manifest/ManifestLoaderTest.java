@@ -274,7 +274,6 @@ class ManifestLoaderTest {
                     - {name: main, image: "busybox:1.35", terminationMessagePath: /dev/termination-log}
                 """);
         assertEquals(List.of("ok.yaml:5:3: field \"spec.serviceAccountName\" is ignored: one node, nothing to do",
-                "ok.yaml:6:3: field \"spec.dnsPolicy\" is ignored: one node, nothing to do",
                 "ok.yaml:10:43: field \"spec.containers.0.terminationMessagePath\" is ignored: one node, nothing to do"),
                 ok.warnings().stream().map(Object::toString).toList());
     }
