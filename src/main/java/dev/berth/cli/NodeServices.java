@@ -51,7 +51,7 @@ final class NodeServices {
     NodeReconciler reconciler(GlobalOptions global, PodRuntime pods) {
         BerthConfig.Node node = global.config().node();
         return new NodeReconciler(layout, pods, NodeResources.ofMachine(node.labels(), node.reservedCpu(),
-                node.reservedMemory()));
+                node.reservedMemory(), node.resources()));
     }
 
     /** Reads pods and asks runc about their containers; opens nothing that writes, unlike {@link #pods}. */

@@ -29,9 +29,13 @@ public record BerthConfig(Path root, Source source, Map<String, Registry> regist
      */
     public record Registry(List<String> mirrors, boolean insecure, Duration timeout) {}
 
-    /** This node: labels for nodeSelector, and capacity held back from pods. */
-    public record Node(Map<String, String> labels, Quantity reservedCpu, Quantity reservedMemory) {
-        static final Node NONE = new Node(Map.of(), null, null);
+    /**
+     * This node: labels for nodeSelector and node affinity, capacity held back from pods, and the extended resources
+     * it offers (e.g. {@code example.com/dongle: 4}, whole units).
+     */
+    public record Node(Map<String, String> labels, Quantity reservedCpu, Quantity reservedMemory,
+            Map<String, Long> resources) {
+        static final Node NONE = new Node(Map.of(), null, null, Map.of());
     }
 
     /**

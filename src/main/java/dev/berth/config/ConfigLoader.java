@@ -1,5 +1,6 @@
 package dev.berth.config;
 
+import dev.berth.core.ExtendedResources;
 import dev.berth.core.InvalidInputException;
 import dev.berth.core.Problem;
 import dev.berth.core.Quantity;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -128,13 +130,33 @@ public final class ConfigLoader {
     }
 
     private BerthConfig.Node node(Map<String, Object> n) {
-        allowOnly(n, "/node", Set.of("labels", "reserved"));
+        allowOnly(n, "/node", Set.of("labels", "reserved", "resources"));
         Map<String, String> labels = new LinkedHashMap<>();
         map(n.get("labels"), "/node/labels").forEach((k, v) -> labels.put(k, string(v, "/node/labels/" + k)));
         Map<String, Object> reserved = map(n.get("reserved"), "/node/reserved");
         allowOnly(reserved, "/node/reserved", Set.of("cpu", "memory"));
         return new BerthConfig.Node(Map.copyOf(labels), quantity(reserved.get("cpu"), "/node/reserved/cpu"),
-                quantity(reserved.get("memory"), "/node/reserved/memory"));
+                quantity(reserved.get("memory"), "/node/reserved/memory"), extendedResources(n.get("resources")));
+    }
+
+    /** Only extended resources: CPU and memory are the machine's, less {@code node.reserved}. */
+    private Map<String, Long> extendedResources(Object value) {
+        Map<String, Long> resources = new LinkedHashMap<>();
+        map(value, "/node/resources").forEach((name, amount) -> {
+            String p = "/node/resources/" + YamlDocuments.escape(name);
+            if (!ExtendedResources.isExtended(name)) {
+                fail(p, "\"" + name + "\" is not an extended resource: use a domain-qualified name outside "
+                        + "kubernetes.io, like example.com/dongle");
+                return;
+            }
+            Quantity q = quantity(amount, p);
+            Optional<Long> units = q == null ? Optional.empty() : ExtendedResources.wholeUnits(q);
+            if (q != null && units.isEmpty()) {
+                fail(p, "expected a whole number of " + name + ", got " + amount);
+            }
+            units.ifPresent(u -> resources.put(name, u));
+        });
+        return Map.copyOf(resources);
     }
 
     private BerthConfig.Server server(Map<String, Object> s) {

@@ -48,7 +48,10 @@ public final class DesiredState {
         return manifests.size();
     }
 
-    /** Fields berth ignores (they make no difference on one node), each where it was written. */
+    /**
+     * Notes for {@code validate}, each where it was written: fields berth ignores (they make no difference on one
+     * node) and objects in a namespace no manifest declares.
+     */
     public List<Problem> warnings() {
         return warnings;
     }

@@ -49,6 +49,7 @@ public final class ManifestLoader {
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);
         }
+        warnings.addAll(UndeclaredNamespaces.find(manifests.values())); // errors for a cluster target
         return new DesiredState(revision, manifests.values(), warnings);
     }
 

@@ -43,15 +43,12 @@ final class UnsupportedFields {
                 && !spec.getEphemeralContainers().isEmpty(), "use berth run-pod to debug");
         refuse(at + "/resourceClaims", spec.getResourceClaims() != null && !spec.getResourceClaims().isEmpty(),
                 "berth has no dynamic resource allocation");
-        moot(at + "/affinity", spec.getAffinity() != null);
-        moot(at + "/topologySpreadConstraints", spec.getTopologySpreadConstraints() != null
-                && !spec.getTopologySpreadConstraints().isEmpty());
+        new SchedulingFields(error, warning).podSpec(at, spec); // affinity, topology spread, extended resources
         moot(at + "/serviceAccountName", spec.getServiceAccountName() != null);
         moot(at + "/automountServiceAccountToken", spec.getAutomountServiceAccountToken() != null);
         moot(at + "/imagePullSecrets", spec.getImagePullSecrets() != null && !spec.getImagePullSecrets().isEmpty(),
                 "registry credentials come from berth's config (registries) or a Docker auth file");
         moot(at + "/readinessGates", spec.getReadinessGates() != null && !spec.getReadinessGates().isEmpty());
-        moot(at + "/schedulingGates", spec.getSchedulingGates() != null && !spec.getSchedulingGates().isEmpty());
         podSecurity(at + "/securityContext", spec.getSecurityContext(), Boolean.TRUE.equals(spec.getHostNetwork()),
                 Boolean.TRUE.equals(spec.getHostIPC()));
         volumes(at + "/volumes", spec.getVolumes());

@@ -3,10 +3,13 @@ package dev.berth.node;
 import static dev.berth.core.Nulls.orEmpty;
 
 import dev.berth.core.BerthException;
+import dev.berth.core.ExtendedResources;
 import dev.berth.core.Quantity;
 import dev.berth.core.ResourceKey;
 import dev.berth.scheduler.Decision;
+import dev.berth.scheduler.NodeAffinity;
 import dev.berth.scheduler.NodeCapacity;
+import dev.berth.scheduler.NodeSelectorRequirement;
 import dev.berth.scheduler.PodRequest;
 import dev.berth.scheduler.PreemptionPolicy;
 import dev.berth.scheduler.PriorityClasses;
@@ -19,11 +22,15 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /** Translates pods for the pure {@link Scheduler} and asks it which waiting pods the node can take now. */
 final class Admission {
+
+    /** The API server's message on a gated pod's PodScheduled condition. */
+    static final String GATED = "Scheduling is blocked due to non-empty scheduling gates";
 
     private final Scheduler scheduler = new Scheduler();
     private final NodeCapacity node;
@@ -41,12 +48,17 @@ final class Admission {
 
     /**
      * A waiting pod whose PriorityClass does not exist stays waiting with that reason, as the Priority admission
-     * refuses it; a running pod whose class was deleted since keeps running, at its own priority or 0.
+     * refuses it; a running pod whose class was deleted since keeps running, at its own priority or 0. A pod with
+     * scheduling gates is not tried, as kube-scheduler keeps it out of its queue until they are removed.
      */
     Decision admit(List<PodSnapshot> running, List<PodSnapshot> waiting) {
         List<PodRequest> queue = new ArrayList<>();
         List<Decision.Pending> refused = new ArrayList<>();
         for (PodSnapshot pod : waiting) {
+            if (!orEmpty(pod.record().pod().getSpec().getSchedulingGates()).isEmpty()) {
+                refused.add(new Decision.Pending(key(pod), GATED, true));
+                continue;
+            }
             try {
                 queue.add(request(pod, priority(pod)));
             } catch (BerthException e) {
@@ -81,8 +93,8 @@ final class Admission {
         List<Toleration> tolerations = orEmpty(spec.getTolerations()).stream().map(Admission::toleration).toList();
         PreemptionPolicy policy = "Never".equals(spec.getPreemptionPolicy()) ? PreemptionPolicy.NEVER
                 : PreemptionPolicy.PREEMPT_LOWER_PRIORITY;
-        return new PodRequest(key(pod), requests.cpuMillis(), requests.memoryBytes(), priority, pod.record().createdAt(),
-                spec.getNodeSelector(), tolerations, policy);
+        return new PodRequest(key(pod), requests, priority, pod.record().createdAt(), spec.getNodeSelector(),
+                nodeAffinity(spec), tolerations, policy);
     }
 
     /** A container's requests; a limit stands in for a missing request, as in Kubernetes. */
@@ -92,8 +104,52 @@ final class Admission {
         Map<String, ?> limits = resources == null ? Map.of() : orEmpty(resources.getLimits());
         BigDecimal cpu = amount(requests, limits, "cpu");
         BigDecimal memory = amount(requests, limits, "memory");
+        Map<String, Long> extended = new HashMap<>();
+        for (String name : union(requests, limits)) {
+            if (ExtendedResources.isExtended(name)) {
+                // validate refuses fractions; rounding up keeps an odd record from taking less than it asked
+                extended.put(name, amount(requests, limits, name).setScale(0, RoundingMode.CEILING).longValueExact());
+            }
+        }
         return new Requests(cpu == null ? 0 : cpu.movePointRight(3).setScale(0, RoundingMode.CEILING).longValueExact(),
-                memory == null ? 0 : memory.setScale(0, RoundingMode.CEILING).longValueExact());
+                memory == null ? 0 : memory.setScale(0, RoundingMode.CEILING).longValueExact(), extended);
+    }
+
+    private static List<String> union(Map<String, ?> requests, Map<String, ?> limits) {
+        List<String> names = new ArrayList<>(requests.keySet());
+        limits.keySet().stream().filter(name -> !requests.containsKey(name)).forEach(names::add);
+        return names;
+    }
+
+    /** The required terms only: preferred ones cannot change anything with one node (see SchedulingFields). */
+    private static NodeAffinity nodeAffinity(PodSpec spec) {
+        var affinity = spec.getAffinity() == null ? null : spec.getAffinity().getNodeAffinity();
+        var required = affinity == null ? null : affinity.getRequiredDuringSchedulingIgnoredDuringExecution();
+        if (required == null) {
+            return NodeAffinity.NONE;
+        }
+        return new NodeAffinity(orEmpty(required.getNodeSelectorTerms()).stream()
+                .map(t -> new NodeAffinity.Term(requirements(t.getMatchExpressions()), requirements(t.getMatchFields())))
+                .toList());
+    }
+
+    private static List<NodeSelectorRequirement> requirements(
+            List<io.fabric8.kubernetes.api.model.NodeSelectorRequirement> written) {
+        return orEmpty(written).stream().map(r -> new NodeSelectorRequirement(r.getKey(), operator(r.getOperator()),
+                r.getValues())).toList();
+    }
+
+    /** validate has refused any other spelling. */
+    private static NodeSelectorRequirement.Operator operator(String written) {
+        return switch (written) {
+            case "In" -> NodeSelectorRequirement.Operator.IN;
+            case "NotIn" -> NodeSelectorRequirement.Operator.NOT_IN;
+            case "Exists" -> NodeSelectorRequirement.Operator.EXISTS;
+            case "DoesNotExist" -> NodeSelectorRequirement.Operator.DOES_NOT_EXIST;
+            case "Gt" -> NodeSelectorRequirement.Operator.GT;
+            case "Lt" -> NodeSelectorRequirement.Operator.LT;
+            default -> throw new BerthException("not a valid node selector operator: \"" + written + "\"");
+        };
     }
 
     private static BigDecimal amount(Map<String, ?> requests, Map<String, ?> limits, String name) {

@@ -275,8 +275,11 @@ public final class NodeReconciler implements AutoCloseable {
             for (Decision.Pending p : decision.pending()) {
                 PodSnapshot pod = byKey.get(p.pod());
                 if (!p.reason().equals(pod.state().message())) {
-                    PodEvents.warning(pods.podDir(pod.id()), "FailedScheduling", "0/1 nodes are available: " + p.reason());
-                    PodState.unscheduled("Unschedulable", p.reason()).write(pods.podDir(pod.id()));
+                    if (!p.gated()) { // a gated pod was not tried: kube-scheduler reports no failure for it
+                        PodEvents.warning(pods.podDir(pod.id()), "FailedScheduling", "0/1 nodes are available: " + p.reason());
+                    }
+                    PodState.unscheduled(p.gated() ? "SchedulingGated" : "Unschedulable", p.reason())
+                            .write(pods.podDir(pod.id()));
                 }
             }
             WriteBatch admissions = new WriteBatch();

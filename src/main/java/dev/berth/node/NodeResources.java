@@ -8,12 +8,15 @@ import dev.berth.scheduler.PriorityClasses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * What the node offers pods: the machine's CPUs and memory minus the configured reserve, and its labels (from the
- * config file) for nodeSelector.
+ * What the node offers pods: the machine's CPUs and memory minus the configured reserve, the extended resources the
+ * config declares, and its labels for nodeSelector and node affinity: those a kubelet sets itself
+ * ({@code kubernetes.io/hostname}, {@code kubernetes.io/os}, {@code kubernetes.io/arch}) under the config's.
  */
 public final class NodeResources {
 
@@ -23,11 +26,44 @@ public final class NodeResources {
         this.capacity = capacity;
     }
 
-    /** This machine, less {@code reservedCpu}/{@code reservedMemory} (either may be null). */
-    public static NodeResources ofMachine(Map<String, String> labels, Quantity reservedCpu, Quantity reservedMemory) {
+    /**
+     * This machine, less {@code reservedCpu}/{@code reservedMemory} (either may be null), offering {@code extended}
+     * (e.g. {@code example.com/dongle: 4}). The node is named after the host, as a kubelet names it.
+     */
+    public static NodeResources ofMachine(Map<String, String> labels, Quantity reservedCpu, Quantity reservedMemory,
+            Map<String, Long> extended) {
         long cpuMillis = Runtime.getRuntime().availableProcessors() * 1000L;
+        String name = hostname();
         return new NodeResources(NodeCapacity.allocatable(cpuMillis, memTotal(), reservedCpu, reservedMemory,
-                labels == null ? Map.of() : labels, List.of()));
+                wellKnownLabels(name, labels), List.of()).named(name, extended));
+    }
+
+    /** The kubelet's own labels; configured labels are set after them and win, as the kubelet's --node-labels do. */
+    static Map<String, String> wellKnownLabels(String name, Map<String, String> configured) {
+        Map<String, String> labels = new HashMap<>();
+        labels.put("kubernetes.io/hostname", name);
+        labels.put("kubernetes.io/os", "linux");
+        labels.put("kubernetes.io/arch", goArch(System.getProperty("os.arch")));
+        labels.putAll(configured == null ? Map.of() : configured);
+        return labels;
+    }
+
+    /** Kubernetes names architectures as Go does. */
+    static String goArch(String javaArch) {
+        return switch (javaArch) {
+            case "aarch64" -> "arm64";
+            case "x86", "i386", "i486", "i586", "i686" -> "386";
+            default -> javaArch; // amd64, arm64, ppc64le, s390x, riscv64 are spelled alike
+        };
+    }
+
+    /** The kernel's host name in lower case, as the kubelet takes it for the node's name. */
+    private static String hostname() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim().toLowerCase(Locale.ROOT);
+        } catch (IOException e) {
+            throw new BerthException("cannot read /proc/sys/kernel/hostname: " + e.getMessage(), e);
+        }
     }
 
     public NodeCapacity capacity() {
@@ -36,7 +72,7 @@ public final class NodeResources {
 
     /** Admission with the PriorityClasses the desired state defines. */
     Admission admission(DesiredState applied) {
-        Map<String, Integer> classes = new java.util.HashMap<>();
+        Map<String, Integer> classes = new HashMap<>();
         for (var m : applied.manifests()) {
             if (m.key().kind().equals("PriorityClass") && m.object().get("value") instanceof Number value) {
                 classes.put(m.key().name(), value.intValue());

@@ -16,6 +16,14 @@ public record Decision(List<ResourceKey> admitted, List<Pending> pending, List<R
         preempt = List.copyOf(preempt);
     }
 
-    /** A pod left waiting, with kube-scheduler's short reason, e.g. {@code Insufficient memory}. */
-    public record Pending(ResourceKey pod, String reason) {}
+    /**
+     * A pod left waiting, with kube-scheduler's short reason, e.g. {@code Insufficient memory}. A gated pod (it has
+     * {@code schedulingGates}) was not tried at all: on a cluster it is {@code SchedulingGated}, not Unschedulable.
+     */
+    public record Pending(ResourceKey pod, String reason, boolean gated) {
+
+        public Pending(ResourceKey pod, String reason) {
+            this(pod, reason, false);
+        }
+    }
 }

@@ -6,8 +6,12 @@ import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
 
-/** What the node offers pods: allocatable CPU (millicores) and memory (bytes), its labels and its taints. */
-public record NodeCapacity(long cpuMillis, long memoryBytes, Map<String, String> labels, List<Taint> taints) {
+/**
+ * What the node offers pods: its name, allocatable CPU (millicores), memory (bytes) and extended resources (whole
+ * units, e.g. {@code example.com/dongle}), its labels and its taints.
+ */
+public record NodeCapacity(String name, long cpuMillis, long memoryBytes, Map<String, Long> extendedResources,
+        Map<String, String> labels, List<Taint> taints) {
 
     private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
 
@@ -15,8 +19,18 @@ public record NodeCapacity(long cpuMillis, long memoryBytes, Map<String, String>
         if (cpuMillis < 0 || memoryBytes < 0) {
             throw new IllegalArgumentException("allocatable cannot be negative: cpu " + cpuMillis + "m, memory " + memoryBytes);
         }
+        name = name == null ? "" : name;
+        extendedResources = extendedResources == null ? Map.of() : Map.copyOf(extendedResources);
+        if (extendedResources.values().stream().anyMatch(units -> units < 0)) {
+            throw new IllegalArgumentException("extended resources cannot be negative: " + extendedResources);
+        }
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         taints = taints == null ? List.of() : List.copyOf(taints);
+    }
+
+    /** An unnamed node with no extended resources. */
+    public NodeCapacity(long cpuMillis, long memoryBytes, Map<String, String> labels, List<Taint> taints) {
+        this(null, cpuMillis, memoryBytes, null, labels, taints);
     }
 
     /**
@@ -28,6 +42,11 @@ public record NodeCapacity(long cpuMillis, long memoryBytes, Map<String, String>
         long cpu = machineCpuMillis - wholeUnits(reservedCpu, THOUSAND, "cpu");
         long memory = machineMemoryBytes - wholeUnits(reservedMemory, BigDecimal.ONE, "memory");
         return new NodeCapacity(Math.max(0, cpu), Math.max(0, memory), labels, taints);
+    }
+
+    /** This node under {@code name}, offering {@code extended} besides CPU and memory. */
+    public NodeCapacity named(String name, Map<String, Long> extended) {
+        return new NodeCapacity(name, cpuMillis, memoryBytes, extended, labels, taints);
     }
 
     private static long wholeUnits(Quantity reserved, BigDecimal perUnit, String what) {

@@ -3,7 +3,10 @@ package dev.berth.scheduler;
 import java.util.Map;
 import java.util.Optional;
 
-/** The checks that no eviction can change: taints and nodeSelector, in kube-scheduler's filter order. */
+/**
+ * The checks that no eviction can change: taints, then nodeSelector and required node affinity (one plugin in
+ * kube-scheduler, with one reason), in kube-scheduler's filter order.
+ */
 final class NodeFilter {
 
     static final String SELECTOR_MISMATCH = "node(s) didn't match Pod's node affinity/selector";
@@ -21,6 +24,9 @@ final class NodeFilter {
             if (!wanted.getValue().equals(node.labels().get(wanted.getKey()))) {
                 return Optional.of(SELECTOR_MISMATCH);
             }
+        }
+        if (!pod.nodeAffinity().admits(node)) {
+            return Optional.of(SELECTOR_MISMATCH);
         }
         return Optional.empty();
     }

@@ -10,10 +10,11 @@ import java.util.Objects;
 /**
  * What the scheduler needs to know about one pod, already translated from the Pod object by the caller: effective
  * requests (see {@link Requests#effective}), resolved priority (see {@link PriorityClasses}), creation time,
- * nodeSelector and tolerations.
+ * nodeSelector, required node affinity and tolerations.
  */
-public record PodRequest(ResourceKey pod, long cpuMillis, long memoryBytes, int priority, Instant createdAt,
-        Map<String, String> nodeSelector, List<Toleration> tolerations, PreemptionPolicy preemptionPolicy) {
+public record PodRequest(ResourceKey pod, Requests requests, int priority, Instant createdAt,
+        Map<String, String> nodeSelector, NodeAffinity nodeAffinity, List<Toleration> tolerations,
+        PreemptionPolicy preemptionPolicy) {
 
     /** The scheduling queue's order: higher priority first, then older first; the key makes ties deterministic. */
     public static final Comparator<PodRequest> QUEUE_ORDER = Comparator.comparingInt(PodRequest::priority).reversed()
@@ -23,18 +24,24 @@ public record PodRequest(ResourceKey pod, long cpuMillis, long memoryBytes, int 
     public PodRequest {
         Objects.requireNonNull(pod, "pod");
         Objects.requireNonNull(createdAt, "createdAt");
-        if (cpuMillis < 0 || memoryBytes < 0) {
-            throw new IllegalArgumentException(pod + ": requests cannot be negative");
-        }
+        requests = requests == null ? Requests.NONE : requests;
         nodeSelector = nodeSelector == null ? Map.of() : Map.copyOf(nodeSelector);
+        nodeAffinity = nodeAffinity == null ? NodeAffinity.NONE : nodeAffinity;
         tolerations = tolerations == null ? List.of() : List.copyOf(tolerations);
         preemptionPolicy = preemptionPolicy == null ? PreemptionPolicy.PREEMPT_LOWER_PRIORITY : preemptionPolicy;
     }
 
-    /** A pod with the Kubernetes default preemption policy, PreemptLowerPriority. */
+    /** A pod with no node affinity. */
+    public PodRequest(ResourceKey pod, long cpuMillis, long memoryBytes, int priority, Instant createdAt,
+            Map<String, String> nodeSelector, List<Toleration> tolerations, PreemptionPolicy preemptionPolicy) {
+        this(pod, new Requests(cpuMillis, memoryBytes), priority, createdAt, nodeSelector, null, tolerations,
+                preemptionPolicy);
+    }
+
+    /** A pod with no node affinity and the Kubernetes default preemption policy, PreemptLowerPriority. */
     public PodRequest(ResourceKey pod, Requests requests, int priority, Instant createdAt,
             Map<String, String> nodeSelector, List<Toleration> tolerations) {
-        this(pod, requests.cpuMillis(), requests.memoryBytes(), priority, createdAt, nodeSelector, tolerations, null);
+        this(pod, requests, priority, createdAt, nodeSelector, null, tolerations, null);
     }
 
     boolean mayPreempt() {

@@ -8,8 +8,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Places pods on the one node, as kube-scheduler would with a single node: taints, nodeSelector, resource requests
- * against allocatable, priority and preemption. Pure and stateless; the same inputs give the same decision.
+ * Places pods on the one node, as kube-scheduler would with a single node: taints, nodeSelector and required node
+ * affinity, resource requests (extended resources included) against allocatable, priority and preemption.
+ * Pure and stateless; the same inputs give the same decision.
  *
  * <p>There is no retry loop in here: pending pods are re-tried by calling {@link #schedule} again with the new
  * running set, e.g. whenever a pod stops or the pending set changes. A pod that preempted others is admitted on

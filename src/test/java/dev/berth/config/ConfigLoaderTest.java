@@ -29,7 +29,7 @@ class ConfigLoaderTest {
                 registries:
                   docker.io: {mirrors: ["http://127.0.0.1:5000"]}
                   "127.0.0.1:5000": {insecure: true, timeout: 10s}
-                node: {labels: {disk: ssd}, reserved: {cpu: 100m, memory: 256Mi}}
+                node: {labels: {disk: ssd}, reserved: {cpu: 100m, memory: 256Mi}, resources: {example.com/dongle: 4}}
                 """);
         assertEquals(Path.of("/var/lib/berth"), config.root());
         assertEquals(new BerthConfig.Source("https://example.org/ops.git", "main", "deploy", Path.of("policies"),
@@ -37,7 +37,8 @@ class ConfigLoaderTest {
                 new SignaturePolicy(SignaturePolicy.Mode.TAG_AND_HEAD, Path.of("/etc/berth/keys")), false), config.source());
         assertEquals(Map.of("docker.io", new BerthConfig.Registry(List.of("http://127.0.0.1:5000"), false, null),
                 "127.0.0.1:5000", new BerthConfig.Registry(List.of(), true, Duration.ofSeconds(10))), config.registries());
-        assertEquals(new BerthConfig.Node(Map.of("disk", "ssd"), Quantity.parse("0.1"), Quantity.parse("256Mi")), config.node());
+        assertEquals(new BerthConfig.Node(Map.of("disk", "ssd"), Quantity.parse("0.1"), Quantity.parse("256Mi"),
+                Map.of("example.com/dongle", 4L)), config.node());
     }
 
     @Test
@@ -97,5 +98,29 @@ class ConfigLoaderTest {
                 config.yaml:4:5: unknown key "server.tls.keyFile" (allowed: cert, key)
                 config.yaml:2:3: "server.tls" needs both "cert" and "key", the PEM files of the certificate and its \
                 private key""", e.getMessage());
+    }
+
+    @Test
+    void nodeResourcesAreWholeUnitsOfExtendedResources() {
+        assertEquals(Map.of("example.com/dongle", 4L, "vendor.io/gpu", 2000L),
+                parse("node: {resources: {example.com/dongle: \"4\", vendor.io/gpu: 2k}}").node().resources());
+        assertEquals(Map.of(), parse("node: {labels: {a: b}}").node().resources());
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> parse("""
+                node:
+                  resources:
+                    cpu: 2
+                    example.com/half: 0.5
+                    example.com/minus: -1
+                    kubernetes.io/thing: 1
+                    example.com/word: many
+                """));
+        assertEquals("""
+                config.yaml:3:5: "cpu" is not an extended resource: use a domain-qualified name outside kubernetes.io, \
+                like example.com/dongle
+                config.yaml:4:5: expected a whole number of example.com/half, got 0.5
+                config.yaml:5:5: expected a whole number of example.com/minus, got -1
+                config.yaml:6:5: "kubernetes.io/thing" is not an extended resource: use a domain-qualified name outside \
+                kubernetes.io, like example.com/dongle
+                config.yaml:7:5: not a quantity: "many" (expected e.g. 500m, 2, 128Mi, 1G)""", e.getMessage());
     }
 }
