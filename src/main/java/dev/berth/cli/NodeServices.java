@@ -1,6 +1,7 @@
 package dev.berth.cli;
 
 import dev.berth.config.BerthConfig;
+import dev.berth.node.NodeFacts;
 import dev.berth.node.NodeReconciler;
 import dev.berth.node.NodeResources;
 import dev.berth.node.PodObserver;
@@ -25,11 +26,13 @@ final class NodeServices {
 
     final StateLayout layout;
     final RuntimeLayout runtime;
+    private final GlobalOptions global;
     private ContainerRuntime containers;
 
     NodeServices(GlobalOptions global, RunRoot runRoot) {
         this.layout = new StateLayout(global.root());
         this.runtime = new RuntimeLayout(runRoot.dir);
+        this.global = global;
     }
 
     /** Made on first use: it looks for runc, which reading records and logs does not need. */
@@ -44,7 +47,9 @@ final class NodeServices {
     PodRuntime pods(ImageServices images, ContainerRuntime containers) {
         Mounter mounter = new Mounter();
         return new PodRuntime(layout, images.puller(), images.content, images.snapshotter(), containers,
-                new PodNamespaces(runtime.namespaces(), mounter), mounter);
+                new PodNamespaces(runtime.namespaces(), mounter), mounter,
+                NodeFacts.ofMachine(global.config().node().reservedCpu(), global.config().node().reservedMemory(),
+                        layout.root()));
     }
 
     /** The reconciler over {@link #pods}, with this machine's capacity less the config's reserve. */

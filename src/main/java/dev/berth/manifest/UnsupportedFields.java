@@ -124,10 +124,11 @@ final class UnsupportedFields {
         for (int i = 0; volumes != null && i < volumes.size(); i++) {
             Volume v = volumes.get(i);
             boolean known = v.getEmptyDir() != null || v.getHostPath() != null || v.getConfigMap() != null
-                    || v.getSecret() != null || v.getPersistentVolumeClaim() != null;
+                    || v.getSecret() != null || v.getPersistentVolumeClaim() != null || v.getDownwardAPI() != null
+                    || v.getProjected() != null;
             if (!known) {
                 error.accept(at + "/" + i, "volume \"" + v.getName() + "\": berth supports emptyDir, hostPath, "
-                        + "configMap, secret and persistentVolumeClaim volumes");
+                        + "configMap, secret, downwardAPI, projected and persistentVolumeClaim volumes");
             }
         }
     }

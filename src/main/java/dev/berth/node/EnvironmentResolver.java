@@ -3,10 +3,12 @@ package dev.berth.node;
 import static dev.berth.core.Nulls.orEmpty;
 
 import dev.berth.core.BerthException;
+import dev.berth.core.Quantity;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarSource;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +17,7 @@ import java.util.Optional;
 
 /**
  * A container's environment as the kubelet builds it: the image's, then envFrom, then env (later wins), with
- * values from ConfigMaps, Secrets and the pod's own fields. $(VAR) references expand from the container's own
+ * values from ConfigMaps, Secrets, the pod's own fields and its containers' resources (the downward API). $(VAR) references expand from the container's own
  * variables defined before them, never from the image's: the kubelet does not know the image's ENV.
  */
 final class EnvironmentResolver {
@@ -27,12 +29,16 @@ final class EnvironmentResolver {
     record ContainerEnvironment(List<String> lines, Map<String, String> declared) {}
 
     private final ConfigSource config;
+    private final NodeFacts node;
 
-    EnvironmentResolver(ConfigSource config) {
+    EnvironmentResolver(ConfigSource config, NodeFacts node) {
         this.config = config;
+        this.node = node;
     }
 
-    ContainerEnvironment resolve(String namespace, String podName, List<String> imageEnv, Container container) {
+    ContainerEnvironment resolve(Pod pod, List<String> imageEnv, Container container) {
+        String namespace = pod.getMetadata().getNamespace();
+        DownwardApi downward = new DownwardApi(pod, node);
         Map<String, String> declared = new LinkedHashMap<>();
         for (EnvFromSource from : orEmpty(container.getEnvFrom())) {
             String prefix = from.getPrefix() == null ? "" : from.getPrefix();
@@ -40,7 +46,8 @@ final class EnvironmentResolver {
         }
         for (EnvVar var : orEmpty(container.getEnv())) {
             String value = var.getValueFrom() != null
-                    ? valueFrom(namespace, podName, var.getName(), var.getValueFrom())
+                    ? valueFrom(namespace, downward, container.getName(), var.getName(),
+                            var.getValueFrom())
                     : ContainerCommand.expand(var.getValue() == null ? "" : var.getValue(), declared);
             if (value != null) {
                 declared.put(var.getName(), value);
@@ -69,14 +76,22 @@ final class EnvironmentResolver {
     }
 
     /** Null when an optional reference is missing: the variable is then left out. */
-    private String valueFrom(String namespace, String podName, String variable, EnvVarSource from) {
-        if (from.getFieldRef() != null) {
-            String path = from.getFieldRef().getFieldPath();
-            return switch (path) {
-                case "metadata.name" -> podName;
-                case "metadata.namespace" -> namespace;
-                default -> throw new BerthException("env " + variable + ": fieldRef " + path + " is not supported");
-            };
+    private String valueFrom(String namespace, DownwardApi downward, String containerName, String variable,
+                             EnvVarSource from) {
+        try {
+            if (from.getFieldRef() != null) {
+                return downward.field(from.getFieldRef().getFieldPath());
+            }
+            if (from.getResourceFieldRef() != null) {
+                var ref = from.getResourceFieldRef();
+                // in env, the container is the variable's own unless the reference names another
+                String of = ref.getContainerName() == null || ref.getContainerName().isEmpty() ? containerName
+                        : ref.getContainerName();
+                return downward.resource(of, ref.getResource(),
+                        ref.getDivisor() == null ? null : Quantity.parse(ref.getDivisor().toString()));
+            }
+        } catch (BerthException e) {
+            throw new BerthException("env " + variable + ": " + e.getMessage(), e);
         }
         if (from.getConfigMapKeyRef() != null) {
             var ref = from.getConfigMapKeyRef();
@@ -86,7 +101,7 @@ final class EnvironmentResolver {
             var ref = from.getSecretKeyRef();
             return key(config.secret(namespace, ref.getName()), "Secret", ref.getName(), ref.getKey(), ref.getOptional());
         }
-        throw new BerthException("env " + variable + ": resourceFieldRef is not supported");
+        throw new BerthException("env " + variable + ": valueFrom names no source");
     }
 
     private static String key(Optional<Map<String, byte[]>> data, String kind, String name, String key, Boolean optional) {

@@ -29,9 +29,7 @@ final class LaunchPlanner {
     }
 
     ContainerLaunch plan(Pod pod, Container c, ImageConfig image, ImageFiles imageFiles) {
-        String namespace = pod.getMetadata().getNamespace();
-        String podName = pod.getMetadata().getName();
-        EnvironmentResolver.ContainerEnvironment env = environment.resolve(namespace, podName, image.env(), c);
+        EnvironmentResolver.ContainerEnvironment env = environment.resolve(pod, image.env(), c);
         List<String> argv = ContainerCommand.resolve(image.entrypoint(), image.cmd(), orEmpty(c.getCommand()),
                 orEmpty(c.getArgs())).stream().map(a -> ContainerCommand.expand(a, env.declared())).toList();
         if (argv.isEmpty()) {
@@ -44,10 +42,11 @@ final class LaunchPlanner {
         ResourceRequirements r = c.getResources();
         CgroupLimits limits = CgroupLimits.of(r == null ? null : r.getLimits(), r == null ? null : r.getRequests());
         Set<String> projected = new HashSet<>();
-        orEmpty(pod.getSpec().getVolumes()).stream().filter(v -> v.getConfigMap() != null || v.getSecret() != null)
+        orEmpty(pod.getSpec().getVolumes()).stream().filter(v -> v.getConfigMap() != null || v.getSecret() != null
+                        || v.getDownwardAPI() != null || v.getProjected() != null)
                 .forEach(v -> projected.add(v.getName()));
-        // configMap and secret volumes are always read-only, as since Kubernetes 1.10: a container must not plant
-        // anything where the node writes (CVE-2017-1002102)
+        // configMap, secret, downwardAPI and projected volumes are always read-only, as since Kubernetes 1.10: a
+        // container must not plant anything where the node writes (CVE-2017-1002102)
         List<ContainerLaunch.VolumeMount> mounts = orEmpty(c.getVolumeMounts()).stream()
                 .map(m -> new ContainerLaunch.VolumeMount(m.getName(), m.getMountPath(), m.getSubPath(),
                         Boolean.TRUE.equals(m.getReadOnly()) || projected.contains(m.getName())))

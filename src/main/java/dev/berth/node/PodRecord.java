@@ -4,12 +4,14 @@ import dev.berth.core.BerthException;
 import dev.berth.store.JsonFiles;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -22,6 +24,17 @@ import java.util.stream.Stream;
 public record PodRecord(String id, String namespace, String name, List<String> containers, Instant createdAt, Pod pod) {
 
     static final String FILE = "pod.json";
+
+    /**
+     * The pod gets its UID here, as an API server assigns one (a manifest's is ignored): derived from the id, which is
+     * the pod's alone and kept for its life, so it is the same after a restart of berth and for records older than it.
+     */
+    public PodRecord {
+        if (pod != null && pod.getMetadata() != null) {
+            pod.getMetadata().setUid(UUID.nameUUIDFromBytes(("berth pod " + id).getBytes(StandardCharsets.UTF_8))
+                    .toString());
+        }
+    }
 
     void write(Path podDir) {
         JsonFiles.write(podDir.resolve(FILE), this);

@@ -55,10 +55,11 @@ public final class PodRuntime implements PodRuntimePort {
     private final ContainerRuntime containers;
     private final PodNamespaces namespaces;
     private final Mounter mounter;
+    private final NodeFacts node;
     private final PodEtcFiles etcFiles = new PodEtcFiles(PodEtcFiles.HostFiles.SYSTEM);
 
     public PodRuntime(StateLayout layout, ImagePuller puller, ContentStore content, Snapshotter snapshotter,
-                      ContainerRuntime containers, PodNamespaces namespaces, Mounter mounter) {
+                      ContainerRuntime containers, PodNamespaces namespaces, Mounter mounter, NodeFacts node) {
         this.layout = layout;
         this.puller = puller;
         this.content = content;
@@ -66,6 +67,7 @@ public final class PodRuntime implements PodRuntimePort {
         this.containers = containers;
         this.namespaces = namespaces;
         this.mounter = mounter;
+        this.node = node;
         FileTrees.privateDirectory(layout.root()); // pods' secret volumes, logs and the git cache are below
     }
 
@@ -98,7 +100,7 @@ public final class PodRuntime implements PodRuntimePort {
         try {
             Map<String, Image> images = images(pod);
             images.values().forEach(image -> snapshotter.unpack(image, content::path));
-            Map<String, Path> volumes = new PodVolumes(layout, mounter, config).prepare(pod, podDir(record.id()),
+            Map<String, Path> volumes = new PodVolumes(layout, mounter, config, node).prepare(pod, podDir(record.id()),
                     runsAsRootOnly(pod, images));
             etcFiles.write(pod, podDir(record.id()), List.of()); // no pod IPs until pods have a network
             return new Startup(record, images, volumes, () -> joinPinning(pinning), planner(config));
@@ -183,11 +185,22 @@ public final class PodRuntime implements PodRuntimePort {
             throw new BerthException("cannot keep the previous log of " + id + ": " + e.getMessage(), e);
         }
         Map<String, Image> images = images(pod);
-        Map<String, Path> volumes = new PodVolumes(layout, mounter, config).locate(pod, podDir);
+        Map<String, Path> volumes = new PodVolumes(layout, mounter, config, node).locate(pod, podDir);
         etcFiles.write(pod, podDir, List.of()); // a pod started before berth wrote them has none yet
         SharedNamespaces shared = namespaces.pin(record.id(), namespaceOptions(pod));
         create(record.id(), pod, c, images, volumes, () -> shared, planner(config), podDir);
         containers.start(id);
+    }
+
+    /** Gives a running pod new labels and annotations: its record, and the volume files that show them. */
+    @Override
+    public void relabel(String podId, Map<String, String> labels, Map<String, String> annotations, ConfigSource config) {
+        Path podDir = podDir(podId);
+        PodRecord record = PodRecord.read(podDir).orElseThrow(() -> new BerthException("pod " + podId + " has no record"));
+        record.pod().getMetadata().setLabels(new LinkedHashMap<>(labels));
+        record.pod().getMetadata().setAnnotations(new LinkedHashMap<>(annotations));
+        record.write(podDir);
+        new PodVolumes(layout, mounter, config, node).refreshMetadata(record.pod(), podDir);
     }
 
     @Override
@@ -340,7 +353,7 @@ public final class PodRuntime implements PodRuntimePort {
             snapshotter.remove(id);
         });
         namespaces.release(record.id());
-        new PodVolumes(layout, mounter, null).release(podDir(record.id()));
+        new PodVolumes(layout, mounter, null, null).release(podDir(record.id()));
     }
 
     private void create(String podId, Pod pod, Container c, Map<String, Image> images,
@@ -377,7 +390,7 @@ public final class PodRuntime implements PodRuntimePort {
     }
 
     private LaunchPlanner planner(ConfigSource config) {
-        return new LaunchPlanner(new EnvironmentResolver(config), layout.seccompProfiles());
+        return new LaunchPlanner(new EnvironmentResolver(config, node), layout.seccompProfiles());
     }
 
     /** The files of an image's unpacked layers, for its users and groups. */

@@ -33,6 +33,12 @@ public interface PodRuntimePort {
     /** Gives the pod an id and writes its record; nothing runs yet. */
     PodRecord register(Pod pod);
 
+    /**
+     * Gives a running pod new labels and annotations, as an update of a Pod's metadata does in a cluster: its record,
+     * and the downward API files that show them (its containers' environment stays as it was started).
+     */
+    void relabel(String podId, Map<String, String> labels, Map<String, String> annotations, ConfigSource config);
+
     /** Makes every image of the pod present, as its pull policies say. */
     void pullImages(Pod pod);
 

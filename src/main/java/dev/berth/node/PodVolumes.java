@@ -16,12 +16,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Makes a pod's volumes exist on the host and says where each is: emptyDir (a directory of the pod, or a tmpfs
  * for {@code medium: Memory}), hostPath (checked by type), configMap and secret (files projected from the desired
- * state; secrets on a tmpfs so they never touch the disk), persistentVolumeClaim (a named local volume under the
+ * state; secrets on a tmpfs so they never touch the disk), downwardAPI (the pod's fields and resources), projected
+ * (configMap, secret and downwardAPI sources in one directory; on a tmpfs when it holds a secret), persistentVolumeClaim (a named local volume under the
  * state root that outlives the pod).
  */
 final class PodVolumes {
@@ -31,11 +31,13 @@ final class PodVolumes {
     private final StateLayout layout;
     private final Mounter mounter;
     private final ConfigSource config;
+    private final NodeFacts node;
 
-    PodVolumes(StateLayout layout, Mounter mounter, ConfigSource config) {
+    PodVolumes(StateLayout layout, Mounter mounter, ConfigSource config, NodeFacts node) {
         this.layout = layout;
         this.mounter = mounter;
         this.config = config;
+        this.node = node;
     }
 
     /**
@@ -45,12 +47,10 @@ final class PodVolumes {
      */
     Map<String, Path> prepare(Pod pod, Path podDir, boolean rootOnly) {
         Map<String, Path> paths = new LinkedHashMap<>();
-        String namespace = pod.getMetadata().getNamespace();
-        var security = pod.getSpec().getSecurityContext();
-        Long fsGroup = security == null ? null : security.getFsGroup();
+        Long fsGroup = fsGroup(pod);
         try {
             for (Volume v : orEmpty(pod.getSpec().getVolumes())) {
-                paths.put(v.getName(), prepare(namespace, v, podDir.resolve("volumes").resolve(v.getName()), fsGroup,
+                paths.put(v.getName(), prepare(pod, v, podDir.resolve("volumes").resolve(v.getName()), fsGroup,
                         rootOnly));
             }
         } catch (RuntimeException e) {
@@ -58,6 +58,26 @@ final class PodVolumes {
             throw e;
         }
         return paths;
+    }
+
+    /**
+     * Writes the files of the pod's volumes that show its labels or annotations again, from {@code pod} as it is now:
+     * as the kubelet does when they change, through the same atomic swap, so a reader never sees half of it.
+     */
+    void refreshMetadata(Pod pod, Path podDir) {
+        VolumeSources sources = new VolumeSources(pod, config, node);
+        for (Volume v : orEmpty(pod.getSpec().getVolumes())) {
+            if (VolumeSources.showsMetadata(v)) {
+                Path dir = podDir.resolve("volumes").resolve(v.getName());
+                ProjectedFiles.write(dir, v.getDownwardAPI() != null ? sources.downwardApi(v) : sources.projected(v),
+                        fsGroup(pod));
+            }
+        }
+    }
+
+    private static Long fsGroup(Pod pod) {
+        var security = pod.getSpec().getSecurityContext();
+        return security == null ? null : security.getFsGroup();
     }
 
     /** Where each volume of a pod that runs already is, by name: nothing is created or mounted again. */
@@ -97,7 +117,8 @@ final class PodVolumes {
         mounter.unmountAllUnder(podDir.resolve("volumes"));
     }
 
-    private Path prepare(String namespace, Volume v, Path dir, Long fsGroup, boolean rootOnly) {
+    private Path prepare(Pod pod, Volume v, Path dir, Long fsGroup, boolean rootOnly) {
+        String namespace = pod.getMetadata().getNamespace();
         if (v.getEmptyDir() != null) {
             createDirectories(dir);
             if ("Memory".equals(v.getEmptyDir().getMedium())) {
@@ -118,21 +139,28 @@ final class PodVolumes {
         }
         if (v.getConfigMap() != null) {
             var source = v.getConfigMap();
-            Map<String, byte[]> data = required(config.configMap(namespace, source.getName()), source.getOptional(),
+            Map<String, byte[]> data = VolumeSources.data(config.configMap(namespace, source.getName()), source.getOptional(),
                     v.getName() + ": ConfigMap \"" + source.getName() + "\"");
             ProjectedFiles.write(dir, data, source.getItems(), source.getDefaultMode(), fsGroup);
             return dir;
         }
         if (v.getSecret() != null) {
             var source = v.getSecret();
-            Map<String, byte[]> data = required(config.secret(namespace, source.getSecretName()), source.getOptional(),
+            Map<String, byte[]> data = VolumeSources.data(config.secret(namespace, source.getSecretName()), source.getOptional(),
                     v.getName() + ": Secret \"" + source.getSecretName() + "\"");
-            createDirectories(dir);
-            // root's alone where only root reads it; else readable to the pod's users (fsGroup's, given one)
-            List<String> mode = fsGroup != null ? List.of("mode=0750", "gid=" + fsGroup)
-                    : List.of(rootOnly ? "mode=0700" : "mode=0755");
-            mounter.mount(tmpfs(mode, null), dir);
+            secretTmpfs(dir, fsGroup, rootOnly);
             ProjectedFiles.write(dir, data, source.getItems(), source.getDefaultMode(), fsGroup);
+            return dir;
+        }
+        if (v.getDownwardAPI() != null) {
+            ProjectedFiles.write(dir, new VolumeSources(pod, config, node).downwardApi(v), fsGroup);
+            return dir;
+        }
+        if (v.getProjected() != null) {
+            if (orEmpty(v.getProjected().getSources()).stream().anyMatch(s -> s.getSecret() != null)) {
+                secretTmpfs(dir, fsGroup, rootOnly);
+            }
+            ProjectedFiles.write(dir, new VolumeSources(pod, config, node).projected(v), fsGroup);
             return dir;
         }
         if (v.getPersistentVolumeClaim() != null) {
@@ -143,16 +171,16 @@ final class PodVolumes {
             }
             return claim;
         }
-        throw new BerthException("volume " + v.getName() + ": only emptyDir, hostPath, configMap, secret and "
-                + "persistentVolumeClaim volumes are supported");
+        throw new BerthException("volume " + v.getName() + ": only emptyDir, hostPath, configMap, secret, downwardAPI, "
+                + "projected and persistentVolumeClaim volumes are supported");
     }
 
-    /** The data, or nothing for a missing {@code optional: true} source; a missing required one is an error. */
-    private static Map<String, byte[]> required(Optional<Map<String, byte[]>> data, Boolean optional, String what) {
-        if (data.isEmpty() && !Boolean.TRUE.equals(optional)) {
-            throw new BerthException("volume " + what + " not found");
-        }
-        return data.orElse(Map.of());
+    /** Root's alone where only root reads it; else readable to the pod's users (fsGroup's, given one). */
+    private void secretTmpfs(Path dir, Long fsGroup, boolean rootOnly) {
+        createDirectories(dir);
+        List<String> mode = fsGroup != null ? List.of("mode=0750", "gid=" + fsGroup)
+                : List.of(rootOnly ? "mode=0700" : "mode=0755");
+        mounter.mount(tmpfs(mode, null), dir);
     }
 
     private static Mount tmpfs(List<String> mode, String sizeLimit) {

@@ -32,7 +32,12 @@ final class ProjectedFiles {
     private ProjectedFiles() {}
 
     static void write(Path dir, Map<String, byte[]> data, List<KeyToPath> items, Integer defaultMode, Long fsGroup) {
-        Map<String, FileContent> files = files(data, items, defaultMode == null ? DEFAULT_MODE : defaultMode);
+        write(dir, files(data, items, defaultMode == null ? DEFAULT_MODE : defaultMode), fsGroup);
+    }
+
+    /** Writes {@code files}, by relative path, as the new content of the volume. */
+    static void write(Path dir, Map<String, FileContent> files, Long fsGroup) {
+        files.keySet().forEach(ProjectedFiles::checked);
         try {
             Files.createDirectories(dir);
             Path version = dir.resolve(".." + Instant.now().toString().replace(':', '_'));
@@ -84,9 +89,10 @@ final class ProjectedFiles {
         }
     }
 
-    private record FileContent(byte[] bytes, int mode) {}
+    record FileContent(byte[] bytes, int mode) {}
 
-    private static Map<String, FileContent> files(Map<String, byte[]> data, List<KeyToPath> items, int mode) {
+    /** The files of a ConfigMap's or Secret's {@code data}: every key, or only {@code items}. */
+    static Map<String, FileContent> files(Map<String, byte[]> data, List<KeyToPath> items, int mode) {
         Map<String, FileContent> files = new LinkedHashMap<>();
         if (items == null || items.isEmpty()) {
             data.forEach((key, value) -> files.put(checked(key), new FileContent(value, mode)));

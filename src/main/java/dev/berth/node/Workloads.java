@@ -138,12 +138,21 @@ final class Workloads {
                 }
                 decision.create().forEach(pod -> create.add(Map.entry(key, pod)));
                 delete.addAll(decision.delete());
+                decision.relabel().forEach(r -> relabel(r, config, work));
                 decided.add(new Decided(key, before, new WorkloadStatus(decision.health(), decision.message(), now,
                         decision.memo(), driftCount, null)));
                 failing.remove(key);
             } catch (RuntimeException e) {
                 fail(key, e.getMessage());
                 decided.add(new Decided(key, before, failed(before, driftCount, e.getMessage())));
+            }
+        }
+
+        /** On the pod's worker; a busy pod is relabelled by a later pass, whose controller asks again. */
+        private void relabel(WorkloadDecision.Relabel r, ConfigSource config, Work work) {
+            if (!work.busy(r.podId())) {
+                work.submit(r.podId(), "new labels and annotations for pod " + r.podId(),
+                        () -> pods.relabel(r.podId(), r.labels(), r.annotations(), config));
             }
         }
 

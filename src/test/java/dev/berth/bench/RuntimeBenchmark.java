@@ -212,7 +212,8 @@ public final class RuntimeBenchmark {
         RuntimeLayout runtime = new RuntimeLayout(Path.of("/run/berth-bench-" + ProcessHandle.current().pid()));
         Mounter mounter = new Mounter();
         PodRuntime pods = new PodRuntime(node.layout(), node.puller(), node.content(), node.snapshotter(),
-                new ContainerRuntime(runtime), new PodNamespaces(runtime.namespaces(), mounter), mounter);
+                new ContainerRuntime(runtime), new PodNamespaces(runtime.namespaces(), mounter), mounter,
+                dev.berth.node.NodeFacts.ofMachine(null, null, node.layout().root()));
         long[][] times = new long[5][POD_RUNS];
         Path berthConfig = work.resolve("berth-config.json");
         try {

@@ -34,7 +34,7 @@ class EnvironmentResolverTest {
                 stringData: {password: hunter2}
                 """);
         DesiredState desired = new ManifestLoader().load(new DirectoryTreeReader(tmp), "", null);
-        return new EnvironmentResolver(new ConfigSource(desired));
+        return new EnvironmentResolver(new ConfigSource(desired), DownwardApiTest.NODE);
     }
 
     @Test
@@ -50,7 +50,7 @@ class EnvironmentResolverTest {
                 .build();
         assertEquals(List.of("PATH=/app/bin:$(PATH)", "HOME=/root", "CFG_MODE=fast", "CFG_PORT=8080",
                         "DB_PASSWORD=hunter2", "POD=web-1", "URL=http://web-1:8080/$(NOPE)"),
-                resolver().resolve("shop", "web-1", List.of("PATH=/bin", "HOME=/root"), c).lines());
+                resolver().resolve(DownwardApiTest.pod("shop", "web-1"), List.of("PATH=/bin", "HOME=/root"), c).lines());
     }
 
     @Test
@@ -59,9 +59,9 @@ class EnvironmentResolverTest {
         Container missing = new ContainerBuilder().withName("app").addNewEnv().withName("X").withNewValueFrom()
                 .withNewConfigMapKeyRef("k", "absent", false).endValueFrom().endEnv().build();
         assertEquals("ConfigMap \"absent\" not found",
-                assertThrows(BerthException.class, () -> r.resolve("shop", "p", List.of(), missing)).getMessage());
+                assertThrows(BerthException.class, () -> r.resolve(DownwardApiTest.pod("shop", "p"), List.of(), missing)).getMessage());
         Container optional = new ContainerBuilder().withName("app").addNewEnv().withName("X").withNewValueFrom()
                 .withNewConfigMapKeyRef("k", "absent", true).endValueFrom().endEnv().build();
-        assertEquals(List.of(), r.resolve("shop", "p", List.of(), optional).lines());
+        assertEquals(List.of(), r.resolve(DownwardApiTest.pod("shop", "p"), List.of(), optional).lines());
     }
 }

@@ -178,6 +178,14 @@ public final class FakePodRuntime implements PodRuntimePort {
     }
 
     @Override
+    public void relabel(String podId, Map<String, String> labels, Map<String, String> annotations, ConfigSource config) {
+        PodRecord record = PodRecord.read(podDir(podId)).orElseThrow();
+        record.pod().getMetadata().setLabels(new LinkedHashMap<>(labels));
+        record.pod().getMetadata().setAnnotations(new LinkedHashMap<>(annotations));
+        record.write(podDir(podId));
+    }
+
+    @Override
     public void pullImages(Pod pod) {
         for (Container c : allContainers(pod)) {
             pulls.add(c.getImage());

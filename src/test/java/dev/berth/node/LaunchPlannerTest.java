@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class LaunchPlannerTest {
 
     private final LaunchPlanner planner =
-            new LaunchPlanner(new EnvironmentResolver(new ConfigSource(new DesiredState(null, List.of()))),
+            new LaunchPlanner(new EnvironmentResolver(new ConfigSource(new DesiredState(null, List.of())), DownwardApiTest.NODE),
                     Path.of("/var/lib/berth/seccomp"));
     private static final ImageConfig IMAGE =
             new ImageConfig(List.of(), List.of("sh"), List.of("PATH=/bin"), "/srv", "1000:1000");
