@@ -184,4 +184,29 @@ class SchedulingIT {
             assertEquals(lowAfter.id(), node.pod("low").id(), "nor churn the waiting pod");
         }
     }
+
+    /** A pod whose required node affinity the node's configured labels do not meet stays Pending; one they meet runs. */
+    @Test
+    void aPodTheNodesLabelsDoNotMatchStaysPendingWithKubeSchedulersReason() throws Exception {
+        try (NodeFixture node = new NodeFixture(dir, registry, "node: {labels: {disk: ssd}}\n")) {
+            String wantsHdd = """
+                    affinity:
+                        nodeAffinity:
+                          requiredDuringSchedulingIgnoredDuringExecution:
+                            nodeSelectorTerms: [{matchExpressions: [{key: disk, operator: In, values: [hdd]}]}]""";
+            node.commit("hdd.yaml", pod("hdd", "16Mi", wantsHdd), "ssd.yaml", pod("ssd", "16Mi",
+                    wantsHdd.replace("[hdd]", "[ssd]")));
+            CliRun applied = node.apply();
+            assertEquals(0, applied.exitCode(), applied.toString());
+            assertEquals(PodPhase.RUNNING, node.pod("ssd").phase());
+            PodSnapshot hdd = node.pod("hdd");
+            assertEquals(PodPhase.PENDING, hdd.phase());
+            assertEquals("Unschedulable", hdd.reason());
+            assertEquals("node(s) didn't match Pod's node affinity/selector", hdd.state().message());
+            assertEquals("Unschedulable", statusPod(status(node), "hdd").get("status"));
+            CliRun described = inspect(node, "describe", "pod", "hdd");
+            assertTrue(described.out().matches("(?s).*Warning\\s+FailedScheduling\\s+.*0/1 nodes are available: "
+                    + "node\\(s\\) didn't match Pod's node affinity/selector.*"), described.out());
+        }
+    }
 }
