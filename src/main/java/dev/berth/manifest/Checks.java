@@ -114,6 +114,7 @@ final class Checks {
         Set<String> volumes = volumes(pointer + "/volumes", spec.getVolumes());
         volumeMounts(pointer + "/initContainers", spec.getInitContainers(), volumes);
         volumeMounts(pointer + "/containers", spec.getContainers(), volumes);
+        new FileModes(this::fail).podSpec(pointer, spec);
         new DownwardApiChecks(this::fail).podSpec(pointer, spec);
         new PodDnsChecks(this::fail).podSpec(pointer, spec);
         new UnsupportedFields(this::fail, (at, message) -> warnings.add(new Problem(locations.find(at), message)))

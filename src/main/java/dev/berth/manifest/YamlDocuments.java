@@ -20,8 +20,9 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.resolver.ScalarResolver;
 import org.snakeyaml.engine.v2.scanner.StreamReader;
-import org.snakeyaml.engine.v2.schema.CoreSchema;
+import org.snakeyaml.engine.v2.schema.FailsafeSchema;
 
 /**
  * Turns a YAML file (one or more documents) into JSON-like trees, remembering where every field was written.
@@ -42,6 +43,14 @@ public final class YamlDocuments {
     private static final int MAX_POINTER_LENGTH = 512;
     /** The engine's own bound on aliases to mappings and lists in one document (its default, said here). */
     private static final int MAX_ALIASES_FOR_COLLECTIONS = 50;
+
+    /** Plain scalars are typed by YAML 1.1 rules, as Kubernetes reads manifests; see {@link KubernetesScalars}. */
+    private static final FailsafeSchema KUBERNETES_SCALARS = new FailsafeSchema() {
+        @Override
+        public ScalarResolver getScalarResolver() {
+            return KubernetesScalars.RESOLVER;
+        }
+    };
 
     private YamlDocuments() {}
 
@@ -87,7 +96,7 @@ public final class YamlDocuments {
     private static LoadSettings settings(String file, String text) {
         return LoadSettings.builder()
                 .setLabel(file)
-                .setSchema(new CoreSchema())
+                .setSchema(KUBERNETES_SCALARS)
                 .setAllowRecursiveKeys(false)
                 .setCodePointLimit(MAX_FILE_BYTES)
                 .setMaxAliasesForCollections(MAX_ALIASES_FOR_COLLECTIONS)
@@ -145,10 +154,11 @@ public final class YamlDocuments {
                 if (!(keyNode instanceof ScalarNode scalarKey)) {
                     throw fail(keyNode, "mapping keys must be plain strings");
                 }
-                String key = scalarKey.getValue();
+                String key = key(scalarKey);
                 String childPointer = child(pointer, escape(key), keyNode);
                 if (map.containsKey(key)) {
-                    throw fail(keyNode, "duplicate key \"" + key + "\" (first at line "
+                    String written = key.equals(scalarKey.getValue()) ? "" : ", written " + scalarKey.getValue();
+                    throw fail(keyNode, "duplicate key \"" + key + "\"" + written + " (first at line "
                             + locations.get(childPointer).line() + ")");
                 }
                 locations.put(childPointer, locationOf(keyNode));
@@ -193,49 +203,27 @@ public final class YamlDocuments {
         }
 
         private Object scalar(ScalarNode node) {
-            String text = node.getValue();
-            Tag tag = node.getTag();
+            requireScalarTag(node);
             try {
-                if (tag.equals(Tag.STR)) {
-                    return text;
-                } else if (tag.equals(Tag.NULL)) {
-                    return null;
-                } else if (tag.equals(Tag.BOOL)) {
-                    return Boolean.valueOf(text.toLowerCase());
-                } else if (tag.equals(Tag.INT)) {
-                    return parseInt(text);
-                } else if (tag.equals(Tag.FLOAT)) {
-                    return parseFloat(text);
-                }
-            } catch (NumberFormatException e) {
-                throw fail(node, "number out of range: " + text);
+                return KubernetesScalars.value(node.getTag(), node.getValue());
+            } catch (IllegalArgumentException e) {
+                throw fail(node, e.getMessage());
             }
-            throw fail(node, "unsupported YAML tag " + tag.getValue());
         }
 
-        /** Integer when it fits: fabric8's IntOrString accepts Integer only; canonical trees widen to Long later. */
-        private static Number parseInt(String text) {
-            String t = text.replace("_", "");
-            long value;
-            if (t.startsWith("0o")) {
-                value = Long.parseLong(t.substring(2), 8);
-            } else if (t.startsWith("0x")) {
-                value = Long.parseLong(t.substring(2), 16);
-            } else {
-                value = Long.parseLong(t.startsWith("+") ? t.substring(1) : t);
+        private String key(ScalarNode node) {
+            requireScalarTag(node);
+            try {
+                return KubernetesScalars.key(node.getTag(), node.getValue());
+            } catch (IllegalArgumentException e) {
+                throw fail(node, e.getMessage());
             }
-            if (value == (int) value) {
-                return Integer.valueOf((int) value); // not a ?: expression, which would box both arms as Long
-            }
-            return Long.valueOf(value);
         }
 
-        private static Double parseFloat(String text) {
-            String t = text.toLowerCase();
-            if (t.endsWith(".inf")) {
-                return t.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        private void requireScalarTag(ScalarNode node) {
+            if (!KubernetesScalars.isScalarTag(node.getTag())) {
+                throw fail(node, "unsupported YAML tag " + node.getTag().getValue());
             }
-            return t.equals(".nan") ? Double.NaN : Double.valueOf(t);
         }
 
         private InvalidInputException fail(Node node, String message) {
