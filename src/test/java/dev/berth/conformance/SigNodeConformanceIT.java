@@ -1,0 +1,204 @@
+package dev.berth.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.berth.conformance.ConformanceCase.Observed;
+import dev.berth.conformance.ConformanceCase.Output;
+import dev.berth.conformance.ConformanceCase.Refused;
+import dev.berth.conformance.ConformanceCase.Step;
+import dev.berth.runtime.MountTable;
+import dev.berth.store.FileTrees;
+import dev.berth.testing.CliRun;
+import dev.berth.testing.Prerequisites;
+import dev.berth.testing.Processes;
+import dev.berth.testing.TestImages;
+import dev.berth.testing.TestRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * Kubernetes' sig-node and storage conformance cases ({@link SigNodeCases}) on real runc and conmon, each pod through
+ * {@code berth run-pod}, one dynamic test per case grouped by e2e file. Cases that are not applicable on one node or
+ * need networking are reported as skipped with why; the known gaps fail with theirs. docs/conformance.md lists them.
+ */
+class SigNodeConformanceIT {
+
+    @TempDir
+    static Path work;
+    private static TestRegistry registry;
+    private static SupervisedNode node;
+    private static final Path RUN_ROOT = Path.of("/run/berth-it-conformance-" + ProcessHandle.current().pid());
+    private static final AtomicInteger PODS = new AtomicInteger();
+    /** Each case's outcome, for the summary docs/conformance.md is written from: file, test, outcome, why. */
+    private static final List<String[]> OUTCOMES = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void startRegistry() throws IOException {
+        Prerequisites.requireRoot();
+        Prerequisites.requireBinaries("runc", "conmon");
+        TestRegistry.requirePrerequisites();
+        Path busybox = allApplets();
+        registry = TestRegistry.start()
+                .push(busybox, "library/busybox:1.35")
+                .push(configured(busybox, "--config.user", "1234"), "library/nonroot:1")
+                .push(configured(busybox, "--clear=config.cmd", "--config.entrypoint", "/bin/echo",
+                        "--config.entrypoint", "image-entrypoint", "--config.cmd", "image-cmd"), "library/entrypoint:1");
+        Path config = Files.writeString(work.resolve("config.yaml"),
+                "registries:\n  docker.io: {mirrors: [\"" + registry.url() + "\"]}\n");
+        // the watched cases start now and run alongside the run-pod ones, each judged later on its pod's history
+        Map<String, String> watched = new LinkedHashMap<>();
+        for (ConformanceCase c : SigNodeCases.all()) {
+            for (Step step : c.steps()) {
+                if (step.expect() instanceof Observed) {
+                    watched.putIfAbsent(step.manifests(), "case-" + watched.size() + ".yaml");
+                }
+            }
+        }
+        Map<String, String> files = new LinkedHashMap<>();
+        watched.forEach((manifests, name) -> files.put(name, manifests));
+        node = SupervisedNode.start(work.resolve("node"), config, files);
+    }
+
+    @AfterAll
+    static void stopRegistryAndCheckNothingLeft() throws IOException {
+        printSummary();
+        if (node != null) {
+            node.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+        assertEquals(List.of(), MountTable.mountPointsUnder(work), "mounts left under the state root");
+        assertEquals(List.of(), MountTable.mountPointsUnder(RUN_ROOT), "mounts left under the run root");
+        FileTrees.deleteRecursively(RUN_ROOT);
+    }
+
+    @TestFactory
+    Stream<DynamicContainer> sigNodeConformance() {
+        Map<String, List<ConformanceCase>> byFile = SigNodeCases.all().stream()
+                .collect(Collectors.groupingBy(ConformanceCase::file, LinkedHashMap::new, Collectors.toList()));
+        return byFile.entrySet().stream().map(file -> DynamicContainer.dynamicContainer(file.getKey(),
+                file.getValue().stream().map(c -> DynamicTest.dynamicTest(c.test(), () -> recorded(c)))));
+    }
+
+    private static void recorded(ConformanceCase c) throws Exception {
+        try {
+            run(c);
+            OUTCOMES.add(new String[] {c.file(), c.test(), "pass", ""});
+        } catch (TestAbortedException skipped) {
+            OUTCOMES.add(new String[] {c.file(), c.test(), "skipped", c.gap()});
+            throw skipped;
+        } catch (AssertionError | Exception failed) {
+            OUTCOMES.add(new String[] {c.file(), c.test(), "FAIL", String.valueOf(failed.getMessage()).lines()
+                    .findFirst().orElse("")});
+            throw failed;
+        }
+    }
+
+    /** One line per case and the counts, as docs/conformance.md reports them. */
+    private static void printSummary() {
+        long skipped = OUTCOMES.stream().filter(o -> o[2].equals("skipped")).count();
+        long networking = OUTCOMES.stream().filter(o -> o[3].startsWith(ConformanceCase.NEEDS_NETWORKING)).count();
+        long passing = OUTCOMES.stream().filter(o -> o[2].equals("pass")).count();
+        long applicable = OUTCOMES.size() - skipped;
+        StringBuilder summary = new StringBuilder("SigNodeConformanceIT outcomes:\n");
+        OUTCOMES.forEach(o -> summary.append(String.join(" | ", o)).append('\n'));
+        summary.append("cases %d, applicable %d, passing %d (%.1f%%), failing %d, not applicable %d, needs networking %d"
+                .formatted(OUTCOMES.size(), applicable, passing, applicable == 0 ? 0.0 : 100.0 * passing / applicable,
+                        applicable - passing, skipped - networking, networking));
+        System.out.println(summary);
+    }
+
+    private static void run(ConformanceCase c) throws IOException, InterruptedException {
+        Assumptions.assumeFalse(c.skipped(), c.gap());
+        if (c.gap() != null) {
+            fail(c.gap());
+        }
+        for (Step step : c.steps()) {
+            if (step.expect() instanceof Observed o) {
+                String problem = node.judge(o);
+                assertNull(problem, () -> o.pod() + (o.always() ? ": all along " : ": within ") + o.seconds() + " s, "
+                        + o.description() + "\n--- manifests\n" + step.manifests() + "\n--- seen\n" + problem);
+                continue;
+            }
+            CliRun run = runPod(step.manifests());
+            String context = "\n--- manifests\n" + step.manifests() + "\n" + run;
+            if (step.expect() instanceof Output o) {
+                assertEquals(o.exitCode(), run.exitCode(), () -> "exit code" + context);
+                // as the pod's log: its stdout and stderr
+                String log = run.out() + run.err();
+                for (String wanted : o.present()) {
+                    assertTrue(o.regex() ? Pattern.compile(wanted).matcher(log).find() : log.contains(wanted),
+                            () -> "expected " + (o.regex() ? "a match of " : "") + "\"" + wanted + "\"" + context);
+                }
+                for (String unwanted : o.absent()) {
+                    assertTrue(!log.contains(unwanted), () -> "unexpected \"" + unwanted + "\"" + context);
+                }
+            } else if (step.expect() instanceof Refused r) {
+                assertEquals(1, run.exitCode(), () -> "refused" + context);
+                for (String fragment : r.fragments()) {
+                    assertTrue(run.err().contains(fragment), () -> "the error names \"" + fragment + "\"" + context);
+                }
+            }
+        }
+    }
+
+    private static CliRun runPod(String manifests) throws IOException {
+        Files.createDirectories(RUN_ROOT.resolve("bundles"));
+        Path file = work.resolve("pod-" + PODS.incrementAndGet() + ".yaml");
+        Files.writeString(file, manifests);
+        return CliRun.of("run-pod", file.toString(), "--config", work.resolve("config.yaml").toString(),
+                "--root", work.resolve("state").toString(), "--run-root", RUN_ROOT.toString());
+    }
+
+    /** The test busybox image with a link for every applet of the host's busybox (stat, sysctl, ip, od, df, ...). */
+    private static Path allApplets() throws IOException {
+        Path dir = Files.createDirectories(work.resolve("image"));
+        Path layout = dir.resolve("layout");
+        TestImages.copyTree(TestImages.busybox(), layout);
+        Path bundle = dir.resolve("bundle");
+        Processes.run("umoci", "unpack", "--image", layout + ":" + TestImages.TAG, bundle.toString());
+        Path bin = bundle.resolve("rootfs/bin");
+        for (String applet : Processes.run("busybox", "--list").lines().toList()) {
+            if (!Files.exists(bin.resolve(applet), LinkOption.NOFOLLOW_LINKS)) {
+                Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
+            }
+        }
+        Processes.run("umoci", "repack", "--image", layout + ":" + TestImages.TAG, bundle.toString());
+        FileTrees.deleteRecursively(bundle);
+        return layout;
+    }
+
+    /** A copy of {@code layout} with {@code umoci config} options applied. */
+    private static Path configured(Path layout, String... options) {
+        Path copy = work.resolve("image-" + PODS.incrementAndGet());
+        TestImages.copyTree(layout, copy);
+        List<String> command = new ArrayList<>(List.of("umoci", "config", "--image",
+                copy + ":" + TestImages.TAG));
+        command.addAll(List.of(options));
+        Processes.run(command.toArray(String[]::new));
+        return copy;
+    }
+}
