@@ -2,44 +2,37 @@ package dev.berth.server;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import dev.berth.config.BerthConfig;
-import dev.berth.core.BerthException;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's HTTP edge on the JDK's {@code HttpServer} (or {@code HttpsServer} with {@code server.tls}): health and
- * readiness, webhooks, the page's login, and the routes others register (API, metrics, web page). Bind, register,
- * then {@link #start()}; {@link #close()} stops it.
+ * The daemon's HTTP edge, on Jetty ({@link JettyServer}: time limits, connection caps, a bounded pool, graceful stop),
+ * HTTPS with {@code server.tls}: health and readiness, webhooks, the page's login, and the routes others register (API,
+ * metrics, web page) as the JDK's {@code HttpHandler}s. Bind, register, then {@link #start()}; {@link #close()} stops it.
  */
 public final class ApiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
-    /** Enough for concurrent API calls and hook deliveries; handlers only read state or queue work. */
-    private static final int THREADS = 4;
-
     /**
      * Where to listen; the API token (null: the API is refused, see {@link BearerAuth}); whether {@code /metrics}
      * is readable without it; whether the daemon is ready (state loaded, first reconcile done); the TLS certificate
-     * and key (null: plain HTTP).
+     * and key (null: plain HTTP); the server's time limits and caps.
      */
     public record Options(InetSocketAddress address, Secret token, boolean publicMetrics, BooleanSupplier ready,
-                          BerthConfig.Server.Tls tls) {
+                          BerthConfig.Server.Tls tls, HttpLimits limits) {
+
+        public Options(InetSocketAddress address, Secret token, boolean publicMetrics, BooleanSupplier ready,
+                       BerthConfig.Server.Tls tls) {
+            this(address, token, publicMetrics, ready, tls, HttpLimits.DEFAULTS);
+        }
     }
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final JettyServer server;
     private final Router router;
     private final PageLogin login;
     private final boolean publicMetrics;
@@ -49,47 +42,26 @@ public final class ApiServer implements AutoCloseable {
      * certificate or key that cannot be used fails here, naming the file.
      */
     public ApiServer(Options options) {
-        server = bind(options);
-        if (options.tls() == null && !server.getAddress().getAddress().isLoopbackAddress()) {
+        // the key pair first: a bad file is the error to report, not a port bound for nothing
+        ReloadingKeyManager keys = options.tls() == null ? null : new ReloadingKeyManager(options.tls());
+        server = new JettyServer(options.address(), keys == null ? null : keys.context(), options.limits(),
+                options.ready());
+        if (options.tls() == null && !server.address().getAddress().isLoopbackAddress()) {
             LOG.warn("listening on {}:{} without TLS: the API token, the page's login and its content cross the "
                     + "network in clear text; set server.tls (cert, key) in the config to serve HTTPS",
-                    options.address().getHostString(), server.getAddress().getPort());
+                    options.address().getHostString(), server.address().getPort());
         }
-        // the JDK's default runs handlers on its single dispatcher thread: one slow client would stall all
-        AtomicInteger count = new AtomicInteger();
-        executor = Executors.newFixedThreadPool(THREADS, task -> {
-            Thread thread = new Thread(task, "berth-http-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        server.setExecutor(executor);
         BearerAuth auth = new BearerAuth(options.token());
         router = new Router(auth);
-        server.createContext("/", router);
+        server.contexts().createContext("/", router);
         publicMetrics = options.publicMetrics();
         login = new PageLogin(auth, new Sessions(Clock.systemUTC()), options.tls() != null);
         route("POST", "/login", Router.Access.PUBLIC, login::logIn);
         route("POST", "/logout", Router.Access.PUBLIC, login::logOut);
-        route("GET", "/healthz", Router.Access.PUBLIC,
-                exchange -> Json.send(exchange, new Reply(200, "ok", "alive")));
+        // answered by HealthHandler ahead of the request limit; routed here too for their 405 on other methods
+        route("GET", "/healthz", Router.Access.PUBLIC, exchange -> Json.send(exchange, HealthHandler.ALIVE));
         route("GET", "/readyz", Router.Access.PUBLIC, exchange -> Json.send(exchange,
-                options.ready().getAsBoolean() ? new Reply(200, "ok", "ready") : new Reply(503, "unavailable",
-                        "not ready")));
-    }
-
-    private static HttpServer bind(Options options) {
-        // the key pair first: a bad file is the error to report, not a port bound for nothing
-        ReloadingKeyManager keys = options.tls() == null ? null : new ReloadingKeyManager(options.tls());
-        try {
-            if (keys == null) {
-                return HttpServer.create(options.address(), 0);
-            }
-            HttpsServer https = HttpsServer.create(options.address(), 0);
-            https.setHttpsConfigurator(new HttpsConfigurator(keys.context()));
-            return https;
-        } catch (IOException e) {
-            throw new BerthException("cannot listen on " + options.address() + ": " + e.getMessage(), e);
-        }
+                options.ready().getAsBoolean() ? HealthHandler.READY : HealthHandler.NOT_READY));
     }
 
     /**
@@ -132,13 +104,12 @@ public final class ApiServer implements AutoCloseable {
 
     /** The bound address, with the actual port. */
     public InetSocketAddress address() {
-        return server.getAddress();
+        return server.address();
     }
 
-    /** Stops accepting, lets exchanges in progress finish for up to a second, then stops the threads. */
+    /** Stops accepting, lets requests in progress finish within the limits' stop timeout, then closes. */
     @Override
     public void close() {
-        server.stop(1);
-        executor.shutdownNow();
+        server.close();
     }
 }

@@ -29,10 +29,19 @@ public final class Json {
     }
 
     public static void send(HttpExchange exchange, Reply reply) throws IOException {
+        send(exchange, reply.code(), body(reply));
+    }
+
+    /** {@code reply}'s body, {@code {"status": ..., "message": ...}}, as bytes. */
+    public static byte[] bytes(Reply reply) {
+        return WRITER.writeValueAsBytes(body(reply));
+    }
+
+    private static Map<String, String> body(Reply reply) {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("status", reply.status());
         body.put("message", reply.message());
-        send(exchange, reply.code(), body);
+        return body;
     }
 
     /** The JSON document in {@code bytes}; {@link HttpError} 400 when it is not one. */

@@ -92,7 +92,7 @@ public final class Router implements HttpHandler {
     }
 
     private static void reply(HttpExchange exchange, Reply reply) {
-        if (exchange.getResponseCode() != -1) {
+        if (exchange.getResponseCode() > 0) { // not yet sent: -1 for the JDK's exchange, 0 for Jetty's
             LOG.warn("{} {}: {} after the response had begun", exchange.getRequestMethod(), exchange.getRequestURI(),
                     reply.message());
             return;

@@ -22,11 +22,17 @@ public final class WebhookReceiver {
     private final Secret secret;
     private final WatchedRef watched;
     private final Trigger trigger;
+    private final RecentDeliveries deliveries;
 
     public WebhookReceiver(Secret secret, WatchedRef watched, Trigger trigger) {
+        this(secret, watched, trigger, RecentDeliveries.standard());
+    }
+
+    WebhookReceiver(Secret secret, WatchedRef watched, Trigger trigger, RecentDeliveries deliveries) {
         this.secret = secret;
         this.watched = watched;
         this.trigger = trigger;
+        this.deliveries = deliveries;
     }
 
     /** The HTTP side for one provider: reads at most {@code bodyLimit} bytes (413 beyond) and answers in JSON. */
@@ -42,6 +48,12 @@ public final class WebhookReceiver {
         if (problem != null) {
             LOG.warn("{} webhook refused: {}", hook, problem);
             return Reply.error(401, problem);
+        }
+        // only after authentication: ids from strangers must not fill the memory or shadow a real delivery
+        String delivery = provider.deliveryId(headers);
+        if (delivery != null && !deliveries.firstTime(hook + "/" + delivery)) {
+            LOG.info("{} webhook: delivery {} already received, nothing to do", hook, delivery);
+            return new Reply(200, "duplicate", "delivery " + delivery + " already received");
         }
         HookProvider.Event event = provider.event(headers);
         if (event == HookProvider.Event.PING) {

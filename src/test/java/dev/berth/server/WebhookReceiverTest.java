@@ -231,4 +231,50 @@ class WebhookReceiverTest {
         assertTrue(e.getMessage().startsWith("malformed JSON: "), e.getMessage());
         assertEquals(List.of(), fired);
     }
+    @Test
+    void aDeliveryReceivedAgainStartsNoSecondSyncForEachForge() {
+        String github = Payloads.githubPush("refs/heads/main", "main");
+        String gitlab = Payloads.gitlabPush("refs/heads/main", "main");
+        String gitea = Payloads.giteaPush("refs/heads/main", "main");
+        WebhookReceiver receiver = new WebhookReceiver(Secret.of(SECRET), WatchedRef.of("main"), fired::add);
+        List<Runnable> deliveries = List.of(
+                () -> assertEquals(200, receiver.receive(HookProvider.GITHUB, withHeader(github("push", github),
+                        "X-GitHub-Delivery", "72d3162e"), bytes(github)).code()),
+                () -> assertEquals(200, receiver.receive(HookProvider.GITLAB, headers("X-Gitlab-Event", "Push Hook",
+                        "X-Gitlab-Token", SECRET, "Idempotency-Key", "908a6d9e"), bytes(gitlab)).code()),
+                () -> assertEquals(200, receiver.receive(HookProvider.GITEA, headers("X-Gitea-Event", "push",
+                        "X-Gitea-Signature", hmac(SECRET, bytes(gitea)), "X-Gitea-Delivery", "72d3162e"),
+                        bytes(gitea)).code()));
+
+        deliveries.forEach(Runnable::run);
+        deliveries.forEach(Runnable::run);
+
+        assertEquals(3, fired.size(), "one sync per delivery, the same id at two forges being two deliveries: " + fired);
+        Reply again = receiver.receive(HookProvider.GITHUB, withHeader(github("push", github), "X-GitHub-Delivery",
+                "72d3162e"), bytes(github));
+        assertEquals(new Reply(200, "duplicate", "delivery 72d3162e already received"), again);
+    }
+
+    @Test
+    void aForgedDeliveryCannotShadowTheRealOne() {
+        String body = Payloads.githubPush("refs/heads/main", "main");
+        WebhookReceiver receiver = new WebhookReceiver(Secret.of(SECRET), WatchedRef.of("main"), fired::add);
+        Headers forged = headers("X-GitHub-Event", "push", "X-Hub-Signature-256", "sha256=" + hmac("guess", bytes(body)),
+                "X-GitHub-Delivery", "72d3162e");
+
+        assertEquals(401, receiver.receive(HookProvider.GITHUB, forged, bytes(body)).code());
+        Reply real = receiver.receive(HookProvider.GITHUB, withHeader(github("push", body), "X-GitHub-Delivery",
+                "72d3162e"), bytes(body));
+
+        assertEquals("triggered", real.status());
+        assertEquals(1, fired.size());
+        HttpError tooLong = assertThrows(HttpError.class, () -> receiver.receive(HookProvider.GITHUB,
+                withHeader(github("push", body), "X-GitHub-Delivery", "x".repeat(129)), bytes(body)));
+        assertEquals(400, tooLong.reply().code());
+    }
+
+    private static Headers withHeader(Headers headers, String name, String value) {
+        headers.add(name, value);
+        return headers;
+    }
 }

@@ -1,0 +1,121 @@
+package dev.berth.server;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.berth.core.BerthException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.http.spi.JettyHttpServer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.QoSHandler;
+import org.eclipse.jetty.util.BlockingArrayQueue;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * Jetty, set up for a daemon that faces the network: one connector (HTTPS with a TLS context), a bounded thread pool
+ * with a bounded queue, connection caps, header and body deadlines, health answered ahead of the request limit, and a
+ * graceful stop. The handlers are the JDK's {@link HttpServer} kind, run by Jetty's implementation of that API
+ * ({@link #contexts()}). Handler order: graceful stop, deadlines, health, request limit (QoS), the contexts.
+ */
+final class JettyServer implements AutoCloseable {
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final InetSocketAddress address;
+    private final JettyHttpServer contexts;
+    private final ConnectionCaps caps;
+
+    /** Binds {@code address} now; serves from {@link #start()}. {@code tls} null: plain HTTP. */
+    JettyServer(InetSocketAddress address, SSLContext tls, HttpLimits limits, BooleanSupplier ready) {
+        this.address = address;
+        QueuedThreadPool pool = new QueuedThreadPool(limits.threads(), Math.min(4, limits.threads()), 60_000,
+                new BlockingArrayQueue<>(limits.queuedTasks()));
+        pool.setName("berth-http");
+        pool.setDaemon(true);
+        pool.setReservedThreads(0); // every thread serves requests; none parked for Jetty's own tricks
+        server = new Server(pool);
+        server.setStopTimeout(limits.stopTimeout().toMillis());
+
+        connector = connector(tls);
+        connector.setHost(address.getHostString());
+        connector.setPort(address.getPort());
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        caps = new ConnectionCaps(limits.maxConnections(), limits.maxConnectionsPerAddress());
+        connector.addBean(caps);
+        server.addConnector(connector);
+
+        ContextHandlerCollection handlers = new ContextHandlerCollection();
+        QoSHandler requestLimit = new QoSHandler(handlers);
+        requestLimit.setMaxRequestCount(limits.activeRequests());
+        requestLimit.setMaxSuspendedRequestCount(limits.waitingRequests());
+        requestLimit.setMaxSuspend(limits.maxWait());
+        RequestDeadlines deadlines = new RequestDeadlines(server.getScheduler(), limits,
+                new HealthHandler(ready, requestLimit));
+        connector.addBean(deadlines.connections());
+        server.setHandler(new GracefulHandler(deadlines));
+        contexts = new JettyHttpServer(server, true);
+        try {
+            connector.open();
+        } catch (IOException e) {
+            throw new BerthException("cannot listen on " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    private ServerConnector connector(SSLContext tls) {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        HttpConnectionFactory http11 = new HttpConnectionFactory(http);
+        if (tls == null) {
+            return new ServerConnector(server, 1, 1, http11);
+        }
+        // the key manager picks the certificate; Jetty's SNI check knows nothing of it
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        secure.setSniHostCheck(false);
+        http.addCustomizer(secure);
+        SslContextFactory.Server factory = new SslContextFactory.Server();
+        factory.setSslContext(tls);
+        return new ServerConnector(server, 1, 1, new SslConnectionFactory(factory, http11.getProtocol()), http11);
+    }
+
+    /** Where handlers are registered, through the JDK's API ({@code createContext}). */
+    HttpServer contexts() {
+        return contexts;
+    }
+
+    /** Connections open now (for tests and metrics). */
+    int openConnections() {
+        return caps.open();
+    }
+
+    void start() {
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new BerthException("cannot start the HTTP server on " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The configured address with the bound port. */
+    InetSocketAddress address() {
+        return new InetSocketAddress(address.getAddress(), connector.getLocalPort());
+    }
+
+    /** Stops accepting, lets requests in progress finish within the stop timeout, then closes every connection. */
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new BerthException("stopping the HTTP server: " + e.getMessage(), e);
+        }
+    }
+}
