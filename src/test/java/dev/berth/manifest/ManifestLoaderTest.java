@@ -243,7 +243,7 @@ class ManifestLoaderTest {
                       lifecycle: {preStop: {exec: {command: [sleep, "5"]}}}
                       securityContext: {seccompProfile: {type: Strict}}
                   volumes:
-                    - {name: api, downwardAPI: {items: []}}
+                    - {name: api, nfs: {server: files.example, path: /export}}
                 """);
         List<String> lines = errors.lines().toList();
         assertTrue(lines.contains("bad.yaml:5:3: field \"spec.shareProcessNamespace\" is not supported: each container"
