@@ -110,6 +110,8 @@ public final class ApiServer implements AutoCloseable {
     /** Stops accepting, lets requests in progress finish within the limits' stop timeout, then closes. */
     @Override
     public void close() {
+        long start = System.nanoTime();
         server.close();
+        LOG.info("HTTP server stopped in {} ms", (System.nanoTime() - start) / 1_000_000);
     }
 }

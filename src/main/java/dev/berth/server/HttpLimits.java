@@ -11,32 +11,33 @@ import java.time.Duration;
  * @param maxConnections  connections open at once; more are closed as they come
  * @param maxConnectionsPerAddress connections open at once from one client address, loopback excepted (a local
  *                        proxy or health checker speaks for every client through it)
- * @param threads         the threads serving requests (a bounded pool)
- * @param queuedTasks     the work waiting for a thread; beyond it, connections are closed
+ * @param threads         the threads serving requests (a bounded pool); the work waiting for them is bounded by the
+ *                        connection cap, an HTTP/1.1 connection having one request at a time (Jetty advises against a
+ *                        bounded queue, which would drop its own tasks)
  * @param activeRequests  requests (other than health and readiness) handled at once
  * @param waitingRequests requests waiting for one of those slots, each for at most {@code maxWait}; beyond, 503
  * @param maxWait         how long a request waits for a slot before its 503
  * @param stopTimeout     how long a stop waits for requests in progress
  */
 public record HttpLimits(Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout, int maxConnections,
-                         int maxConnectionsPerAddress, int threads, int queuedTasks, int activeRequests,
+                         int maxConnectionsPerAddress, int threads, int activeRequests,
                          int waitingRequests, Duration maxWait, Duration stopTimeout) {
 
     public static final HttpLimits DEFAULTS = new HttpLimits(Duration.ofSeconds(10), Duration.ofSeconds(30),
-            Duration.ofSeconds(30), 512, 64, 16, 128, 8, 64, Duration.ofSeconds(2), Duration.ofSeconds(5));
+            Duration.ofSeconds(30), 512, 64, 16, 8, 64, Duration.ofSeconds(2), Duration.ofSeconds(5));
 
     public HttpLimits withHeaderTimeout(Duration timeout) {
         return new HttpLimits(timeout, bodyTimeout, idleTimeout, maxConnections, maxConnectionsPerAddress, threads,
-                queuedTasks, activeRequests, waitingRequests, maxWait, stopTimeout);
+                activeRequests, waitingRequests, maxWait, stopTimeout);
     }
 
     public HttpLimits withBodyTimeout(Duration timeout) {
         return new HttpLimits(headerTimeout, timeout, idleTimeout, maxConnections, maxConnectionsPerAddress, threads,
-                queuedTasks, activeRequests, waitingRequests, maxWait, stopTimeout);
+                activeRequests, waitingRequests, maxWait, stopTimeout);
     }
 
     public HttpLimits withConnections(int total, int perAddress) {
-        return new HttpLimits(headerTimeout, bodyTimeout, idleTimeout, total, perAddress, threads, queuedTasks,
+        return new HttpLimits(headerTimeout, bodyTimeout, idleTimeout, total, perAddress, threads,
                 activeRequests, waitingRequests, maxWait, stopTimeout);
     }
 }

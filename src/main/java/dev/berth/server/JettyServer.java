@@ -16,13 +16,12 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.QoSHandler;
-import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Jetty, set up for a daemon that faces the network: one connector (HTTPS with a TLS context), a bounded thread pool
- * with a bounded queue, connection caps, header and body deadlines, health answered ahead of the request limit, and a
+ * connection caps, header and body deadlines, health answered ahead of the request limit, and a
  * graceful stop. The handlers are the JDK's {@link HttpServer} kind, run by Jetty's implementation of that API
  * ({@link #contexts()}). Handler order: graceful stop, deadlines, health, request limit (QoS), the contexts.
  */
@@ -37,8 +36,7 @@ final class JettyServer implements AutoCloseable {
     /** Binds {@code address} now; serves from {@link #start()}. {@code tls} null: plain HTTP. */
     JettyServer(InetSocketAddress address, SSLContext tls, HttpLimits limits, BooleanSupplier ready) {
         this.address = address;
-        QueuedThreadPool pool = new QueuedThreadPool(limits.threads(), Math.min(4, limits.threads()), 60_000,
-                new BlockingArrayQueue<>(limits.queuedTasks()));
+        QueuedThreadPool pool = new QueuedThreadPool(limits.threads(), Math.min(4, limits.threads()));
         pool.setName("berth-http");
         pool.setDaemon(true);
         pool.setReservedThreads(0); // every thread serves requests; none parked for Jetty's own tricks
