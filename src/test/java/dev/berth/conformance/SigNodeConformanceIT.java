@@ -40,7 +40,8 @@ import org.opentest4j.TestAbortedException;
 
 /**
  * Kubernetes' sig-node and storage conformance cases ({@link SigNodeCases}) on real runc and conmon, each pod through
- * {@code berth run-pod}, one dynamic test per case grouped by e2e file. Cases that are not applicable on one node or
+ * {@code berth run-pod}, the cases that watch a pod over time on one {@code berth watch} node
+ * ({@link SupervisedNode}); one dynamic test per case grouped by e2e file. Cases that are not applicable on one node or
  * need networking are reported as skipped with why; the known gaps fail with theirs. docs/conformance.md lists them.
  */
 class SigNodeConformanceIT {
@@ -111,10 +112,22 @@ class SigNodeConformanceIT {
             OUTCOMES.add(new String[] {c.file(), c.test(), "skipped", c.gap()});
             throw skipped;
         } catch (AssertionError | Exception failed) {
-            OUTCOMES.add(new String[] {c.file(), c.test(), "FAIL", String.valueOf(failed.getMessage()).lines()
-                    .findFirst().orElse("")});
+            OUTCOMES.add(new String[] {c.file(), c.test(), "FAIL", gist(String.valueOf(failed.getMessage()))});
             throw failed;
         }
+    }
+
+    /** A failure's first line, and the first line of what berth said or of what the pod was seen doing. */
+    private static String gist(String message) {
+        List<String> lines = message.lines().toList();
+        String said = "";
+        for (int i = 0; i < lines.size() - 1; i++) {
+            if (lines.get(i).equals("--- stderr") || lines.get(i).equals("--- seen")) {
+                said = " / " + lines.get(i + 1);
+                break;
+            }
+        }
+        return (lines.isEmpty() ? "" : lines.get(0)) + said;
     }
 
     /** One line per case and the counts, as docs/conformance.md reports them. */
@@ -165,6 +178,7 @@ class SigNodeConformanceIT {
         }
     }
 
+    /** In this JVM, one at a time: on a two-CPU node a JVM per pod costs more than the pods run in parallel save. */
     private static CliRun runPod(String manifests) throws IOException {
         Files.createDirectories(RUN_ROOT.resolve("bundles"));
         Path file = work.resolve("pod-" + PODS.incrementAndGet() + ".yaml");
