@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -30,17 +29,9 @@ public record NodeFacts(String name, List<String> hostIPs, long cpuMillis, long 
     /** This machine, less the configured reserve (either may be null); ephemeral storage is the state root's filesystem. */
     public static NodeFacts ofMachine(Quantity reservedCpu, Quantity reservedMemory, Path stateRoot) {
         NodeCapacity allocatable = NodeCapacity.allocatable(Runtime.getRuntime().availableProcessors() * 1000L,
-                memTotal(), reservedCpu, reservedMemory, null, null);
-        return new NodeFacts(hostname(), primaryAddress().map(List::of).orElse(List.of()), allocatable.cpuMillis(),
-                allocatable.memoryBytes(), filesystemSize(stateRoot));
-    }
-
-    private static String hostname() {
-        try {
-            return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim().toLowerCase(Locale.ROOT);
-        } catch (IOException e) {
-            throw new BerthException("cannot read /proc/sys/kernel/hostname: " + e.getMessage(), e);
-        }
+                NodeResources.memTotal(), reservedCpu, reservedMemory, null, null);
+        return new NodeFacts(NodeResources.hostname(), primaryAddress().map(List::of).orElse(List.of()),
+                allocatable.cpuMillis(), allocatable.memoryBytes(), filesystemSize(stateRoot));
     }
 
     /** The IPv4 address of the default route's interface, else of the first interface up that is not loopback. */
@@ -85,19 +76,6 @@ public record NodeFacts(String name, List<String> hostIPs, long cpuMillis, long 
     private static Optional<String> ipv4(NetworkInterface nic) {
         return nic == null ? Optional.empty() : Collections.list(nic.getInetAddresses()).stream()
                 .filter(a -> a instanceof Inet4Address).map(InetAddress::getHostAddress).findFirst();
-    }
-
-    private static long memTotal() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-                }
-            }
-        } catch (IOException e) {
-            throw new BerthException("cannot read /proc/meminfo: " + e.getMessage(), e);
-        }
-        throw new BerthException("/proc/meminfo has no MemTotal");
     }
 
     /** The kubelet's ephemeral-storage capacity: the size of the filesystem its root is on. */

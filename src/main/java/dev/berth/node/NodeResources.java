@@ -58,7 +58,7 @@ public final class NodeResources {
     }
 
     /** The kernel's host name in lower case, as the kubelet takes it for the node's name. */
-    private static String hostname() {
+    static String hostname() {
         try {
             return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim().toLowerCase(Locale.ROOT);
         } catch (IOException e) {
@@ -81,7 +81,8 @@ public final class NodeResources {
         return new Admission(capacity, new PriorityClasses(classes));
     }
 
-    private static long memTotal() {
+    /** The machine's memory, in bytes. */
+    static long memTotal() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
                 if (line.startsWith("MemTotal:")) {
