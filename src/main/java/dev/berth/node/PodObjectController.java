@@ -33,10 +33,14 @@ final class PodObjectController implements WorkloadController {
     @Override
     public WorkloadDecision decide(Workload workload, List<PodView> owned, Instant now) {
         String hash = ComparableForm.hash(withoutMetadata(workload.manifest().object())).substring(7, 23);
+        // an older berth hashed the whole object: such a pod is current too, and its relabel records the new hash
+        String wholeObjectHash = ComparableForm.hash(workload.manifest().object()).substring(7, 23);
         List<String> delete = new ArrayList<>();
         PodView current = null;
         for (PodView pod : owned) {
-            if (hash.equals(pod.annotations().get(SPEC_HASH)) && current == null && !pod.terminating()) {
+            String podHash = pod.annotations().get(SPEC_HASH);
+            boolean same = hash.equals(podHash) || wholeObjectHash.equals(podHash);
+            if (same && current == null && !pod.terminating()) {
                 current = pod;
             } else if (!pod.terminating()) {
                 delete.add(pod.id());

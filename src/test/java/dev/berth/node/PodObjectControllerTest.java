@@ -66,4 +66,21 @@ class PodObjectControllerTest {
         assertEquals(List.of("shop.web.abc"), replaced.delete());
         assertEquals(1, replaced.create().size());
     }
+
+    /** A pod started by a berth that hashed the whole object is kept, not replaced on upgrade, and gets the new hash. */
+    @Test
+    void aPodHashedTheOldWayIsKeptAndRelabelledWithTheNewHash() throws IOException {
+        Manifest m = pod("{app: web}", "busybox");
+        PodView current = running(m);
+        Map<String, String> oldAnnotations = new java.util.HashMap<>(current.annotations());
+        oldAnnotations.put(PodObjectController.SPEC_HASH,
+                dev.berth.manifest.ComparableForm.hash(m.object()).substring(7, 23));
+        PodView upgraded = new PodView(current.id(), current.name(), current.labels(), oldAnnotations, Instant.now(),
+                PodPhase.RUNNING, true, Instant.now(), 0, false);
+        WorkloadDecision decision = new PodObjectController().decide(new Workload(m, Map.of()), List.of(upgraded),
+                Instant.now());
+        assertEquals(List.of(), decision.delete());
+        assertEquals(List.of(), decision.create());
+        assertEquals(current.annotations(), decision.relabel().get(0).annotations());
+    }
 }
