@@ -15,8 +15,36 @@ public final class BoundedBody {
 
     private BoundedBody() {}
 
+    /** How much of a refused body is still read and dropped, so that a client still sending sees the 413. */
+    static final int DRAINED = 256 * 1024;
+
     public static byte[] read(HttpExchange exchange, long limit) throws IOException {
-        return read(exchange.getRequestBody(), exchange.getRequestHeaders().getFirst("Content-Length"), limit);
+        try {
+            return read(exchange.getRequestBody(), exchange.getRequestHeaders().getFirst("Content-Length"), limit);
+        } catch (HttpError e) {
+            // a client waiting for "100 Continue" has sent nothing: no reading, or it would send the body after all
+            if (!"100-continue".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Expect"))) {
+                drain(exchange.getRequestBody());
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Reads and drops what the client has sent so far, up to {@link #DRAINED} bytes: a server closing on unread
+     * bytes resets the connection, and a client still writing then loses the 413.
+     */
+    private static void drain(InputStream in) {
+        try {
+            long skipped = 0;
+            byte[] buffer = new byte[8192];
+            // only what has arrived: waiting for more would hand a slow client the thread
+            for (int n; skipped < DRAINED && in.available() > 0 && (n = in.read(buffer)) != -1; ) {
+                skipped += n;
+            }
+        } catch (IOException closed) {
+            // the client gave up: nothing left to protect
+        }
     }
 
     static byte[] read(InputStream in, String contentLength, long limit) throws IOException {

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.berth.core.BerthException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.http.spi.JettyHttpServer;
@@ -18,6 +19,8 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Jetty, set up for a daemon that faces the network: one connector (HTTPS with a TLS context), a bounded thread pool
@@ -26,6 +29,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * ({@link #contexts()}). Handler order: graceful stop, deadlines, health, request limit (QoS), the contexts.
  */
 final class JettyServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JettyServer.class);
+    /** On stop, a kept-alive connection idle this long is closed rather than waited for. */
+    private static final long SHUTDOWN_IDLE_MILLIS = 200;
 
     private final Server server;
     private final ServerConnector connector;
@@ -39,7 +46,6 @@ final class JettyServer implements AutoCloseable {
         QueuedThreadPool pool = new QueuedThreadPool(limits.threads(), Math.min(4, limits.threads()));
         pool.setName("berth-http");
         pool.setDaemon(true);
-        pool.setReservedThreads(0); // every thread serves requests; none parked for Jetty's own tricks
         server = new Server(pool);
         server.setStopTimeout(limits.stopTimeout().toMillis());
 
@@ -59,7 +65,9 @@ final class JettyServer implements AutoCloseable {
         RequestDeadlines deadlines = new RequestDeadlines(server.getScheduler(), limits,
                 new HealthHandler(ready, requestLimit));
         connector.addBean(deadlines.connections());
-        server.setHandler(new GracefulHandler(deadlines));
+        GracefulHandler graceful = new GracefulHandler(deadlines);
+        graceful.setShutdownIdleTimeout(SHUTDOWN_IDLE_MILLIS);
+        server.setHandler(graceful);
         contexts = new JettyHttpServer(server, true);
         try {
             connector.open();
@@ -89,7 +97,7 @@ final class JettyServer implements AutoCloseable {
         return contexts;
     }
 
-    /** Connections open now (for tests and metrics). */
+    /** Connections open now, as the caps count them. */
     int openConnections() {
         return caps.open();
     }
@@ -107,11 +115,16 @@ final class JettyServer implements AutoCloseable {
         return new InetSocketAddress(address.getAddress(), connector.getLocalPort());
     }
 
-    /** Stops accepting, lets requests in progress finish within the stop timeout, then closes every connection. */
+    /**
+     * Stops accepting, lets requests in progress finish within the stop timeout, then closes every connection; a
+     * request still running then is cut short, which is logged, not thrown: the daemon goes on stopping.
+     */
     @Override
     public void close() {
         try {
             server.stop();
+        } catch (TimeoutException e) {
+            LOG.warn("HTTP requests still in progress after the stop timeout were cut short");
         } catch (Exception e) {
             throw new BerthException("stopping the HTTP server: " + e.getMessage(), e);
         }

@@ -64,11 +64,6 @@ final class RequestDeadlines extends Handler.Wrapper {
         };
     }
 
-    /** Connections waiting for a request's headers: for tests. */
-    int awaiting() {
-        return awaitingRequest.size();
-    }
-
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         Connection connection = request.getConnectionMetaData().getConnection();
