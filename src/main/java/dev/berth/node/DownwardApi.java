@@ -56,10 +56,14 @@ final class DownwardApi {
     }
 
     /**
-     * The pod's addresses: its {@code status.podIPs}, which the pod network fills when it gives the pod an address.
-     * Pods have no network of their own yet, so this is empty until the networking work sets them there.
+     * The pod's addresses: the host's for a hostNetwork pod, as the kubelet reports them; else its
+     * {@code status.podIPs}, which the pod network fills when it gives the pod an address. Pods have no network of
+     * their own yet, so this is empty until the networking work sets them there.
      */
     private List<String> podIPs() {
+        if (Boolean.TRUE.equals(pod.getSpec().getHostNetwork())) {
+            return node.hostIPs();
+        }
         return pod.getStatus() == null ? List.of()
                 : orEmpty(pod.getStatus().getPodIPs()).stream().map(PodIP::getIp).toList();
     }

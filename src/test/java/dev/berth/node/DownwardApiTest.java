@@ -78,6 +78,15 @@ class DownwardApiTest {
     }
 
     @Test
+    void aHostNetworkPodsIpsAreTheHosts() {
+        Pod pod = pod("shop", "web-1");
+        pod.getSpec().setHostNetwork(true);
+        NodeFacts dualStack = new NodeFacts("node-a", List.of("192.0.2.10", "2001:db8::10"), 4000, 8L << 30, 100L << 30);
+        assertEquals("192.0.2.10", new DownwardApi(pod, dualStack).field("status.podIP"));
+        assertEquals("192.0.2.10,2001:db8::10", new DownwardApi(pod, dualStack).field("status.podIPs"));
+    }
+
+    @Test
     void theUidIsTheRecordsOwnAndSurvivesARestart() throws IOException {
         Pod manifest = pod("shop", "web-1");
         manifest.getMetadata().setUid("chosen-by-the-manifest");
