@@ -74,6 +74,8 @@ public final class ManifestLoader {
             return Optional.empty();
         }
         String namespace = namespace(kind.get(), typed, at, problems);
+        // before the defaults merge stringData into data, so that an error points at the key where it was written
+        new ConfigDataKeys((pointer, message) -> problems.add(new Problem(at.find(pointer), message))).check(typed);
         Defaults.apply(typed);
         new Checks(at, problems, warnings).check(typed);
         Map<String, Object> canonical = new CanonicalTree(at, problems).of(typed);
