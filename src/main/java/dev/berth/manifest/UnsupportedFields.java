@@ -1,5 +1,6 @@
 package dev.berth.manifest;
 
+import dev.berth.core.SysctlNames;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -77,11 +78,12 @@ final class UnsupportedFields {
         List<Sysctl> sysctls = sc.getSysctls() == null ? List.of() : sc.getSysctls();
         for (int i = 0; i < sysctls.size(); i++) {
             String name = sysctls.get(i).getName();
+            String dotted = name == null ? null : SysctlNames.dotted(name);
             String where = at + "/sysctls/" + i + "/name";
-            if (!SAFE_SYSCTLS.contains(name)) {
+            if (!SAFE_SYSCTLS.contains(dotted)) {
                 error.accept(where, "sysctl \"" + name + "\" is not one of Kubernetes' safe, namespaced sysctls "
                         + "(" + String.join(", ", new java.util.TreeSet<>(SAFE_SYSCTLS)) + ")");
-            } else if ((hostNetwork && name.startsWith("net.")) || (hostIpc && name.startsWith("kernel."))) {
+            } else if ((hostNetwork && dotted.startsWith("net.")) || (hostIpc && dotted.startsWith("kernel."))) {
                 error.accept(where, "sysctl \"" + name + "\" would change the host's own namespace (hostNetwork or "
                         + "hostIPC)");
             } else if (sysctls.get(i).getValue() == null || sysctls.get(i).getValue().contains("\n")) {

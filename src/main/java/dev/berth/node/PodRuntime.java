@@ -3,6 +3,7 @@ package dev.berth.node;
 import static dev.berth.core.Nulls.orEmpty;
 
 import dev.berth.core.BerthException;
+import dev.berth.core.SysctlNames;
 import dev.berth.image.ContentStore;
 import dev.berth.image.Image;
 import dev.berth.image.ImagePuller;
@@ -378,12 +379,16 @@ public final class PodRuntime implements PodRuntimePort {
         }
     }
 
-    /** hostNetwork, hostIPC, hostPID and sysctls of the pod; validate refused sysctls outside the safe set. */
+    /**
+     * hostNetwork, hostIPC, hostPID and sysctls of the pod, their names dotted as the kubelet passes them on; validate
+     * refused sysctls outside the safe set.
+     */
     private static NamespaceOptions namespaceOptions(Pod pod) {
         var spec = pod.getSpec();
         Map<String, String> sysctls = new LinkedHashMap<>();
         if (spec.getSecurityContext() != null) {
-            orEmpty(spec.getSecurityContext().getSysctls()).forEach(s -> sysctls.put(s.getName(), s.getValue()));
+            orEmpty(spec.getSecurityContext().getSysctls()).forEach(s -> sysctls.put(SysctlNames.dotted(s.getName()),
+                    s.getValue()));
         }
         return new NamespaceOptions(Boolean.TRUE.equals(spec.getHostNetwork()), Boolean.TRUE.equals(spec.getHostIPC()),
                 Boolean.TRUE.equals(spec.getHostPID()), sysctls);
