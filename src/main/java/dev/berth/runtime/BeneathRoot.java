@@ -5,6 +5,7 @@ import com.sun.jna.NativeLong;
 import dev.berth.core.BerthException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +29,9 @@ public final class BeneathRoot {
     }
 
     /**
-     * Binds {@code relative} (made as directories where missing, as the kubelet does) onto {@code target}, which is
-     * made as an empty directory or file to match.
+     * Binds {@code relative} onto {@code target}, which is made as an empty directory or file to match. Missing
+     * directories of {@code relative} are made as the kubelet makes them: with the root's mode, setgid included, so
+     * that a subPath of an emptyDir is as open as the emptyDir itself (the group then comes with setgid).
      *
      * @throws BerthException naming why when a part of the path is a symbolic link, or leads out of the root
      */
@@ -54,6 +56,7 @@ public final class BeneathRoot {
 
     /** An O_PATH descriptor of {@code relative} under the root; missing directories on the way are made. */
     private int open(String relative) {
+        int mode = rootMode();
         int rootFd = Libc.INSTANCE.open(root.toString(), Libc.O_PATH | Libc.O_CLOEXEC);
         try {
             List<String> parts = new ArrayList<>(List.of(relative.split("/+")));
@@ -69,10 +72,11 @@ public final class BeneathRoot {
                     }
                     int parent = openat2(rootFd, walked);
                     try {
-                        Libc.INSTANCE.mkdirat(parent, part, 0755);
+                        Libc.INSTANCE.mkdirat(parent, part, mode);
                     } finally {
                         Libc.INSTANCE.close(parent);
                     }
+                    setMode(rootFd, next, mode);
                 }
                 walked = next;
             }
@@ -81,6 +85,27 @@ public final class BeneathRoot {
             throw refused(relative, e);
         } finally {
             Libc.INSTANCE.close(rootFd);
+        }
+    }
+
+    /** The root's permission bits with setuid, setgid and sticky: what the kubelet gives the directories it makes. */
+    private int rootMode() {
+        try {
+            return (Integer) Files.getAttribute(root, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+        } catch (IOException e) {
+            throw new BerthException("cannot read the mode of " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** mkdirat's mode is cut by the umask and never sets setgid: chmod the new directory, reached without links. */
+    private static void setMode(int rootFd, String made, int mode) {
+        int fd = openat2(rootFd, made);
+        try {
+            Files.setAttribute(Path.of("/proc/self/fd/" + fd), "unix:mode", mode);
+        } catch (IOException e) {
+            throw new BerthException("cannot set the mode of " + made + ": " + e.getMessage(), e);
+        } finally {
+            Libc.INSTANCE.close(fd);
         }
     }
 

@@ -49,6 +49,21 @@ class BeneathRootIT {
     }
 
     @Test
+    void missingDirectoriesTakeTheRootsModeAndSetgidGroupAsTheKubeletMakesThem() throws Exception {
+        Files.setAttribute(volume, "unix:gid", 123);
+        Files.setAttribute(volume, "unix:mode", 02777); // an emptyDir with fsGroup 123
+        new BeneathRoot(volume, mounter).bind("sub/path", dir.resolve("staged"));
+        for (Path made : new Path[] {volume.resolve("sub"), volume.resolve("sub/path")}) {
+            assertEquals(02777, (Integer) Files.getAttribute(made, "unix:mode") & 07777, made.toString());
+            assertEquals(123, Files.getAttribute(made, "unix:gid"), made.toString());
+        }
+        Files.setAttribute(volume, "unix:mode", 0750);
+        new BeneathRoot(volume, mounter).bind("other", dir.resolve("staged-2"));
+        assertEquals(0750, (Integer) Files.getAttribute(volume.resolve("other"), "unix:mode") & 07777,
+                "the root's mode, whatever it is, not a fixed one");
+    }
+
+    @Test
     void aSymbolicLinkAnywhereOnThePathIsRefused() throws Exception {
         Files.createSymbolicLink(volume.resolve("link"), outside);
         Files.createDirectories(volume.resolve("d"));
