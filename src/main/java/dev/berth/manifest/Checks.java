@@ -175,8 +175,10 @@ final class Checks {
                     fail(at + "/mountPath", "mountPath must be an absolute path, got \"" + m.getMountPath() + "\"");
                 }
                 relativePath(at + "/subPath", m.getSubPath(), false);
-                if (!blank(m.getSubPathExpr())) {
-                    fail(at + "/subPathExpr", "subPathExpr is not supported by berth; use subPath");
+                // the expression is checked as written; its expansion is checked when the container is made
+                relativePath(at + "/subPathExpr", m.getSubPathExpr(), false);
+                if (!blank(m.getSubPath()) && !blank(m.getSubPathExpr())) {
+                    fail(at + "/subPathExpr", "subPathExpr and subPath are mutually exclusive");
                 }
             }
         }

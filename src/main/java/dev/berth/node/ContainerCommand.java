@@ -29,6 +29,18 @@ final class ContainerCommand {
         return argv;
     }
 
+    /** The names {@code text} refers to as {@code $(NAME)}, in order; {@code $$} escapes refer to none. */
+    static List<String> references(String text) {
+        List<String> names = new ArrayList<>();
+        Matcher m = REFERENCE.matcher(text);
+        while (m.find()) {
+            if (m.group(1) != null) {
+                names.add(m.group(1));
+            }
+        }
+        return names;
+    }
+
     /**
      * Kubernetes' variable expansion: {@code $(NAME)} becomes the variable's value when it is defined and stays as
      * written when it is not; {@code $$} is an escaped {@code $}.

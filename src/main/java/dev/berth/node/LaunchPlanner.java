@@ -48,7 +48,8 @@ final class LaunchPlanner {
         // configMap, secret, downwardAPI and projected volumes are always read-only, as since Kubernetes 1.10: a
         // container must not plant anything where the node writes (CVE-2017-1002102)
         List<ContainerLaunch.VolumeMount> mounts = orEmpty(c.getVolumeMounts()).stream()
-                .map(m -> new ContainerLaunch.VolumeMount(m.getName(), m.getMountPath(), m.getSubPath(),
+                .map(m -> new ContainerLaunch.VolumeMount(m.getName(), m.getMountPath(),
+                        SubPathExpression.subPath(m, env.declared(), c.getName()),
                         Boolean.TRUE.equals(m.getReadOnly()) || projected.contains(m.getName())))
                 .toList();
         return new ContainerLaunch(c.getName(), c.getImage(), c.getImagePullPolicy(), argv, env.lines(), cwd, user,

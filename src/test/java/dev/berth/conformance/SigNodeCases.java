@@ -86,7 +86,7 @@ final class SigNodeCases {
                   - {name: workdir1, mountPath: /logscontainer, subPathExpr: $(POD_NAME)}
                   - {name: workdir1, mountPath: /testcontainer}"""));
         all.add(run(f, "should allow substituting values in a volume subpath [Conformance]", subPathPod, prints("0")));
-        for (String[] bad : new String[][] {{"backticks", "`..`"}, {"absolute path", "/tmp"}}) {
+        for (String[] bad : new String[][] {{"backticks", ".."}, {"absolute path", "/tmp"}}) {
             // e2e: the container fails with CreateContainerConfigError; berth must not run it either
             all.add(run(f, "should fail substituting values in a volume subpath with " + bad[0] + " [Slow] [Conformance]",
                     pod("var-expansion", "volumes: [{name: workdir1, emptyDir: {}}]", container("dapi-container",
