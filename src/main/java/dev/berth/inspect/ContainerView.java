@@ -21,19 +21,24 @@ import java.util.Objects;
 public record ContainerView(Container spec, String runtimeId, boolean init, State state, State lastState,
                             boolean ready, int restarts) {
 
-    /** Running, Waiting (with a reason) or Terminated (with an exit code), as in a pod's containerStatuses. */
-    public record State(String name, String reason, Integer exitCode, Instant startedAt, Instant finishedAt) {
+    /**
+     * Running, Waiting (with a reason) or Terminated (with an exit code), as in a pod's containerStatuses.
+     *
+     * @param message a terminated container's termination message; null until the node has read it
+     */
+    public record State(String name, String reason, Integer exitCode, Instant startedAt, Instant finishedAt,
+                        String message) {
 
         static State running(Instant startedAt) {
-            return new State("Running", null, null, startedAt, null);
+            return new State("Running", null, null, startedAt, null, null);
         }
 
         static State waiting(String reason) {
-            return new State("Waiting", reason, null, null, null);
+            return new State("Waiting", reason, null, null, null, null);
         }
 
-        static State terminated(int exitCode, String reason, Instant startedAt, Instant finishedAt) {
-            return new State("Terminated", reason, exitCode, startedAt, finishedAt);
+        static State terminated(int exitCode, String reason, Instant startedAt, Instant finishedAt, String message) {
+            return new State("Terminated", reason, exitCode, startedAt, finishedAt, message);
         }
 
         public boolean isTerminated() {
@@ -59,7 +64,7 @@ public record ContainerView(Container spec, String runtimeId, boolean init, Stat
 
     /** An init container ran to success if the pod started: the node starts app containers only then. */
     private static ContainerView init(PodSnapshot pod, Container c) {
-        State state = pod.state().started() ? State.terminated(0, "Completed", null, null)
+        State state = pod.state().started() ? State.terminated(0, "Completed", null, null, null)
                 : State.waiting(Objects.requireNonNullElse(pod.state().reason(), "PodInitializing"));
         return new ContainerView(c, runtimeId(pod, c), true, state, null, pod.state().started(), 0);
     }
@@ -69,7 +74,7 @@ public record ContainerView(Container spec, String runtimeId, boolean init, Stat
         ContainerRun run = pod.state().containers().get(name);
         ContainerStatus live = pod.containers().get(name);
         State last = run == null || run.lastExitCode() == null ? null
-                : State.terminated(run.lastExitCode(), run.lastReason(), null, run.lastFinishedAt());
+                : State.terminated(run.lastExitCode(), run.lastReason(), null, run.lastFinishedAt(), run.lastMessage());
         boolean exited = live != null && live.exitCode() != null;
         State state;
         if (!pod.state().started()) {
@@ -94,8 +99,11 @@ public record ContainerView(Container spec, String runtimeId, boolean init, Stat
         return PodRuntime.containerId(pod.id(), c.getName());
     }
 
+    /** The exit the runtime reports; its message once the node has noted that exit (it reads it then). */
     private static State exit(ContainerStatus exited, ContainerRun run) {
         String reason = exited.oomKilled() ? "OOMKilled" : exited.exitCode() == 0 ? "Completed" : "Error";
-        return State.terminated(exited.exitCode(), reason, run == null ? null : run.startedAt(), exited.finishedAt());
+        boolean noted = run != null && exited.finishedAt() != null && exited.finishedAt().equals(run.lastFinishedAt());
+        return State.terminated(exited.exitCode(), reason, run == null ? null : run.startedAt(), exited.finishedAt(),
+                noted ? run.lastMessage() : null);
     }
 }

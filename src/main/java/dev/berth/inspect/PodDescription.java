@@ -109,6 +109,9 @@ public final class PodDescription {
         if (state.reason() != null) {
             line(3, "Reason:", state.reason());
         }
+        if (state.message() != null && !state.message().isEmpty()) {
+            line(3, "Message:", state.message());
+        }
         if (state.exitCode() != null) {
             line(3, "Exit Code:", String.valueOf(state.exitCode()));
         }

@@ -21,8 +21,11 @@ public record PodSummary(String id, String namespace, String name, String phase,
                          int readyContainers, int containers, int restarts, Instant lastRestartAt, Instant createdAt,
                          ResourceKey owner, Exit lastExit) {
 
-    /** How a container's run ended; {@code finishedAt} may be null when the runtime did not say. */
-    public record Exit(String container, int exitCode, String reason, Instant finishedAt) {}
+    /**
+     * How a container's run ended; {@code finishedAt} may be null when the runtime did not say, {@code message} (its
+     * termination message) while the node has not read it yet.
+     */
+    public record Exit(String container, int exitCode, String reason, Instant finishedAt, String message) {}
 
     public static PodSummary of(PodSnapshot pod) {
         List<ContainerView> views = ContainerView.of(pod).stream().filter(c -> !c.init()).toList();
@@ -39,7 +42,7 @@ public record PodSummary(String id, String namespace, String name, String phase,
     private static Exit lastExit(List<ContainerView> containers) {
         return containers.stream()
                 .flatMap(c -> Stream.of(c.state(), c.lastState()).filter(s -> s != null && s.isTerminated())
-                        .map(s -> new Exit(c.name(), s.exitCode(), s.reason(), s.finishedAt())))
+                        .map(s -> new Exit(c.name(), s.exitCode(), s.reason(), s.finishedAt(), s.message())))
                 .max(Comparator.comparing(Exit::finishedAt, Comparator.nullsFirst(Comparator.naturalOrder())))
                 .orElse(null);
     }

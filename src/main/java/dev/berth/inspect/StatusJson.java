@@ -84,6 +84,7 @@ public final class StatusJson {
         json.put("exitCode", exit.exitCode());
         json.put("reason", exit.reason());
         json.put("finishedAt", time(exit.finishedAt()));
+        json.put("message", exit.message());
         return json;
     }
 
@@ -131,7 +132,7 @@ public final class StatusJson {
                 p.path("containers").asInt(), p.path("restarts").asInt(), time(p, "lastRestartAt"),
                 time(p, "createdAt"), owner.isObject() ? key(owner) : null,
                 !exit.isObject() ? null : new PodSummary.Exit(text(exit, "container"), exit.path("exitCode").asInt(),
-                        text(exit, "reason"), time(exit, "finishedAt")));
+                        text(exit, "reason"), time(exit, "finishedAt"), text(exit, "message")));
     }
 
     private static ResourceKey key(JsonNode json) {

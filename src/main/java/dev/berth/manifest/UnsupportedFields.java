@@ -105,8 +105,7 @@ final class UnsupportedFields {
                     "berth does not resize running containers");
             refuse(here + "/stdin", Boolean.TRUE.equals(c.getStdin()), "berth attaches no input");
             refuse(here + "/tty", Boolean.TRUE.equals(c.getTty()), "berth allocates no terminal");
-            moot(here + "/terminationMessagePath", c.getTerminationMessagePath() != null);
-            moot(here + "/terminationMessagePolicy", c.getTerminationMessagePolicy() != null);
+            terminationMessage(here, c);
             SecurityContext sc = c.getSecurityContext();
             if (sc != null) {
                 String s = here + "/securityContext";
@@ -155,6 +154,20 @@ final class UnsupportedFields {
     private void id(String at, Long id) {
         if (id != null && (id < 0 || id > MAX_ID)) {
             error.accept(at, "must be between 0 and " + MAX_ID + ", got " + id);
+        }
+    }
+
+    /** As the API server checks the policy; a relative path is refused too, as no runtime could bind it. */
+    private void terminationMessage(String at, Container c) {
+        String policy = c.getTerminationMessagePolicy();
+        if (policy != null && !policy.equals("File") && !policy.equals("FallbackToLogsOnError")) {
+            error.accept(at + "/terminationMessagePolicy", "terminationMessagePolicy must be File or "
+                    + "FallbackToLogsOnError, got \"" + policy + "\"");
+        }
+        String path = c.getTerminationMessagePath();
+        if (path != null && !path.isEmpty() && !path.startsWith("/")) {
+            error.accept(at + "/terminationMessagePath", "terminationMessagePath must be an absolute path, got \""
+                    + path + "\"");
         }
     }
 

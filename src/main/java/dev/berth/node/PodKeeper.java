@@ -72,7 +72,7 @@ final class PodKeeper {
                 actions.add(new Restart(name));
                 drift++;
             } else if (status != null && status.exitCode() != null && !status.finishedAt().equals(run.lastFinishedAt())) {
-                run = exited(pod, name, status, run, podDir);
+                run = exited(pod, c, status, run, podDir);
                 if (run.restartAt() != null && !run.restartAt().isAfter(now)) {
                     actions.add(new Restart(name));
                 }
@@ -120,7 +120,8 @@ final class PodKeeper {
                 ContainerRun run = state.containers().getOrDefault(restart.container(), ContainerRun.startedAt(Instant.now()));
                 pods.restartContainer(pod.record(), restart.container(), config);
                 state = state.withContainer(restart.container(), new ContainerRun(run.restarts() + 1, Instant.now(),
-                        run.lastExitCode(), run.lastFinishedAt(), run.lastReason(), run.backoffSeconds(), null));
+                        run.lastExitCode(), run.lastFinishedAt(), run.lastReason(), run.lastMessage(),
+                        run.backoffSeconds(), null));
                 state.write(podDir);
                 PodEvents.normal(podDir, "Started", "Started container " + restart.container() + " (restart "
                         + (run.restarts() + 1) + ")");
@@ -152,7 +153,8 @@ final class PodKeeper {
         return new Outcome(pod.state(), 1, null, List.of(new StartAfresh()));
     }
 
-    private static ContainerRun exited(PodSnapshot pod, String name, ContainerStatus status, ContainerRun run, Path podDir) {
+    private static ContainerRun exited(PodSnapshot pod, Container c, ContainerStatus status, ContainerRun run, Path podDir) {
+        String name = c.getName();
         String reason = status.oomKilled() ? "OOMKilled" : status.exitCode() == 0 ? "Completed" : "Error";
         Instant restartAt = null;
         long backoff = run.backoffSeconds();
@@ -170,8 +172,9 @@ final class PodKeeper {
         if (status.oomKilled()) {
             PodEvents.warning(podDir, "OOMKilled", "container " + name + " was killed for using more memory than its limit");
         }
-        return new ContainerRun(run.restarts(), run.startedAt(), status.exitCode(), status.finishedAt(), reason, backoff,
-                restartAt);
+        String message = TerminationMessage.read(podDir, c, status.exitCode(), status.logPath());
+        return new ContainerRun(run.restarts(), run.startedAt(), status.exitCode(), status.finishedAt(), reason, message,
+                backoff, restartAt);
     }
 
     static Duration grace(PodSnapshot pod) {

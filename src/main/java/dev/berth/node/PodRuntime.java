@@ -371,6 +371,7 @@ public final class PodRuntime implements PodRuntimePort {
         var mounts = new ArrayList<>(new ContainerVolumes(mounter).mounts(c.getName(), launch.volumes(), volumes,
                 PodVolumes.subPathStaging(podDir, c.getName())));
         mounts.addAll(PodEtcFiles.mounts(podDir, launch));
+        mounts.add(TerminationMessage.freshMount(podDir, c));
         try {
             containers.create(ContainerSpecs.of(id, hostname, launch, rootfs, mounts, shared.get(), log));
         } catch (ContainerException e) {

@@ -104,6 +104,7 @@ class DescribeCommandTest {
                       Reason:       CrashLoopBackOff
                     Last State:     Terminated
                       Reason:       Error
+                      Message:      panic: boom
                       Exit Code:    1
                       Finished:     %s
                     Ready:          False

@@ -78,7 +78,7 @@ final class NodeState {
 
     /** A started pod whose only container, {@code app}, crashed {@code restarts} times and waits to restart. */
     static PodState crashLooping(int restarts, Instant lastExit) {
-        ContainerRun run = new ContainerRun(restarts, lastExit.minusSeconds(5), 1, lastExit, "Error", 80,
+        ContainerRun run = new ContainerRun(restarts, lastExit.minusSeconds(5), 1, lastExit, "Error", "panic: boom", 80,
                 lastExit.plusSeconds(80));
         return new PodState(true, true, false, null, null, null, 0, null, Map.of("app", run));
     }

@@ -112,8 +112,8 @@ class StatusCommandTest {
         assertEquals("CrashLoopBackOff", web.get("status"));
         assertEquals(4, web.get("restarts"));
         assertEquals(Map.of("kind", "Deployment", "namespace", "shop", "name", "web"), web.get("owner"));
-        assertEquals(Map.of("container", "app", "exitCode", 1, "reason", "Error", "finishedAt", ago(30).toString()),
-                web.get("lastExit"));
+        assertEquals(Map.of("container", "app", "exitCode", 1, "reason", "Error", "finishedAt", ago(30).toString(),
+                "message", "panic: boom"), web.get("lastExit"));
         assertEquals("Pending", pods.get(1).get("phase"));
         assertEquals(null, pods.get(1).get("lastExit"));
     }

@@ -273,8 +273,27 @@ class ManifestLoaderTest {
                   containers:
                     - {name: main, image: "busybox:1.35", terminationMessagePath: /dev/termination-log}
                 """);
-        assertEquals(List.of("ok.yaml:5:3: field \"spec.serviceAccountName\" is ignored: one node, nothing to do",
-                "ok.yaml:10:43: field \"spec.containers.0.terminationMessagePath\" is ignored: one node, nothing to do"),
-                ok.warnings().stream().map(Object::toString).toList());
+        assertEquals(List.of("ok.yaml:5:3: field \"spec.serviceAccountName\" is ignored: one node, nothing to do"),
+                ok.warnings().stream().map(Object::toString).toList(), "a termination message is kept, no warning");
+    }
+
+    @Test
+    void aTerminationMessagePolicyIsFileOrFallbackToLogsOnErrorAndItsPathAbsolute() throws IOException {
+        String errors = error("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: p}
+                spec:
+                  containers:
+                    - name: main
+                      image: "busybox:1.35"
+                      terminationMessagePolicy: FallbackToLogs
+                      terminationMessagePath: termination-log
+                """);
+        List<String> lines = errors.lines().toList();
+        assertTrue(lines.contains("bad.yaml:8:7: terminationMessagePolicy must be File or FallbackToLogsOnError, got"
+                + " \"FallbackToLogs\""), errors);
+        assertTrue(lines.contains("bad.yaml:9:7: terminationMessagePath must be an absolute path, got"
+                + " \"termination-log\""), errors);
     }
 }

@@ -211,12 +211,15 @@ public final class FakePodRuntime implements PodRuntimePort {
         int[] next = {0};
         return () -> {
             if (next[0] < init.size()) {
-                String id = PodRuntime.containerId(record.id(), init.get(next[0]++).getName());
+                Container c = init.get(next[0]++);
+                String id = PodRuntime.containerId(record.id(), c.getName());
+                TerminationMessage.freshMount(podDir(record.id()), c);
                 containers.put(id, running());
                 return Optional.of(id);
             }
             for (Container c : orEmpty(record.pod().getSpec().getContainers())) {
                 String id = PodRuntime.containerId(record.id(), c.getName());
+                TerminationMessage.freshMount(podDir(record.id()), c); // as the real runtime makes each run's file
                 containers.put(id, running());
                 started.add(id);
             }
@@ -231,6 +234,8 @@ public final class FakePodRuntime implements PodRuntimePort {
         if (why != null) {
             throw new BerthException("CreateContainerError: container " + name + ": " + why);
         }
+        orEmpty(record.pod().getSpec().getContainers()).stream().filter(c -> c.getName().equals(name))
+                .forEach(c -> TerminationMessage.freshMount(podDir(record.id()), c));
         containers.put(id, running());
         started.add(id);
     }

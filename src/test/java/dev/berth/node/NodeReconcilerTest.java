@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.ResourceKey;
+import dev.berth.inspect.ContainerView;
+import dev.berth.inspect.PodSummary;
 import dev.berth.node.workload.PodPhase;
 import dev.berth.testing.PodYaml;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -145,6 +148,31 @@ class NodeReconcilerTest {
         Instant exit3 = Instant.now();
         node.runtime.exit(id, 1, exit3);
         assertEquals(exit3.plusSeconds(20), node.pass(exit3).wakeAt());
+    }
+
+    /** The message is read once the exit is noted: the current state shows it, and the last state after a restart. */
+    @Test
+    void aContainersTerminationMessageIsShownWhenItEndsAndAfterItsRestart() throws Exception {
+        node.apply(PodYaml.pod("once", "busybox:1.35", "restartPolicy: Never", PodYaml.SLEEPS
+                + "\nterminationMessagePolicy: FallbackToLogsOnError")
+                + pod("looping", "busybox:1.35"));
+        node.untilIdle("running", pods -> pods.size() == 2 && pods.stream().allMatch(NodeReconcilerTest::running));
+        PodSnapshot once = node.pod("once");
+        Files.writeString(TerminationMessage.hostFile(node.runtime.podDir(once.id()), "main"), "all done");
+        node.runtime.exit(main(once), 1, Instant.now());
+        node.untilIdle("the exit noted", pods -> node.pod("once").state().containers().get("main").lastExitCode() != null);
+        PodSummary.Exit ended = PodSummary.of(node.pod("once")).lastExit();
+        assertEquals("all done", ended.message(), "the file wins over the log fallback");
+        assertEquals(PodPhase.FAILED, node.pod("once").phase());
+
+        PodSnapshot looping = node.pod("looping");
+        Files.writeString(TerminationMessage.hostFile(node.runtime.podDir(looping.id()), "main"), "first run");
+        node.runtime.exit(main(looping), 2, Instant.now());
+        node.untilIdle("restarted", pods -> running(node.pod("looping")) && node.pod("looping").restarts() == 1);
+        ContainerView main = ContainerView.of(node.pod("looping")).get(0);
+        assertEquals("Running", main.state().name());
+        assertEquals("first run", main.lastState().message());
+        assertEquals(2, main.lastState().exitCode());
     }
 
     /** A Pod whose container has {@code probe} (a line such as {@code livenessProbe: {...}}). */

@@ -72,7 +72,7 @@ class PodSnapshotTest {
         assertEquals(PodPhase.RUNNING, snapshot(pod, state, running("a"), exited("b", 1, false)).phase());
         assertEquals(PodPhase.RUNNING, snapshot(pod, state, exited("a", 0, false), exited("b", 1, false)).phase(),
                 "restartPolicy Always restarts both");
-        PodState backingOff = state.withContainer("b", new ContainerRun(2, T0, 1, T0, "Error", 20, T0.plusSeconds(20)));
+        PodState backingOff = state.withContainer("b", new ContainerRun(2, T0, 1, T0, "Error", null, 20, T0.plusSeconds(20)));
         assertEquals("CrashLoopBackOff", snapshot(pod, backingOff, running("a"), exited("b", 1, false)).reason());
     }
 
@@ -90,7 +90,7 @@ class PodSnapshotTest {
         PodState state = started(Map.of("a", ContainerRun.startedAt(T0)));
         assertTrue(snapshot(pod("Always", "a"), state, gone("a")).lost("a"));
         assertTrue(snapshot(pod("Always", "a"), state).lost("a"), "no bundle at all");
-        PodState finished = state.withContainer("a", new ContainerRun(0, T0, 0, T0, "Completed", 0, null));
+        PodState finished = state.withContainer("a", new ContainerRun(0, T0, 0, T0, "Completed", null, 0, null));
         PodSnapshot afterReboot = snapshot(pod("Never", "a"), finished, gone("a"));
         assertFalse(afterReboot.lost("a"), "a Job pod that completed is not started again after a reboot");
         assertEquals(PodPhase.SUCCEEDED, afterReboot.phase());
