@@ -117,6 +117,7 @@ final class Checks {
         new FileModes(this::fail).podSpec(pointer, spec);
         new DownwardApiChecks(this::fail).podSpec(pointer, spec);
         new PodDnsChecks(this::fail).podSpec(pointer, spec);
+        new EnvNameChecks(this::fail).podSpec(pointer, spec);
         new UnsupportedFields(this::fail, (at, message) -> warnings.add(new Problem(locations.find(at), message)))
                 .podSpec(pointer, spec);
     }
