@@ -397,18 +397,37 @@ final class SigNodeCases {
         all.add(new ConformanceCase(f, "Container Runtime blackbox test when starting a container that exits should run"
                 + " with the expected status [NodeConformance] [Conformance]", statuses, null));
         String t = "Container Runtime blackbox test on terminated container ";
-        String noMessage = "berth keeps no termination message: terminationMessagePath and terminationMessagePolicy are"
-                + " ignored";
-        all.add(failing(f, t + "should report termination message if TerminationMessagePath is set [NodeConformance]",
-                noMessage));
-        all.add(failing(f, t + "should report termination message if TerminationMessagePath is set as non-root user and"
-                + " at a non-default path [NodeConformance] [Conformance]", noMessage));
-        all.add(failing(f, t + "should report termination message from log output if TerminationMessagePolicy"
-                + " FallbackToLogsOnError is set [NodeConformance] [Conformance]", noMessage));
-        all.add(failing(f, t + "should report termination message as empty when pod succeeds and"
-                + " TerminationMessagePolicy FallbackToLogsOnError is set [NodeConformance] [Conformance]", noMessage));
-        all.add(failing(f, t + "should report termination message from file when pod succeeds and"
-                + " TerminationMessagePolicy FallbackToLogsOnError is set [NodeConformance] [Conformance]", noMessage));
+        // the e2e tests' pods: restartPolicy Never, judged once the pod has ended on its container's terminated state
+        String[][] messages = {
+                {"should report termination message if TerminationMessagePath is set [NodeConformance]",
+                        "/bin/echo -n DONE > /dev/termination-log", "/dev/termination-log", "", "runAsUser: 0",
+                        "Succeeded", "DONE"},
+                {"should report termination message if TerminationMessagePath is set as non-root user and at a"
+                        + " non-default path [NodeConformance] [Conformance]",
+                        "/bin/echo -n DONE > /dev/termination-custom-log", "/dev/termination-custom-log", "",
+                        "runAsUser: 10000", "Succeeded", "DONE"},
+                {"should report termination message from log output if TerminationMessagePolicy FallbackToLogsOnError"
+                        + " is set [NodeConformance] [Conformance]", "/bin/echo -n DONE; /bin/false",
+                        "/dev/termination-log", "FallbackToLogsOnError", "", "Failed", "DONE"},
+                {"should report termination message as empty when pod succeeds and TerminationMessagePolicy"
+                        + " FallbackToLogsOnError is set [NodeConformance] [Conformance]", "/bin/echo -n DONE; /bin/true",
+                        "/dev/termination-log", "FallbackToLogsOnError", "", "Succeeded", ""},
+                {"should report termination message from file when pod succeeds and TerminationMessagePolicy"
+                        + " FallbackToLogsOnError is set [NodeConformance] [Conformance]",
+                        "/bin/echo -n OK > /dev/termination-log; /bin/echo DONE; /bin/true", "/dev/termination-log",
+                        "FallbackToLogsOnError", "", "Succeeded", "OK"}};
+        for (int i = 0; i < messages.length; i++) {
+            String[] m = messages[i];
+            String name = "termination-message-" + (i + 1);
+            String container = "- name: termination-message-container\n  image: " + IMAGE + "\n  command: [/bin/sh, -c]\n"
+                    + "  args: ['" + m[1] + "']\n  terminationMessagePath: " + m[2] + "\n"
+                    + (m[3].isEmpty() ? "" : "  terminationMessagePolicy: " + m[3] + "\n")
+                    + "  securityContext: {" + m[4] + "}\n";
+            all.add(new ConformanceCase(f, t + m[0], List.of(new Step(pod(name, "", container),
+                    eventually(name, 45, "phase " + m[5] + ", terminated with message \"" + m[6] + "\"",
+                            p -> p.path("phase").asText().equals(m[5]) && m[6].equals(terminationMessage(p))))),
+                    null));
+        }
         String p = "Container Runtime blackbox test when running a container with a new image ";
         all.add(run(f, p + "should not be able to pull image from invalid registry [NodeConformance]",
                 pod("image-pull-test", "", "- {name: image-pull-test, image: \"registry.invalid/invalid/alpine:3.1\","
@@ -856,6 +875,12 @@ final class SigNodeCases {
     /** An applicable case not ported yet or that berth cannot pass yet: it runs and fails, saying why. */
     private static ConformanceCase failing(String file, String test, String why) {
         return new ConformanceCase(file, test, List.of(), ConformanceCase.FAILS + why);
+    }
+
+    /** The message of the pod's last container exit; null while berth has not read it. */
+    private static String terminationMessage(JsonNode pod) {
+        JsonNode message = pod.path("lastExit").path("message");
+        return message.isMissingNode() || message.isNull() ? null : message.asText();
     }
 
     static Output prints(String... present) {
