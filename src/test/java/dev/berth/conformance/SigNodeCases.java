@@ -1,12 +1,16 @@
 package dev.berth.conformance;
 
 import dev.berth.conformance.ConformanceCase.Expect;
+import dev.berth.conformance.ConformanceCase.Logged;
 import dev.berth.conformance.ConformanceCase.Observed;
 import dev.berth.conformance.ConformanceCase.Output;
 import dev.berth.conformance.ConformanceCase.Refused;
 import dev.berth.conformance.ConformanceCase.Step;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 
@@ -26,7 +30,13 @@ final class SigNodeCases {
     static final String ENTRYPOINT_IMAGE = "entrypoint:1";
 
     private static final String API_SERVER = ConformanceCase.NOT_APPLICABLE + "needs an API server: ";
-    private static final String UPDATE = "not ported yet: needs a new commit while the pod runs (berth watch): ";
+    /**
+     * How long an update may take to reach a running pod's files. The e2e tests allow the kubelet's sync period plus
+     * its ConfigMap and Secret cache TTL (e2epod.GetPodSecretUpdateTimeout: about 2.5 min); berth syncs on the commit.
+     */
+    static final int UPDATE_SECONDS = 30;
+    /** How long the pod of an update case may take to start and log what it first sees, on a busy node. */
+    static final int START_SECONDS = 120;
 
     private SigNodeCases() {}
 
@@ -291,10 +301,12 @@ final class SigNodeCases {
                 new Output(1, List.of("init2"), List.of("run1 ran"), false)));
     }
 
-    // ---- node/kubelet_etc_hosts.go: managed = starts with the kubelet's header and differs from the host's file
+    // ---- node/kubelet_etc_hosts.go: managed = starts with "# Kubernetes-managed hosts file." (the e2e's prefix, its
+    // dot included: a hostNetwork pod's "# Kubernetes-managed hosts file (host network)." is not managed) and differs
+    // from the host's file
 
     private static void etcHosts(List<ConformanceCase> all) {
-        String check = "if head -n 1 /etc/hosts | grep -q '^# Kubernetes-managed hosts file' && ! cmp -s /etc/hosts"
+        String check = "if head -n 1 /etc/hosts | grep -q '^# Kubernetes-managed hosts file\\.' && ! cmp -s /etc/hosts"
                 + " /etc/hosts-original; then echo $NAME managed; else echo $NAME unmanaged; fi";
         String volume = "volumes: [{name: host-etc-hosts, hostPath: {path: /etc/hosts, type: FileOrCreate}}]";
         String original = "{name: host-etc-hosts, mountPath: /etc/hosts-original}";
@@ -658,10 +670,25 @@ final class SigNodeCases {
                 "securityContext: {runAsUser: 1000}", readMapped), prints("value-2", "mode -rw-r--r--")));
         all.add(run(f, "should be consumable in multiple volumes in the same pod [NodeConformance] [Conformance]",
                 data + twoVolumePod(source, "/etc/configmap-volume", "data-1"), prints("value-1value-1")));
-        all.add(failing(f, "updates should be reflected in volume [NodeConformance] [Conformance]",
-                UPDATE + "the ConfigMap changes in a new commit while the pod runs"));
-        all.add(failing(f, "optional updates should be reflected in volume [NodeConformance] [Conformance]",
-                UPDATE + "ConfigMaps are deleted, changed and created in new commits while the pod runs"));
+        String upd = (projected ? "projected-" : "") + "configmap-test-upd";
+        String updPod = "pod-" + upd;
+        String updMount = projected ? "/etc/projected-configmap-volume" : "/etc/configmap-volume";
+        String updSource = projected ? "projected: {sources: [{configMap: {name: " + upd + "}}]}"
+                : "configMap: {name: " + upd + "}";
+        Function<String, String> withValue = value -> """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: %s}
+                data: {data-1: %s}
+                ---
+                """.formatted(upd, value) + pod(updPod, "volumes: [{name: configmap-volume, " + updSource + "}]",
+                container("agnhost-container", fileInLoop(updMount + "/data-1"),
+                        "volumeMounts: [{name: configmap-volume, mountPath: " + updMount + ", readOnly: true}]"));
+        all.add(new ConformanceCase(f, "updates should be reflected in volume [NodeConformance] [Conformance]",
+                List.of(new Step(withValue.apply("value-1"), started(updPod, Map.of("agnhost-container", "value-1"))),
+                        new Step(withValue.apply("value-2"), updated(updPod, Map.of("agnhost-container", "value-2")))),
+                null));
+        optionalUpdates(all, f, "ConfigMap", projected);
         if (!projected) {
             all.add(run(f, "binary data should be reflected in volume [NodeConformance] [Conformance]", """
                     apiVersion: v1
@@ -712,8 +739,7 @@ final class SigNodeCases {
                 prints("value-1", "mode -r--------")));
         all.add(run(f, "should be consumable in multiple volumes in a pod [NodeConformance] [Conformance]",
                 SECRET + twoVolumePod(source, "/etc/secret-volume", "data-1"), prints("value-1\nvalue-1")));
-        all.add(failing(f, "optional updates should be reflected in volume [NodeConformance] [Conformance]",
-                UPDATE + "Secrets are deleted, changed and created in new commits while the pod runs"));
+        optionalUpdates(all, f, "Secret", projected);
         if (!projected) {
             all.add(run(f, "should be able to mount in a volume regardless of a different secret existing with same"
                     + " name in different namespace [NodeConformance] [Conformance]", """
@@ -750,10 +776,10 @@ final class SigNodeCases {
                 prints("mode -r--------")));
         all.add(run(f, "should set mode on item file [LinuxOnly] [NodeConformance] [Conformance]",
                 downwardPod(projected, podname.formatted(", mode: 0400"), "", "", read), prints("mode -r--------")));
-        all.add(failing(f, "should update labels on modification [NodeConformance] [Conformance]",
-                UPDATE + "the pod's labels change while it runs"));
-        all.add(failing(f, "should update annotations on modification [NodeConformance] [Conformance]",
-                UPDATE + "the pod's annotations change while it runs"));
+        metadataUpdate(all, f, projected, "labels", "labelsupdate", "{key1: value1, key2: value2}",
+                "key1=\"value1\"\n", "{key1: value1, key2: value2, key3: value3}", "key3=\"value3\"\n");
+        metadataUpdate(all, f, projected, "annotations", "annotationupdate", "{builder: bar}", "builder=\"bar\"\n",
+                "{builder: foo}", "builder=\"foo\"\n");
         String[][] resources = {{"cpu limit", "limits.cpu", "2"}, {"memory limit", "limits.memory", "67108864"},
                 {"cpu request", "requests.cpu", "1"}, {"memory request", "requests.memory", "33554432"}};
         for (String[] r : resources) {
@@ -778,6 +804,83 @@ final class SigNodeCases {
                         + "volumeMounts: [{name: podinfo, mountPath: /etc/podinfo}]"))
                 .replace("metadata: {name: downwardapi-volume}",
                         "metadata: {name: downwardapi-volume, labels: {key1: value1}, annotations: {builder: bar}}");
+    }
+
+    /**
+     * "optional updates should be reflected in volume": three optional ConfigMaps or Secrets, one per container; the
+     * first is deleted, the second loses data-1 and gains data-3, the third is created, all in one change.
+     */
+    private static void optionalUpdates(List<ConformanceCase> all, String f, String kind, boolean projected) {
+        boolean secret = kind.equals("Secret");
+        String prefix = (projected ? "projected-" : "") + (secret ? "s" : "cm") + "-test-opt-";
+        String mount = "/etc/" + (projected ? "projected-" : "") + (secret ? "secret" : "configmap") + "-volumes";
+        String podName = "pod-" + prefix + "upd";
+        String[][] parts = {{"del", "delete"}, {"upd", "update"}, {"create", "create"}};
+        StringBuilder volumes = new StringBuilder("volumes:");
+        StringBuilder containers = new StringBuilder();
+        for (String[] part : parts) {
+            String name = prefix + part[0];
+            String source = secret ? "secret: {" + (projected ? "name: " : "secretName: ") + name + ", optional: true}"
+                    : "configMap: {name: " + name + ", optional: true}";
+            volumes.append("\n  - {name: ").append(part[1]).append("-volume, ")
+                    .append(projected ? "projected: {sources: [{" + source + "}]}" : source).append('}');
+            containers.append(container(part[0] + (secret ? "s" : "cm") + "-volume-test",
+                    fileInLoop(mount + "/" + part[1] + "/" + (part[0].equals("upd") ? "data-3" : "data-1")),
+                    "volumeMounts: [{name: " + part[1] + "-volume, mountPath: " + mount + "/" + part[1]
+                            + ", readOnly: true}]"));
+        }
+        String pod = pod(podName, volumes.toString(), containers.toString());
+        String before = object(kind, prefix + "del", "data-1", "value-1") + object(kind, prefix + "upd", "data-1",
+                "value-1") + pod;
+        String after = object(kind, prefix + "upd", "data-3", "value-3") + object(kind, prefix + "create", "data-1",
+                "value-1") + pod;
+        String c = secret ? "s" : "cm";
+        Map<String, String> first = new LinkedHashMap<>();
+        first.put("create" + c + "-volume-test", "Error reading file " + mount + "/create/data-1");
+        first.put("upd" + c + "-volume-test", "Error reading file " + mount + "/update/data-3");
+        first.put("del" + c + "-volume-test", "value-1");
+        Map<String, String> then = new LinkedHashMap<>();
+        then.put("create" + c + "-volume-test", "value-1");
+        then.put("upd" + c + "-volume-test", "value-3");
+        then.put("del" + c + "-volume-test", "Error reading file " + mount + "/delete/data-1");
+        all.add(new ConformanceCase(f, "optional updates should be reflected in volume [NodeConformance] [Conformance]",
+                List.of(new Step(before, started(podName, first)), new Step(after, updated(podName, then))), null));
+    }
+
+    /** A ConfigMap or Secret with one key. */
+    private static String object(String kind, String name, String key, String value) {
+        return "apiVersion: v1\nkind: " + kind + "\nmetadata: {name: " + name + "}\n"
+                + (kind.equals("Secret") ? "stringData" : "data") + ": {" + key + ": " + value + "}\n---\n";
+    }
+
+    /**
+     * "should update labels (annotations) on modification": the pod's {@code field} in a downwardAPI volume file, the
+     * pod's metadata changed while it runs.
+     */
+    private static void metadataUpdate(List<ConformanceCase> all, String f, boolean projected, String field,
+                                       String name, String before, String shownBefore, String after, String shownAfter) {
+        String podName = name + (projected ? "-projected" : "");
+        String items = "{items: [{path: " + field + ", fieldRef: {fieldPath: metadata." + field + "}}]}";
+        String pod = pod(podName, "volumes: [{name: podinfo, " + (projected ? "projected: {sources: [{downwardAPI: "
+                + items + "}]}" : "downwardAPI: " + items) + "}]", container("client-container",
+                fileInLoop("/etc/podinfo/" + field), "volumeMounts: [{name: podinfo, mountPath: /etc/podinfo}]"));
+        String metadata = "metadata: {name: " + podName + "}";
+        String test = "should update " + field + " on modification [NodeConformance] [Conformance]";
+        all.add(new ConformanceCase(f, test, List.of(
+                new Step(pod.replace(metadata, "metadata: {name: " + podName + ", " + field + ": " + before + "}"),
+                        started(podName, Map.of("client-container", shownBefore))),
+                new Step(pod.replace(metadata, "metadata: {name: " + podName + ", " + field + ": " + after + "}"),
+                        updated(podName, Map.of("client-container", shownAfter)))), null));
+    }
+
+    /**
+     * agnhost's {@code mounttest --file_content_in_loop}: the file's content, or that it cannot be read, every second
+     * (agnhost's every two), with its wording, for as long as the pod runs.
+     */
+    private static String fileInLoop(String file) {
+        return "while true; do if [ -r " + file + " ]; then printf \"content of file \\\"%s\\\": \" " + file
+                + "; cat " + file + "; echo; else echo \"Error reading file " + file + ": not readable, retrying\";"
+                + " fi; sleep 1; done";
     }
 
     // ---- storage/projected_combined.go
@@ -872,11 +975,6 @@ final class SigNodeCases {
         return new ConformanceCase(file, test, List.of(), ConformanceCase.NEEDS_NETWORKING + why);
     }
 
-    /** An applicable case not ported yet or that berth cannot pass yet: it runs and fails, saying why. */
-    private static ConformanceCase failing(String file, String test, String why) {
-        return new ConformanceCase(file, test, List.of(), ConformanceCase.FAILS + why);
-    }
-
     /** The message of the pod's last container exit; null while berth has not read it. */
     private static String terminationMessage(JsonNode pod) {
         JsonNode message = pod.path("lastExit").path("message");
@@ -897,6 +995,16 @@ final class SigNodeCases {
 
     static Observed always(String pod, int seconds, String description, Predicate<JsonNode> condition) {
         return new Observed(pod, true, seconds, description, condition);
+    }
+
+    /** The first step of an update case: its pod starts and logs what it first sees. */
+    static Logged started(String pod, Map<String, String> logs) {
+        return new Logged(pod, logs, START_SECONDS);
+    }
+
+    /** A later step of an update case: the change reaches the same running pod. */
+    static Logged updated(String pod, Map<String, String> logs) {
+        return new Logged(pod, logs, UPDATE_SECONDS);
     }
 
     static Refused refused(String... fragments) {

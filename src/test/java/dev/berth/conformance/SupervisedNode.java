@@ -1,5 +1,6 @@
 package dev.berth.conformance;
 
+import dev.berth.conformance.ConformanceCase.Logged;
 import dev.berth.conformance.ConformanceCase.Observed;
 import dev.berth.runtime.MountTable;
 import dev.berth.store.FileTrees;
@@ -7,9 +8,14 @@ import dev.berth.testing.CliRun;
 import dev.berth.testing.TestRepo;
 import dev.berth.testing.WatchProcess;
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,7 +25,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The cases that watch a pod over time (restarts, readiness, probes) run on one {@code berth watch} node, all at once:
  * their manifests are committed together at the start and a sampler records every pod's status twice a second, so
- * each case is judged on the pod's history whatever order the tests run in.
+ * each case is judged on the pod's history whatever order the tests run in. The cases that change an object while
+ * its pod runs commit each step as it comes and ask for a sync, then read the pod's log through the daemon's API.
  */
 final class SupervisedNode implements AutoCloseable {
 
@@ -34,6 +41,8 @@ final class SupervisedNode implements AutoCloseable {
     private final TestRepo repo;
     private final WatchProcess watch;
     private final Map<String, List<Sample>> history = new ConcurrentHashMap<>();
+    /** The id of each pod of the update cases when its log first showed what it should: it must not change. */
+    private final Map<String, String> firstIds = new ConcurrentHashMap<>();
     private final Thread sampler;
     private final long started = System.nanoTime();
     private volatile String samplerError;
@@ -103,7 +112,7 @@ final class SupervisedNode implements AutoCloseable {
                     Sample broken = window.stream().filter(s -> !expect.condition().test(s.pod())).findFirst()
                             .orElse(null);
                     if (broken != null) {
-                        return "at " + (broken.millis() - from) + " ms: " + broken.pod();
+                        return "at " + (broken.millis() - from) + " ms: " + broken.pod() + "\n" + describe(expect.pod());
                     }
                     if (covered) {
                         return null;
@@ -113,7 +122,8 @@ final class SupervisedNode implements AutoCloseable {
                         return null;
                     }
                     if (covered) {
-                        return "never within " + expect.seconds() + " s; last: " + window.get(window.size() - 1).pod();
+                        return "never within " + expect.seconds() + " s; last: " + window.get(window.size() - 1).pod()
+                                + "\n" + describe(expect.pod());
                     }
                 }
             }
@@ -121,6 +131,86 @@ final class SupervisedNode implements AutoCloseable {
         }
         return "no decision in time; samples: " + history.getOrDefault(expect.pod(), List.of()).size() + "\n"
                 + watch.log();
+    }
+
+    /**
+     * Commits {@code manifests} as {@code file} (replacing what it held) and asks the daemon for a sync at once: the
+     * poll is 10 minutes away.
+     */
+    void commit(String file, String manifests) throws IOException, InterruptedException {
+        repo.write(file, manifests);
+        repo.commit("update " + file);
+        HttpResponse<String> sync = watch.post("/api/v1/sync", WatchProcess.TOKEN, "");
+        if (sync.statusCode() != 202) {
+            throw new IllegalStateException("sync: " + sync.statusCode() + " " + sync.body());
+        }
+    }
+
+    /**
+     * Waits, up to its seconds, until each container of {@code expect} shows its text in its log (read as the e2e
+     * tests read it, through the API), the pod being the one first seen with no container restarted. Returns null
+     * when it does, else what was seen.
+     */
+    String awaitLogs(Logged expect) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(expect.seconds()).toNanos();
+        String seen = "the pod was not seen";
+        while (true) {
+            if (!watch.process().isAlive()) {
+                return "the daemon exited\n" + watch.log();
+            }
+            try {
+                List<JsonNode> pods = new ArrayList<>();
+                for (JsonNode pod : watch.status().path("node").path("pods")) {
+                    if (pod.path("name").asText().equals(expect.pod())) {
+                        pods.add(pod);
+                    }
+                }
+                String first = firstIds.get(expect.pod());
+                for (JsonNode pod : pods) {
+                    if (first != null && !first.equals(pod.path("id").asText())) {
+                        return "replaced: the pod " + first + " became " + pod;
+                    }
+                    if (pod.path("restarts").asInt() > 0) {
+                        return "a container restarted: " + pod;
+                    }
+                }
+                if (pods.size() == 1) {
+                    Map<String, String> logs = logs(expect.pod(), expect.logs().keySet());
+                    seen = pods.get(0) + "\n" + logs;
+                    if (expect.logs().entrySet().stream()
+                            .allMatch(e -> logs.getOrDefault(e.getKey(), "").contains(e.getValue()))) {
+                        firstIds.putIfAbsent(expect.pod(), pods.get(0).path("id").asText());
+                        return null;
+                    }
+                }
+            } catch (IOException | IllegalStateException notYet) {
+                seen = "not answering: " + notYet.getMessage();
+            }
+            if (System.nanoTime() > deadline) {
+                return "not within " + expect.seconds() + " s; last seen: " + seen;
+            }
+            Thread.sleep(SAMPLE.toMillis());
+        }
+    }
+
+    /** Each container's log, as {@code GET /api/v1/pods/default/POD/logs} gives it; absent while it has none. */
+    private Map<String, String> logs(String pod, Iterable<String> containers) throws IOException, InterruptedException {
+        Map<String, String> logs = new LinkedHashMap<>();
+        for (String container : containers) {
+            HttpResponse<String> log = watch.get("/api/v1/pods/default/" + pod + "/logs?container="
+                    + URLEncoder.encode(container, StandardCharsets.UTF_8), WatchProcess.TOKEN);
+            if (log.statusCode() == 200) {
+                logs.put(container, log.body());
+            }
+        }
+        return logs;
+    }
+
+    /** {@code berth describe pod}: its containers and events say why it failed (a probe's output, an exit). */
+    private String describe(String pod) {
+        CliRun describe = CliRun.of("describe", "pod", pod, "--root", dir.resolve("state").toString(), "--run-root",
+                runRoot.toString());
+        return "--- berth describe pod " + pod + "\n" + describe.out() + describe.err();
     }
 
     /** Stops the daemon, removes its pods through an empty commit, and checks nothing is left mounted. */
