@@ -8,11 +8,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /** Runs a program to completion and reaps it; output goes through temp files so no pipe can fill and block it. */
 final class Command {
 
     record Result(int exitCode, String stdout, String stderr) {}
+
+    /** How often a program is asked whether its work has begun: runc takes tens of milliseconds to start a process. */
+    private static final Duration START_CHECK = Duration.ofMillis(5);
 
     private Command() {}
 
@@ -29,6 +33,22 @@ final class Command {
      * @param onTimeout runs when the program outlives {@code timeout}, before it is killed: what else must go with it
      */
     static Result run(List<String> command, Path workDir, Duration timeout, Runnable onTimeout) {
+        return run(command, workDir, timeout, () -> true, timeout, onTimeout);
+    }
+
+    /**
+     * As {@link #run(List, Path, Duration, Runnable)}, but {@code timeout} counts from when {@code started} first says
+     * the program's real work has begun (asked every few milliseconds until then), and {@code startLimit} bounds the
+     * time before that. For {@code runc exec}: the time runc takes to set the process up in the container is not the
+     * process's own, as containerd starts an exec's timeout once its process runs.
+     */
+    static Result run(List<String> command, Duration startLimit, BooleanSupplier started, Duration timeout,
+                      Runnable onTimeout) {
+        return run(command, null, startLimit, started, timeout, onTimeout);
+    }
+
+    private static Result run(List<String> command, Path workDir, Duration startLimit, BooleanSupplier started,
+                              Duration timeout, Runnable onTimeout) {
         Path out = null;
         Path err = null;
         try {
@@ -45,10 +65,11 @@ final class Command {
                 builder.directory(workDir.toFile());
             }
             Process process = builder.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            String overdue = awaitExit(process, startLimit, started, timeout);
+            if (overdue != null) {
                 onTimeout.run();
                 process.destroyForcibly().waitFor();
-                throw new BerthException(command.get(0) + " did not finish within " + timeout + ": " + command);
+                throw new BerthException(command.get(0) + " " + overdue + ": " + command);
             }
             return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
@@ -61,6 +82,22 @@ final class Command {
             deleteQuietly(out);
             deleteQuietly(err);
         }
+    }
+
+    /** Null once the program has exited in time, else what it did not do in time. */
+    private static String awaitExit(Process process, Duration startLimit, BooleanSupplier started, Duration timeout)
+            throws InterruptedException {
+        long startBy = System.nanoTime() + startLimit.toNanos();
+        while (!started.getAsBoolean()) {
+            long left = startBy - System.nanoTime();
+            if (left <= 0) {
+                return "did not start within " + startLimit;
+            }
+            if (process.waitFor(Math.min(left, START_CHECK.toNanos()), TimeUnit.NANOSECONDS)) {
+                return null;
+            }
+        }
+        return process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS) ? null : "did not finish within " + timeout;
     }
 
     private static void deleteQuietly(Path file) {

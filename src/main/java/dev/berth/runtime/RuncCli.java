@@ -101,8 +101,11 @@ public final class RuncCli implements OciRuntime {
     }
 
     /**
-     * Killing {@code runc exec} at the timeout would leave its process running in the container, so the process itself
-     * (its pid from {@code --pid-file}) is killed first, as the kubelet's runtime does with a probe past its timeout.
+     * The timeout counts from when the process runs in the container (runc has written its {@code --pid-file}), not
+     * from runc's own start, as containerd times an exec probe: on a busy node runc alone can take a second, and a
+     * probe with the default {@code timeoutSeconds: 1} would fail though its command did not. Killing {@code runc exec}
+     * at the timeout would leave its process running in the container, so the process itself (its pid from the file)
+     * is killed first, as the kubelet's runtime does with a probe past its timeout.
      */
     @Override
     public ExecResult exec(String id, List<String> args, Duration timeout) {
@@ -111,7 +114,8 @@ public final class RuncCli implements OciRuntime {
                 "--pid-file", pidFile.toString(), id));
         command.addAll(args);
         try {
-            Command.Result result = Command.run(command, null, timeout, () -> killProcessIn(pidFile));
+            Command.Result result = Command.run(command, TIMEOUT, () -> Files.exists(pidFile), timeout,
+                    () -> killProcessIn(pidFile));
             return new ExecResult(result.exitCode(), result.stdout(), result.stderr());
         } finally {
             try {
