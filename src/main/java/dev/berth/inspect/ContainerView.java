@@ -62,11 +62,18 @@ public record ContainerView(Container spec, String runtimeId, boolean init, Stat
         return views;
     }
 
-    /** An init container ran to success if the pod started: the node starts app containers only then. */
+    /**
+     * An init container ran to success if the pod started: the node starts app containers only then. A failed one
+     * shows how its last run ended and its restarts.
+     */
     private static ContainerView init(PodSnapshot pod, Container c) {
         State state = pod.state().started() ? State.terminated(0, "Completed", null, null, null)
                 : State.waiting(Objects.requireNonNullElse(pod.state().reason(), "PodInitializing"));
-        return new ContainerView(c, runtimeId(pod, c), true, state, null, pod.state().started(), 0);
+        ContainerRun run = pod.state().containers().get(c.getName());
+        State last = run == null || run.lastExitCode() == null ? null
+                : State.terminated(run.lastExitCode(), run.lastReason(), null, run.lastFinishedAt(), run.lastMessage());
+        return new ContainerView(c, runtimeId(pod, c), true, state, last, pod.state().started(),
+                run == null ? 0 : run.restarts());
     }
 
     private static ContainerView app(PodSnapshot pod, Container c) {

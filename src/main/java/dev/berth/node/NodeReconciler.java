@@ -299,15 +299,16 @@ public final class NodeReconciler implements AutoCloseable {
                 changes++;
             }
             for (PodSnapshot pod : live) { // admitted earlier: a start under way, waiting on an init, failed or cut short
-                if (!pod.state().scheduled() || pod.state().started() || busy(pod.id())
+                if (!pod.state().scheduled() || pod.state().started() || pod.phase().finished() || busy(pod.id())
                         || !due(pod.id(), ownerOrPod(pod))) {
                     continue;
                 }
                 if (starter.initializing(pod.id())) {
-                    if (starter.carryOn(pod)) {
+                    if (starter.carryOn(pod, now)) {
                         busy.add(pod.id());
                         changes++;
                     }
+                    wake(starter.restartAt(pod.id()));
                 } else if (pod.state().retryAt() == null || !pod.state().retryAt().isAfter(now)) {
                     busy.add(pod.id());
                     starter.start(pod, config, true);

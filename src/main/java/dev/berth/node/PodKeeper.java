@@ -153,7 +153,11 @@ final class PodKeeper {
         return new Outcome(pod.state(), 1, null, List.of(new StartAfresh()));
     }
 
-    private static ContainerRun exited(PodSnapshot pod, Container c, ContainerStatus status, ContainerRun run, Path podDir) {
+    /**
+     * Notes a container's exit (an app container's, or a failed init container's): its code, reason and termination
+     * message, and when the restart policy starts it again, after the CrashLoopBackOff delay.
+     */
+    static ContainerRun exited(PodSnapshot pod, Container c, ContainerStatus status, ContainerRun run, Path podDir) {
         String name = c.getName();
         String reason = status.oomKilled() ? "OOMKilled" : status.exitCode() == 0 ? "Completed" : "Error";
         Instant restartAt = null;

@@ -151,6 +151,23 @@ public final class PodRuntime implements PodRuntimePort {
                 throw tornDown(record, CompletableFuture.completedFuture(null), e);
             }
         }
+
+        @Override
+        public String again() {
+            Pod pod = record.pod();
+            Container c = orEmpty(pod.getSpec().getInitContainers()).get(initStarted - 1);
+            String id = containerId(record.id(), c);
+            try {
+                containers.remove(id);
+                snapshotter.remove(id);
+                keepPreviousLog(podDir(record.id()), c.getName());
+                create(record.id(), pod, c, images, volumes, shared, planner, podDir(record.id()));
+                containers.start(id);
+                return id;
+            } catch (RuntimeException e) {
+                throw tornDown(record, CompletableFuture.completedFuture(null), e);
+            }
+        }
     }
 
     /** Tears down what was made for the pod once {@code pinning} is done (only what is done being made is released). */
@@ -177,20 +194,25 @@ public final class PodRuntime implements PodRuntimePort {
         containers.remove(id);
         snapshotter.remove(id);
         Path podDir = podDir(record.id());
-        Path log = podDir.resolve("logs").resolve(name + ".log");
-        try {
-            if (Files.exists(log)) {
-                Files.move(log, log.resolveSibling(name + ".previous.log"), StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (java.io.IOException e) {
-            throw new BerthException("cannot keep the previous log of " + id + ": " + e.getMessage(), e);
-        }
+        keepPreviousLog(podDir, name);
         Map<String, Image> images = images(pod);
         Map<String, Path> volumes = new PodVolumes(layout, mounter, config, node).locate(pod, podDir);
         etcFiles.write(pod, podDir, List.of()); // a pod started before berth wrote them has none yet
         SharedNamespaces shared = namespaces.pin(record.id(), namespaceOptions(pod));
         create(record.id(), pod, c, images, volumes, () -> shared, planner(config), podDir);
         containers.start(id);
+    }
+
+    /** Keeps the log of a container's run before as {@code NAME.previous.log}, for {@code logs --previous}. */
+    private static void keepPreviousLog(Path podDir, String name) {
+        Path log = podDir.resolve("logs").resolve(name + ".log");
+        try {
+            if (Files.exists(log)) {
+                Files.move(log, log.resolveSibling(name + ".previous.log"), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (java.io.IOException e) {
+            throw new BerthException("cannot keep the previous log of container " + name + ": " + e.getMessage(), e);
+        }
     }
 
     /** Gives a running pod new labels and annotations: its record, and the volume files that show them. */

@@ -81,7 +81,7 @@ public record PodSnapshot(PodRecord record, PodState state, Map<String, Containe
 
     public PodPhase phase() {
         if (!state.scheduled() || !state.started()) {
-            return PodPhase.PENDING;
+            return initFailedForGood() ? PodPhase.FAILED : PodPhase.PENDING;
         }
         boolean anyRestarting = false;
         boolean allSucceeded = true;
@@ -100,6 +100,14 @@ public record PodSnapshot(PodRecord record, PodState state, Map<String, Containe
             return PodPhase.RUNNING; // as the kubelet reports a pod whose container waits in CrashLoopBackOff
         }
         return allSucceeded ? PodPhase.SUCCEEDED : PodPhase.FAILED;
+    }
+
+    /** An init container failed and the restart policy (Never) does not start it again: the pod has failed. */
+    private boolean initFailedForGood() {
+        return orEmpty(record.pod().getSpec().getInitContainers()).stream()
+                .map(c -> state.containers().get(c.getName()))
+                .anyMatch(run -> run != null && run.lastExitCode() != null && run.lastExitCode() != 0
+                        && !RestartBackoff.shouldRestart(restartPolicy(), run.lastExitCode()));
     }
 
     public boolean ready() {

@@ -6,6 +6,7 @@ import dev.berth.core.BerthException;
 import dev.berth.image.ImagePullException;
 import dev.berth.runtime.ContainerStatus;
 import dev.berth.runtime.RuntimeState;
+import io.fabric8.kubernetes.api.model.Container;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts admitted pods on their workers, a container step at a time: images, volumes and namespaces, then each init
  * container in order, then the app containers. While an init container runs nothing waits for it: its exit wakes a
- * pass, which carries the start on. A failed start is retried after 10 s doubling to 5 min, with the kubelet's
- * reason (ErrImagePull, CreateContainerError, Init:Error) shown meanwhile.
+ * pass, which carries the start on. A failed init container is started again under CrashLoopBackOff as the restart
+ * policy says (Init:Error, Init:CrashLoopBackOff), or fails the pod (Never). A failed start is retried after 10 s
+ * doubling to 5 min, with the kubelet's reason (ErrImagePull, CreateContainerError) shown meanwhile.
  */
 final class PodStarter {
 
@@ -32,8 +34,11 @@ final class PodStarter {
     private static final Duration FIRST_RETRY = Duration.ofSeconds(10);
     private static final Duration MAX_RETRY = Duration.ofMinutes(5);
 
-    /** A start waiting for its init container {@code containerId}, the {@code started}-th of {@code total}. */
-    private record Initializing(PodStartup startup, String containerId, int started, int total) {}
+    /**
+     * A start waiting for its init container {@code containerId}, the {@code started}-th of {@code total}: while it
+     * runs, or once it failed, until {@code restartAt} (its CrashLoopBackOff), when it is started again.
+     */
+    private record Initializing(PodStartup startup, String containerId, int started, int total, Instant restartAt) {}
 
     private final PodRuntimePort pods;
     private final PodWorkers workers;
@@ -80,30 +85,99 @@ final class PodStarter {
 
     /**
      * Looks at the init container the pod's start waits for: once it succeeded, the start carries on on the pod's
-     * worker; if it failed, the start fails. Returns whether work was started.
+     * worker. A failed one is started again when the restart policy says so (Always, OnFailure), at once and then
+     * after the CrashLoopBackOff delay, its restarts counted, as the kubelet does; with Never the pod fails. Returns
+     * whether work was started; {@link #restartAt} tells when a pass is next due for it.
      */
-    boolean carryOn(PodSnapshot pod) {
+    boolean carryOn(PodSnapshot pod, Instant now) {
         Initializing init = initializing.get(pod.id());
-        ContainerStatus status;
-        try {
-            status = pods.status(init.containerId());
-        } catch (BerthException e) { // gone behind berth's back
-            status = null;
+        String name = name(init.containerId(), pod);
+        if (init.restartAt() != null) {
+            return !init.restartAt().isAfter(now) && restart(pod, pod.state(), init);
         }
+        ContainerStatus status = statusOf(init.containerId());
         if (status != null && status.exitCode() == null && status.status() != RuntimeState.Status.STOPPED) {
             return false; // still running: its exit wakes a pass
         }
-        initializing.remove(pod.id());
         if (status != null && status.exitCode() != null && status.exitCode() == 0) {
+            initializing.remove(pod.id());
             return workers.submit(pod.id(), "start of pod " + pod.id(), () -> inSlot(() -> step(pod, init.startup(),
                     init.started())));
         }
-        String message = "init container " + name(init.containerId(), pod) + " failed with exit code "
-                + (status == null ? "unknown (it is gone)" : status.exitCode());
-        return workers.submit(pod.id(), "start of pod " + pod.id(), () -> {
-            pods.teardown(pod.record());
-            failed(pod, "Init:Error", message);
-        });
+        boolean lost = status == null || status.exitCode() == null;
+        String message = "init container " + name + " failed with exit code "
+                + (lost ? "unknown (it is gone)" : status.exitCode());
+        if (lost || !RestartBackoff.shouldRestart(pod.restartPolicy(), status.exitCode())) {
+            initializing.remove(pod.id());
+            PodState state = lost ? pod.state() : noteExit(pod, init, status);
+            return workers.submit(pod.id(), "start of pod " + pod.id(), () -> {
+                pods.teardown(pod.record());
+                if (lost) {
+                    failed(pod, "Init:Error", message); // lost, not failed: started afresh after the retry delay
+                } else {
+                    PodEvents.warning(pods.podDir(pod.id()), "Failed", message + "; the pod failed (restartPolicy "
+                            + pod.restartPolicy() + ")");
+                    state.withReason("Init:Error", message).write(pods.podDir(pod.id()));
+                }
+            });
+        }
+        PodState state = noteExit(pod, init, status);
+        Instant restartAt = state.containers().get(name).restartAt();
+        Initializing failed = new Initializing(init.startup(), init.containerId(), init.started(), init.total(),
+                restartAt);
+        initializing.put(pod.id(), failed);
+        boolean due = !restartAt.isAfter(now);
+        state = state.withReason(due ? "Init:Error" : "Init:CrashLoopBackOff", message);
+        state.write(pods.podDir(pod.id()));
+        return due && restart(pod, state, failed);
+    }
+
+    /** Null when the container is gone behind berth's back. */
+    private ContainerStatus statusOf(String containerId) {
+        try {
+            return pods.status(containerId);
+        } catch (BerthException e) {
+            return null;
+        }
+    }
+
+    /** When the failed init container the pod's start waits for is to start again; null when none is. */
+    Instant restartAt(String podId) {
+        Initializing init = initializing.get(podId);
+        return init == null ? null : init.restartAt();
+    }
+
+    /** The pod's state with the init container's exit noted (code, reason, message, backoff). */
+    private PodState noteExit(PodSnapshot pod, Initializing init, ContainerStatus status) {
+        String name = name(init.containerId(), pod);
+        Container c = orEmpty(pod.record().pod().getSpec().getInitContainers()).stream()
+                .filter(x -> x.getName().equals(name)).findFirst().orElseThrow();
+        ContainerRun run = pod.state().containers().getOrDefault(name, ContainerRun.startedAt(status.finishedAt()));
+        return pod.state().withContainer(name, PodKeeper.exited(pod, c, status, run, pods.podDir(pod.id())));
+    }
+
+    /** Starts the failed init container again on the pod's worker, its restart counted. */
+    private boolean restart(PodSnapshot pod, PodState state, Initializing init) {
+        String name = name(init.containerId(), pod);
+        initializing.put(pod.id(), new Initializing(init.startup(), init.containerId(), init.started(), init.total(),
+                null));
+        return workers.submit(pod.id(), "restart of init container " + name, () -> inSlot(() -> {
+            Path podDir = pods.podDir(pod.id());
+            ContainerRun run = state.containers().get(name);
+            try {
+                init.startup().again();
+            } catch (RuntimeException e) {
+                initializing.remove(pod.id());
+                failed(new PodSnapshot(pod.record(), state, pod.containers()), reason(e, pod), e);
+                return;
+            }
+            state.withContainer(name, new ContainerRun(run.restarts() + 1, Instant.now(), run.lastExitCode(),
+                            run.lastFinishedAt(), run.lastReason(), run.lastMessage(), run.backoffSeconds(), null))
+                    .withReason("Init:" + (init.started() - 1) + "/" + init.total(), "running init container " + name)
+                    .write(podDir);
+            PodEvents.normal(podDir, "Started", "Started init container " + name + " (restart " + (run.restarts() + 1)
+                    + ")");
+        }));
     }
 
     int initializingCount() {
@@ -127,7 +201,7 @@ final class PodStarter {
             return;
         }
         if (init.isPresent()) {
-            initializing.put(pod.id(), new Initializing(startup, init.get(), initStarted + 1, total));
+            initializing.put(pod.id(), new Initializing(startup, init.get(), initStarted + 1, total, null));
             pod.state().withReason("Init:" + initStarted + "/" + total, "running init container "
                     + name(init.get(), pod)).write(podDir);
             PodEvents.normal(podDir, "Started", "Started init container " + name(init.get(), pod));

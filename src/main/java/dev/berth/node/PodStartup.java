@@ -13,4 +13,11 @@ public interface PodStartup {
      * starts the app containers and returns empty. On failure whatever was made for the pod is torn down again.
      */
     Optional<String> next();
+
+    /**
+     * Creates and starts the init container {@link #next} last started again, afresh (it failed and the pod's restart
+     * policy restarts it, as the kubelet does), and returns its id; its previous log is kept. On failure whatever was
+     * made for the pod is torn down again.
+     */
+    String again();
 }

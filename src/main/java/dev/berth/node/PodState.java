@@ -36,8 +36,11 @@ public record PodState(boolean scheduled, boolean started, boolean terminating, 
         return new PodState(true, false, false, null, null, null, 0, null, Map.of());
     }
 
+    /** Started with the app containers' {@code runs}; the init containers' runs (their restarts) stay. */
     PodState startedWith(Map<String, ContainerRun> runs) {
-        return new PodState(true, true, false, null, null, null, 0, null, runs);
+        Map<String, ContainerRun> next = new LinkedHashMap<>(containers);
+        next.putAll(runs);
+        return new PodState(true, true, false, null, null, null, 0, null, next);
     }
 
     PodState startFailed(String reason, String message, Instant retryAt) {

@@ -286,7 +286,8 @@ final class SigNodeCases {
                 container("run1", "sleep 3600", "resources: {limits: {cpu: 100m}}"));
         all.add(new ConformanceCase(f, "should not start app containers if init containers fail on a RestartAlways pod"
                 + " [NodeConformance] [Conformance]", List.of(
-                new Step(failingInit, eventually("pod-init-fails", 60, "Pending, Init:, init1 restarted 3 times",
+                // within the e2e's framework.PodStartTimeout (5 min): restarts come at once, then 10 s and 20 s later
+                new Step(failingInit, eventually("pod-init-fails", 300, "Pending, Init:, init1 restarted 3 times",
                         p -> p.path("phase").asText().equals("Pending") && p.path("status").asText().startsWith("Init:")
                                 && p.path("restarts").asInt() >= 3)),
                 new Step(failingInit, always("pod-init-fails", 40, "Pending and no app container ready",

@@ -208,22 +208,34 @@ public final class FakePodRuntime implements PodRuntimePort {
     @Override
     public PodStartup startup(PodRecord record, ConfigSource config) {
         List<Container> init = orEmpty(record.pod().getSpec().getInitContainers());
-        int[] next = {0};
-        return () -> {
-            if (next[0] < init.size()) {
-                Container c = init.get(next[0]++);
+        return new PodStartup() {
+            private int next;
+
+            @Override
+            public Optional<String> next() {
+                if (next < init.size()) {
+                    return Optional.of(startInit(init.get(next++)));
+                }
+                for (Container c : orEmpty(record.pod().getSpec().getContainers())) {
+                    String id = PodRuntime.containerId(record.id(), c.getName());
+                    TerminationMessage.freshMount(podDir(record.id()), c); // as the real runtime makes each run's file
+                    containers.put(id, running());
+                    started.add(id);
+                }
+                return Optional.empty();
+            }
+
+            @Override
+            public String again() {
+                return startInit(init.get(next - 1));
+            }
+
+            private String startInit(Container c) {
                 String id = PodRuntime.containerId(record.id(), c.getName());
                 TerminationMessage.freshMount(podDir(record.id()), c);
                 containers.put(id, running());
-                return Optional.of(id);
+                return id;
             }
-            for (Container c : orEmpty(record.pod().getSpec().getContainers())) {
-                String id = PodRuntime.containerId(record.id(), c.getName());
-                TerminationMessage.freshMount(podDir(record.id()), c); // as the real runtime makes each run's file
-                containers.put(id, running());
-                started.add(id);
-            }
-            return Optional.empty();
         };
     }
 

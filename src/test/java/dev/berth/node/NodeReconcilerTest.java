@@ -95,33 +95,79 @@ class NodeReconcilerTest {
         assertEquals(0, node.pass().initializing());
     }
 
-    @Test
-    void aFailedInitContainerFailsTheStartWhichIsRetriedLater() {
-        node.apply("""
+    private static String initFails(String name, String restartPolicy) {
+        return """
                 apiVersion: v1
                 kind: Pod
-                metadata: {name: initialized}
+                metadata: {name: %s}
                 spec:
+                  restartPolicy: %s
                   initContainers:
                     - {name: setup, image: "busybox:1.35", command: [false]}
                   containers:
                     - {name: main, image: "busybox:1.35", command: [sleep, "3600"]}
-                """);
+                """.formatted(name, restartPolicy);
+    }
+
+    /** As the kubelet: the failed init container alone starts again, at once, then after 10 s, 20 s; no app container. */
+    @Test
+    void aFailedInitContainerIsRestartedWithBackoffAndItsRestartsCounted() throws Exception {
+        node.apply(initFails("initialized", "Always"));
         node.until("the init container started", pods -> pods.size() == 1
                 && node.runtime.running(PodRuntime.containerId(pods.get(0).id(), "setup")));
         PodSnapshot pod = node.pod("initialized");
+        String setup = PodRuntime.containerId(pod.id(), "setup");
+        Files.writeString(TerminationMessage.hostFile(node.runtime.podDir(pod.id()), "setup"), "no database");
+        node.runtime.exit(setup, 3, Instant.now());
+        node.untilIdle("restarted at once", pods -> pods.get(0).restarts() == 1 && node.runtime.running(setup));
+        assertEquals("Init:0/1", node.pod("initialized").reason());
+        ContainerView shown = ContainerView.of(node.pod("initialized")).get(0);
+        assertEquals(1, shown.restarts());
+        assertEquals(3, shown.lastState().exitCode());
+        assertEquals("no database", shown.lastState().message());
+
+        Instant exit2 = Instant.now();
+        node.runtime.exit(setup, 3, exit2);
+        NodeReconciler.PassResult backingOff = node.pass(exit2);
+        assertEquals(exit2.plusSeconds(10), backingOff.wakeAt(), "the node is woken for the restart");
+        PodSnapshot waiting = node.pod("initialized");
+        assertEquals("Init:CrashLoopBackOff", waiting.reason());
+        assertEquals(PodPhase.PENDING, waiting.phase());
+        node.pass(exit2.plusSeconds(9));
+        assertFalse(node.runtime.running(setup), "not before its backoff");
+        node.pass(exit2.plusSeconds(10));
+        node.untilIdle("restarted after 10 s", pods -> pods.get(0).restarts() == 2 && node.runtime.running(setup));
+
+        Instant exit3 = Instant.now();
+        node.runtime.exit(setup, 3, exit3);
+        assertEquals(exit3.plusSeconds(20), node.pass(exit3).wakeAt());
+        assertFalse(node.runtime.exists(main(pod)), "no app container while the init container fails");
+        assertEquals(2, PodSummary.of(node.pod("initialized")).restarts(), "counted as kubectl counts them");
+
+        node.pass(exit3.plusSeconds(20));
+        node.untilIdle("restarted after 20 s", pods -> pods.get(0).restarts() == 3 && node.runtime.running(setup));
+        node.runtime.exit(setup, 0, Instant.now());
+        node.untilIdle("started once the init container succeeded", pods -> running(node.pod("initialized")));
+        assertEquals(3, node.pod("initialized").restarts(), "the init container's restarts stay counted");
+    }
+
+    @Test
+    void aFailedInitContainerFailsAPodThatNeverRestarts() {
+        node.apply(initFails("once", "Never"));
+        node.until("the init container started", pods -> pods.size() == 1
+                && node.runtime.running(PodRuntime.containerId(pods.get(0).id(), "setup")));
+        PodSnapshot pod = node.pod("once");
         node.runtime.exit(PodRuntime.containerId(pod.id(), "setup"), 3, Instant.now());
 
-        node.untilIdle("the start failed", pods -> "Init:Error".equals(pods.get(0).state().reason()));
-        NodeReconciler.PassResult failed = node.pass();
-        PodState state = node.pod("initialized").state();
-        assertEquals("init container setup failed with exit code 3", state.message());
-        assertEquals(state.retryAt(), failed.wakeAt(), "the node is woken for the retry");
+        node.untilIdle("the pod failed", pods -> pods.get(0).phase() == PodPhase.FAILED);
+        PodSnapshot failed = node.pod("once");
+        assertEquals("Init:Error", failed.reason());
+        assertEquals("init container setup failed with exit code 3", failed.state().message());
         assertFalse(node.runtime.exists(PodRuntime.containerId(pod.id(), "setup")), "torn down");
-
-        node.pass(state.retryAt());
-        node.until("the init container started again", pods ->
-                node.runtime.running(PodRuntime.containerId(pods.get(0).id(), "setup")));
+        NodeReconciler.PassResult later = node.pass(Instant.now().plusSeconds(3600));
+        assertEquals(0, later.working(), "never started again");
+        assertFalse(node.runtime.exists(main(pod)));
+        assertEquals(PodPhase.FAILED, node.pod("once").phase());
     }
 
     /** CrashLoopBackOff: the first restart at once, then 10 s, then 20 s, each woken by the pass's wakeAt. */
