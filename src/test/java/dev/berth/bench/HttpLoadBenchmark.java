@@ -1,5 +1,6 @@
 package dev.berth.bench;
 
+import dev.berth.store.FileTrees;
 import dev.berth.testing.HttpFlood;
 import dev.berth.testing.HttpFlood.ProcessCounts;
 import dev.berth.testing.Processes;
@@ -36,9 +37,10 @@ public final class HttpLoadBenchmark {
         TestRepo repo = TestRepo.init(work.resolve("repo"));
         repo.write("README", "no manifests\n").commit("empty");
         Path config = Files.writeString(work.resolve("config.yaml"), "source: {allowEmpty: true}\n");
+        Path runRoot = Path.of("/run/berth-bench-http-" + ProcessHandle.current().pid());
         try (WatchProcess daemon = WatchProcess.start(List.of("sh", launcher.toString()), work,
                 List.of("--repo", repo.dir().toString(), "--config", config.toString(), "--root",
-                        work.resolve("state").toString(), "--run-root", "/run/berth-bench-http-" + ProcessHandle.current().pid()),
+                        work.resolve("state").toString(), "--run-root", runRoot.toString()),
                 Map.of())) {
             daemon.awaitReady(Duration.ofMinutes(2));
             long pid = daemon.process().pid();
@@ -86,6 +88,9 @@ public final class HttpLoadBenchmark {
             System.out.println();
             System.out.println(Processes.run("jcmd", Long.toString(pid), "GC.heap_info").strip());
             daemon.terminate();
+        } finally { // the daemon ran no pod: nothing is mounted under either
+            FileTrees.deleteRecursively(runRoot);
+            FileTrees.deleteRecursively(work);
         }
     }
 }
