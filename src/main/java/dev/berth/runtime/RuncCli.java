@@ -59,9 +59,11 @@ public final class RuncCli implements OciRuntime {
     public List<RuntimeState> list() {
         Command.Result result = listOnce();
         // runc fails the whole list when a container is deleted while it lists (its directory gone after readdir):
-        // a delete beside it, e.g. a status request during a reconcile; asked again, it lists what is left
-        for (int again = 0; again < 3 && result.exitCode() != 0 && result.stderr().contains("no such file or directory");
+        // a delete beside it, e.g. a status request during a reconcile; asked again a moment later, it lists what is
+        // left. A prune deletes pods four at a time, so a few tries in a row can each meet another delete.
+        for (int again = 0; again < 20 && result.exitCode() != 0 && result.stderr().contains("no such file or directory");
                 again++) {
+            pause(Duration.ofMillis(25));
             result = listOnce();
         }
         if (result.exitCode() != 0) { // not about one container: no ContainerException, whose kind callers act on
@@ -172,5 +174,14 @@ public final class RuncCli implements OciRuntime {
             }
         }
         throw new BerthException(String.join(" or ", preference) + " not found in " + String.join(", ", DIRECTORIES));
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BerthException("interrupted while listing containers");
+        }
     }
 }
