@@ -56,6 +56,16 @@ class SigNodeConformanceIT {
     private static final List<String[]> OUTCOMES = new CopyOnWriteArrayList<>();
     /** How long each step of the update cases took to show in the pod's log, from its commit: for the docs. */
     private static final List<String> UPDATE_TIMES = new CopyOnWriteArrayList<>();
+    private static final String CONFIG_REPLACES_POD = "known failure: berth replaces a Pod whose ConfigMap or Secret "
+            + "changed (config hash); the kubelet rewrites the running pod's volume in place";
+    /**
+     * Failures berth knows and docs/conformance.md lists, by e2e test name, with why: reported as such (skipped with
+     * the reason) rather than failing the build; any other failure fails it, as does a pass rate under the issue's 90%.
+     */
+    private static final Map<String, String> KNOWN_FAILURES = Map.of(
+            "updates should be reflected in volume [NodeConformance] [Conformance]", CONFIG_REPLACES_POD,
+            "optional updates should be reflected in volume [NodeConformance] [Conformance]", CONFIG_REPLACES_POD);
+    private static final double MIN_PASSING = 0.90;
 
     @BeforeAll
     static void startRegistry() throws IOException {
@@ -86,7 +96,7 @@ class SigNodeConformanceIT {
 
     @AfterAll
     static void stopRegistryAndCheckNothingLeft() throws IOException {
-        printSummary();
+        double passing = printSummary();
         if (node != null) {
             node.close();
         }
@@ -96,6 +106,7 @@ class SigNodeConformanceIT {
         assertEquals(List.of(), MountTable.mountPointsUnder(work), "mounts left under the state root");
         assertEquals(List.of(), MountTable.mountPointsUnder(RUN_ROOT), "mounts left under the run root");
         FileTrees.deleteRecursively(RUN_ROOT);
+        assertTrue(passing >= MIN_PASSING, "passing " + passing + " of the applicable cases");
     }
 
     @TestFactory
@@ -115,6 +126,10 @@ class SigNodeConformanceIT {
             throw skipped;
         } catch (AssertionError | Exception failed) {
             OUTCOMES.add(new String[] {c.file(), c.test(), "FAIL", gist(String.valueOf(failed.getMessage()))});
+            String known = KNOWN_FAILURES.get(c.test());
+            if (known != null) {
+                throw new TestAbortedException(known, failed);
+            }
             throw failed;
         }
     }
@@ -132,8 +147,8 @@ class SigNodeConformanceIT {
         return (lines.isEmpty() ? "" : lines.get(0)) + said;
     }
 
-    /** One line per case and the counts, as docs/conformance.md reports them. */
-    private static void printSummary() {
+    /** One line per case and the counts, as docs/conformance.md reports them; returns the passing share. */
+    private static double printSummary() {
         long skipped = OUTCOMES.stream().filter(o -> o[2].equals("skipped")).count();
         long networking = OUTCOMES.stream().filter(o -> o[3].startsWith(ConformanceCase.NEEDS_NETWORKING)).count();
         long passing = OUTCOMES.stream().filter(o -> o[2].equals("pass")).count();
@@ -145,6 +160,7 @@ class SigNodeConformanceIT {
                 .formatted(OUTCOMES.size(), applicable, passing, applicable == 0 ? 0.0 : 100.0 * passing / applicable,
                         applicable - passing, skipped - networking, networking));
         System.out.println(summary);
+        return applicable == 0 ? 0.0 : (double) passing / applicable;
     }
 
     private static void run(ConformanceCase c) throws IOException, InterruptedException {
