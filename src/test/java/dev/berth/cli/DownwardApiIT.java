@@ -4,57 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.testing.CliRun;
-import dev.berth.testing.Prerequisites;
-import dev.berth.testing.TestRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The downward API on real runc and conmon: a pod prints its env vars and its downwardAPI volume's files. */
 class DownwardApiIT {
 
-    private static TestRegistry registry;
-
-    @TempDir
-    Path dir;
-    private PodRunner pods;
-
-    @BeforeEach
-    void runner() {
-        pods = new PodRunner(dir, registry);
-    }
-
-    @BeforeAll
-    static void startRegistry() {
-        Prerequisites.requireRoot();
-        Prerequisites.requireBinaries("runc", "conmon");
-        TestRegistry.requirePrerequisites();
-        registry = TestRegistry.start().pushBusybox();
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        if (registry != null) {
-            registry.close();
-        }
-    }
-
-    @AfterEach
-    void nothingLeftBehind() throws IOException {
-        pods.assertNothingLeft();
-    }
+    @RegisterExtension
+    static final PodRunner runner = PodRunner.withBusybox();
 
     @Test
     void aPodSeesItsFieldsAndResourcesInEnvAndFiles() throws IOException {
-        CliRun run = pods.run("""
+        CliRun run = runner.run("""
                 apiVersion: v1
                 kind: Pod
                 metadata:

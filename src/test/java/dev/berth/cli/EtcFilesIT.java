@@ -4,53 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.testing.CliRun;
-import dev.berth.testing.Prerequisites;
-import dev.berth.testing.TestRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A pod's /etc/hosts, /etc/resolv.conf and hostname on real runc, as the kubelet makes them. */
 class EtcFilesIT {
 
-    private static TestRegistry registry;
-
-    @TempDir
-    Path dir;
-    private PodRunner pods;
-
-    @BeforeAll
-    static void startRegistry() {
-        Prerequisites.requireRoot();
-        Prerequisites.requireBinaries("runc", "conmon");
-        TestRegistry.requirePrerequisites();
-        registry = TestRegistry.start().pushBusybox();
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        if (registry != null) {
-            registry.close();
-        }
-    }
-
-    @BeforeEach
-    void runner() {
-        pods = new PodRunner(dir, registry);
-    }
+    @RegisterExtension
+    static final PodRunner runner = PodRunner.withBusybox();
 
     @AfterEach
-    void nothingLeftBehind() throws IOException {
-        pods.assertNothingLeft();
-        try (Stream<Path> files = Files.walk(dir.resolve("state"))) {
+    void theFilesGoWithThePod() throws IOException {
+        try (Stream<Path> files = Files.walk(runner.dir().resolve("state"))) {
             assertEquals(List.of(), files.filter(f -> List.of("etc-hosts", "resolv.conf")
                     .contains(f.getFileName().toString())).toList(), "the pod's files go with the pod");
         }
@@ -59,7 +30,7 @@ class EtcFilesIT {
     /** localhost and the pod's own FQDN resolve (a server on the pod's loopback answers both), aliases are listed. */
     @Test
     void hostnameSubdomainAndAliasesResolveInThePod() throws IOException {
-        CliRun run = pods.run("""
+        CliRun run = runner.run("""
                 apiVersion: v1
                 kind: Pod
                 metadata: {name: web}
@@ -98,7 +69,7 @@ class EtcFilesIT {
 
     @Test
     void resolvConfFollowsDnsPolicyAndDnsConfig() throws IOException {
-        CliRun none = pods.run(catResolvConf("none", """
+        CliRun none = runner.run(catResolvConf("none", """
                 dnsPolicy: None
                   dnsConfig:
                     nameservers: [1.1.1.1]
@@ -111,7 +82,7 @@ class EtcFilesIT {
                 options ndots:2 edns0
                 """, none.out());
 
-        CliRun clusterFirst = pods.run(catResolvConf("cluster-first", "", ""));
+        CliRun clusterFirst = runner.run(catResolvConf("cluster-first", "", ""));
         assertEquals(0, clusterFirst.exitCode(), clusterFirst::toString);
         List<String> lines = clusterFirst.out().lines().toList();
         assertTrue(lines.get(0).startsWith("search default.svc.cluster.local svc.cluster.local cluster.local"),
@@ -124,7 +95,7 @@ class EtcFilesIT {
     /** As containerd binds it: /etc/resolv.conf read-only with the root filesystem; the kubelet's /etc/hosts not. */
     @Test
     void aReadOnlyRootFilesystemMakesResolvConfReadOnlyButNotHosts() throws IOException {
-        CliRun run = pods.run(catResolvConf("read-only", "", "securityContext: {readOnlyRootFilesystem: true}")
+        CliRun run = runner.run(catResolvConf("read-only", "", "securityContext: {readOnlyRootFilesystem: true}")
                 .replace("cat /etc/resolv.conf", "echo 10.9.9.9 extra >> /etc/hosts && echo hosts writable;"
                         + " echo nameserver 9.9.9.9 >> /etc/resolv.conf || echo resolv.conf read-only"));
         assertEquals(0, run.exitCode(), run::toString);
@@ -139,12 +110,12 @@ class EtcFilesIT {
     void kubeletManagedEtcHostsConformance() throws IOException {
         String verdict = "if head -1 /etc/hosts | grep -qx '# Kubernetes-managed hosts file.'"
                 + " && ! cmp -s /etc/hosts /etc/hosts-original; then echo managed; else echo not managed; fi";
-        CliRun pod = pods.run(etcHostsPod("test-pod", "", verdict, List.of("busybox-1", "busybox-2"), "busybox-3"));
+        CliRun pod = runner.run(etcHostsPod("test-pod", "", verdict, List.of("busybox-1", "busybox-2"), "busybox-3"));
         assertEquals(0, pod.exitCode(), pod::toString);
         assertEquals(List.of("busybox-1 | managed", "busybox-2 | managed", "busybox-3 | not managed"),
                 pod.out().lines().sorted().toList());
 
-        CliRun hostNetwork = pods.run(etcHostsPod("test-host-network-pod", "hostNetwork: true", verdict
+        CliRun hostNetwork = runner.run(etcHostsPod("test-host-network-pod", "hostNetwork: true", verdict
                 + "; tail -n +2 /etc/hosts | cmp - /etc/hosts-original && echo same as the host", List.of("busybox-1",
                 "busybox-2"), null));
         assertEquals(0, hostNetwork.exitCode(), hostNetwork::toString);
@@ -155,7 +126,7 @@ class EtcFilesIT {
     /** A hostNetwork pod keeps the host's resolvers, search and options (ClusterFirst falls back to Default). */
     @Test
     void aHostNetworkPodGetsTheHostsResolvers() throws IOException {
-        CliRun run = pods.run(catResolvConf("host-network", "hostNetwork: true", ""));
+        CliRun run = runner.run(catResolvConf("host-network", "hostNetwork: true", ""));
         assertEquals(0, run.exitCode(), run::toString);
         List<String> lines = run.out().lines().toList();
         assertEquals(hostNameservers(), lines.stream().filter(l -> l.startsWith("nameserver ")).toList());

@@ -5,26 +5,75 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.berth.runtime.MountTable;
 import dev.berth.store.FileTrees;
 import dev.berth.testing.CliRun;
+import dev.berth.testing.Prerequisites;
 import dev.berth.testing.TestRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * {@code berth run-pod} on a state root in a test's directory, pulling from a test registry; checks afterwards that
- * the pod left no mount, bundle or cgroup behind.
+ * {@code berth run-pod} for a test class, as a JUnit extension: a test registry for the class (root, runc and conmon
+ * required), a state root in a fresh directory per test, and afterwards the check that the pod left no mount,
+ * bundle or cgroup behind. Register it as {@code @RegisterExtension static final PodRunner runner = ...}.
  */
-final class PodRunner {
+final class PodRunner implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
-    private final Path dir;
-    private final TestRegistry registry;
+    private final UnaryOperator<TestRegistry> images;
+    private TestRegistry registry;
+    private Path dir;
     final Path runRoot = Path.of("/run/berth-it-" + ProcessHandle.current().pid());
 
-    PodRunner(Path dir, TestRegistry registry) {
-        this.dir = dir;
-        this.registry = registry;
+    private PodRunner(UnaryOperator<TestRegistry> images) {
+        this.images = images;
+    }
+
+    /** Pods whose images are busybox:1.35 and what {@code images} pushes beside it. */
+    static PodRunner withImages(UnaryOperator<TestRegistry> images) {
+        return new PodRunner(images);
+    }
+
+    static PodRunner withBusybox() {
+        return new PodRunner(registry -> registry);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        Prerequisites.requireRoot();
+        Prerequisites.requireBinaries("runc", "conmon");
+        TestRegistry.requirePrerequisites();
+        registry = images.apply(TestRegistry.start().pushBusybox());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        dir = Files.createTempDirectory("berth-it-pod-");
+    }
+
+    /** The directory deleted only once nothing is mounted under it: a bind mount left behind must not be emptied. */
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        assertNothingLeft();
+        FileTrees.deleteRecursively(dir);
+    }
+
+    /** The test's directory: its state root is {@code state/}. */
+    Path dir() {
+        return dir;
     }
 
     CliRun run(String yaml) throws IOException {
@@ -43,7 +92,7 @@ final class PodRunner {
     }
 
     /** No mount under the state and run roots, no bundle, no cgroup of berth's; then the run root goes. */
-    void assertNothingLeft() throws IOException {
+    private void assertNothingLeft() throws IOException {
         assertEquals(List.of(), MountTable.mountPointsUnder(dir), "mounts left under the state root");
         assertEquals(List.of(), MountTable.mountPointsUnder(runRoot), "mounts left under the run root");
         if (Files.isDirectory(runRoot)) {

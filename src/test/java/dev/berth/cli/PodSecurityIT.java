@@ -6,52 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.testing.CliRun;
 import dev.berth.testing.Prerequisites;
 import dev.berth.testing.TestImages;
-import dev.berth.testing.TestRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A pod's securityContext and host namespaces on real runc: defaults as Docker's, each field honoured. */
 class PodSecurityIT {
 
-    private static TestRegistry registry;
-
-    @TempDir
-    Path dir;
-    private PodRunner pods;
+    @RegisterExtension
+    static final PodRunner runner = PodRunner.withImages(registry -> registry.push(TestImages.namedUser(), "library/app:1"));
 
     @BeforeAll
-    static void startRegistry() {
-        Prerequisites.requireRoot();
-        Prerequisites.requireBinaries("runc", "conmon");
+    static void requireTheSeccompProfile() {
         Prerequisites.require(Files.exists(Path.of("/usr/share/containers/seccomp.json")),
                 "the field's seccomp profile (apt-get install golang-github-containers-common)");
-        TestRegistry.requirePrerequisites();
-        registry = TestRegistry.start().pushBusybox().push(TestImages.namedUser(), "library/app:1");
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        if (registry != null) {
-            registry.close();
-        }
-    }
-
-    @BeforeEach
-    void runner() {
-        pods = new PodRunner(dir, registry);
-    }
-
-    @AfterEach
-    void nothingLeftBehind() throws IOException {
-        pods.assertNothingLeft();
     }
 
     private static String pod(String name, String podFields, String containerFields, String script) {
@@ -72,11 +44,11 @@ class PodSecurityIT {
     @Test
     void seccompIsTheRuntimeDefaultUnlessUnconfined() throws IOException {
         String script = "grep ^Seccomp: /proc/self/status";
-        CliRun confined = pods.run(pod("confined", "", "", script));
+        CliRun confined = runner.run(pod("confined", "", "", script));
         assertEquals(0, confined.exitCode(), confined::toString);
         assertEquals("Seccomp:\t2", confined.out().strip(), "filtered by default");
 
-        CliRun unconfined = pods.run(pod("unconfined", "", "securityContext: {seccompProfile: {type: Unconfined}}",
+        CliRun unconfined = runner.run(pod("unconfined", "", "securityContext: {seccompProfile: {type: Unconfined}}",
                 script));
         assertEquals(0, unconfined.exitCode(), unconfined::toString);
         assertEquals("Seccomp:\t0", unconfined.out().strip());
@@ -84,11 +56,11 @@ class PodSecurityIT {
 
     @Test
     void aLocalhostProfileIsLoadedFromTheNodesDirectory() throws IOException {
-        Path profiles = Files.createDirectories(dir.resolve("state/seccomp"));
+        Path profiles = Files.createDirectories(runner.dir().resolve("state/seccomp"));
         // the field's profile, less mkdir: the container's mkdir fails with the profile's errno
         String field = Files.readString(Path.of("/usr/share/containers/seccomp.json"));
         Files.writeString(profiles.resolve("no-mkdir.json"), field.replace("\"mkdir\",", "").replace("\"mkdirat\",", ""));
-        CliRun run = pods.run(pod("local", "",
+        CliRun run = runner.run(pod("local", "",
                 "securityContext: {seccompProfile: {type: Localhost, localhostProfile: no-mkdir.json}}",
                 "mkdir /tmp/x || echo refused"));
         assertEquals(0, run.exitCode(), run::toString);
@@ -97,12 +69,12 @@ class PodSecurityIT {
 
     @Test
     void runAsNonRootRefusesARootImageAndAcceptsAUser() throws IOException {
-        CliRun refused = pods.run(pod("root", "securityContext: {runAsNonRoot: true}", "", "id -u"));
+        CliRun refused = runner.run(pod("root", "securityContext: {runAsNonRoot: true}", "", "id -u"));
         assertEquals(1, refused.exitCode(), refused::toString);
         assertTrue(refused.err().contains("CreateContainerConfigError: container main: it has runAsNonRoot and its"
                 + " image will run as root"), refused::toString);
 
-        CliRun user = pods.run(pod("user", "securityContext: {runAsNonRoot: true, runAsUser: 1234}", "", "id -u"));
+        CliRun user = runner.run(pod("user", "securityContext: {runAsNonRoot: true, runAsUser: 1234}", "", "id -u"));
         assertEquals(0, user.exitCode(), user::toString);
         assertEquals("1234", user.out().strip());
     }
@@ -113,7 +85,7 @@ class PodSecurityIT {
      */
     @Test
     void anImageUserByNameRunsWithItsGroupsAndFsGroupOwnsTheVolumes() throws IOException {
-        CliRun run = pods.run("""
+        CliRun run = runner.run("""
                 apiVersion: v1
                 kind: Secret
                 metadata: {name: token}
@@ -147,14 +119,14 @@ class PodSecurityIT {
     @Test
     void hostNamespacesAreTheHostsOwn() throws IOException {
         String hostname = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
-        CliRun run = pods.run(pod("host", "hostNetwork: true\n  hostPID: true\n  hostIPC: true", "",
+        CliRun run = runner.run(pod("host", "hostNetwork: true\n  hostPID: true\n  hostIPC: true", "",
                 "for ns in net pid ipc; do readlink /proc/self/ns/$ns; done; hostname"));
         assertEquals(0, run.exitCode(), run::toString);
         List<String> expected = List.of(link("net"), link("pid"), link("ipc"), hostname);
         assertEquals(expected, run.out().lines().toList());
         assertEquals(hostname, Files.readString(Path.of("/proc/sys/kernel/hostname")).strip());
 
-        CliRun own = pods.run(pod("own", "", "", "readlink /proc/self/ns/net; hostname"));
+        CliRun own = runner.run(pod("own", "", "", "readlink /proc/self/ns/net; hostname"));
         assertEquals(0, own.exitCode(), own::toString);
         assertTrue(!own.out().lines().toList().get(0).equals(link("net")), own::toString);
         assertEquals("own", own.out().lines().toList().get(1));
@@ -166,7 +138,7 @@ class PodSecurityIT {
         Path file = Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start");
         String host = Files.readString(file).strip();
         String wanted = host.equals("80") ? "81" : "80";
-        CliRun run = pods.run(pod("sysctl",
+        CliRun run = runner.run(pod("sysctl",
                 "securityContext: {sysctls: [{name: net.ipv4.ip_unprivileged_port_start, value: \"" + wanted + "\"}]}",
                 "", "cat /proc/sys/net/ipv4/ip_unprivileged_port_start"));
         assertEquals(0, run.exitCode(), run::toString);

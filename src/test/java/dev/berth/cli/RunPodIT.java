@@ -4,56 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.testing.CliRun;
-import dev.berth.testing.Prerequisites;
-import dev.berth.testing.TestRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** berth run-pod end to end: a real registry, real runc and conmon, real overlay mounts and namespaces. */
 class RunPodIT {
 
-    private static TestRegistry registry;
-
-    @TempDir
-    Path dir;
-    private PodRunner pods;
-
-    @BeforeEach
-    void runner() {
-        pods = new PodRunner(dir, registry);
-    }
-
-    @BeforeAll
-    static void startRegistry() {
-        Prerequisites.requireRoot();
-        Prerequisites.requireBinaries("runc", "conmon");
-        TestRegistry.requirePrerequisites();
-        registry = TestRegistry.start().pushBusybox();
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        if (registry != null) {
-            registry.close();
-        }
-    }
-
-    @AfterEach
-    void nothingLeftBehind() throws IOException {
-        pods.assertNothingLeft();
-    }
+    @RegisterExtension
+    static final PodRunner runner = PodRunner.withBusybox();
 
     private CliRun runPod(String yaml) throws IOException {
-        return pods.run(yaml);
+        return runner.run(yaml);
     }
 
     /** As a user would: the built jar in its own process, interrupted with Ctrl-C (SIGINT) once the pod runs. */
@@ -62,7 +28,7 @@ class RunPodIT {
         List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 System.getProperty("berth.jar", "target/berth.jar")));
-        command.addAll(pods.arguments("""
+        command.addAll(runner.arguments("""
                 apiVersion: v1
                 kind: Pod
                 metadata: {name: trap}
@@ -82,7 +48,7 @@ class RunPodIT {
         } finally {
             berth.destroyForcibly();
         }
-        try (Stream<Path> pods = Files.list(dir.resolve("state/pods"))) {
+        try (Stream<Path> pods = Files.list(runner.dir().resolve("state/pods"))) {
             assertEquals(0, pods.count(), "the pod is removed");
         }
     }
@@ -105,7 +71,7 @@ class RunPodIT {
         assertEquals("check | checking\n", run.out(), run::toString);
         assertTrue(run.err().contains("check | no database")
                 && run.err().contains("berth: init container check failed with exit code 3"), run::toString);
-        try (Stream<Path> pods = Files.list(dir.resolve("state/pods"))) {
+        try (Stream<Path> pods = Files.list(runner.dir().resolve("state/pods"))) {
             assertEquals(0, pods.count(), "the pod is removed");
         }
     }
@@ -152,7 +118,7 @@ class RunPodIT {
                         "main | ps"), lines,
                 "init containers in order, their output shown, volumes, hostname, and only the container's own processes");
         assertTrue(run.err().contains("main | oops"), run::toString);
-        try (Stream<Path> pods = Files.list(dir.resolve("state/pods"))) {
+        try (Stream<Path> pods = Files.list(runner.dir().resolve("state/pods"))) {
             assertEquals(0, pods.count(), "the pod is removed");
         }
     }
@@ -197,7 +163,7 @@ class RunPodIT {
         CliRun second = runPod(pod.formatted("cat /data/file"));
         assertEquals(0, second.exitCode(), second::toString);
         assertEquals("kept\n", second.out());
-        assertEquals("kept\n", Files.readString(dir.resolve("state/volumes/default/store/file")));
+        assertEquals("kept\n", Files.readString(runner.dir().resolve("state/volumes/default/store/file")));
     }
 
     @Test
@@ -211,14 +177,14 @@ class RunPodIT {
                 """);
         assertEquals(1, run.exitCode(), run::toString);
         assertTrue(run.err().startsWith("error: ErrImagePull: "), run::toString);
-        try (Stream<Path> pods = Files.list(dir.resolve("state/pods"))) {
+        try (Stream<Path> pods = Files.list(runner.dir().resolve("state/pods"))) {
             assertEquals(0, pods.count(), "no partial pod left");
         }
     }
 
     @Test
     void memoryEmptyDirsAndSecretsAreTmpfsAndHostPathsAreBound() throws IOException {
-        Path host = Files.createDirectories(dir.resolve("host"));
+        Path host = Files.createDirectories(runner.dir().resolve("host"));
         Files.writeString(host.resolve("greeting"), "from the host\n");
         CliRun run = runPod("""
                 apiVersion: v1
@@ -285,7 +251,7 @@ class RunPodIT {
      */
     @Test
     void aSubPathThroughASymbolicLinkIsRefusedAndTheHostIsUntouched() throws IOException {
-        Path host = Files.createDirectories(dir.resolve("host-dir"));
+        Path host = Files.createDirectories(runner.dir().resolve("host-dir"));
         CliRun run = runPod("""
                 apiVersion: v1
                 kind: Pod
