@@ -9,6 +9,7 @@ import dev.berth.core.InvalidInputException;
 import dev.berth.core.SourceLocation;
 import dev.berth.server.ApiRoutes;
 import dev.berth.server.ApiServer;
+import dev.berth.server.HttpLimits;
 import dev.berth.server.BoundedBody;
 import dev.berth.server.CronTriggers;
 import dev.berth.server.Metrics;
@@ -105,10 +106,12 @@ final class WatchCommand implements Callable<Integer> {
                          new CronTriggers(timers, reconciler.wakeup()::signal)), FIRST_RETRY, pollInterval);
                  ApiServer api = new ApiServer(new ApiServer.Options(address(or(listen, server.listen(), "127.0.0.1:7420")),
                          secret(or(tokenFile, server.tokenFile(), null)), server.publicMetrics(),
-                         () -> status.lastReconcile() != null, server.tls()))) {
+                         () -> status.lastReconcile() != null, server.tls(),
+                         HttpLimits.DEFAULTS.with(server.limits())))) {
                 // container exits, pod work done, probe verdicts and CronJob schedules each ask for a pass
                 reconciler.wakeup().onSignal(why -> loop.trigger(ReconcileLoop.Kind.RESYNC, why));
                 new ApiRoutes(node.layout, node.observer(), status, loop).register(api, metrics);
+                metrics.httpRefusals(api::refusals);
                 Secret hookSecret = secret(or(webhookSecretFile, server.webhookSecretFile(), null));
                 if (hookSecret != null) {
                     api.webhooks(new WebhookReceiver(hookSecret, WatchedRef.of(request.ref()),

@@ -44,10 +44,16 @@ public record BerthConfig(Path root, Source source, Map<String, Registry> regist
      * certificate (null: plain HTTP).
      */
     public record Server(String listen, Path tokenFile, Path webhookSecretFile, boolean publicMetrics, Duration resync,
-                         Duration gc, String notifyUrl, Tls tls) {
-        static final Server NONE = new Server(null, null, null, false, null, null, null, null);
+                         Duration gc, String notifyUrl, Tls tls, Limits limits) {
+        static final Server NONE = new Server(null, null, null, false, null, null, null, null, Limits.NONE);
 
         /** The PEM files of the server's certificate (chain, leaf first) and its private key. */
         public record Tls(Path cert, Path key) {}
+
+        /** The HTTP server's time limits and caps as the config sets them; null keeps berth's default. */
+        public record Limits(Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout, Integer maxConnections,
+                             Integer maxConnectionsPerAddress, Integer maxRequests, Integer maxWaitingRequests) {
+            public static final Limits NONE = new Limits(null, null, null, null, null, null, null);
+        }
     }
 }

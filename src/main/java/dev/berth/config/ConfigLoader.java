@@ -161,7 +161,7 @@ public final class ConfigLoader {
 
     private BerthConfig.Server server(Map<String, Object> s) {
         allowOnly(s, "/server", Set.of("listen", "tokenFile", "webhookSecretFile", "publicMetrics", "resync", "gc",
-                "notify", "tls"));
+                "notify", "tls", "limits"));
         Object publicMetrics = s.get("publicMetrics");
         if (publicMetrics != null && !(publicMetrics instanceof Boolean)) {
             fail("/server/publicMetrics", "expected true or false");
@@ -171,7 +171,20 @@ public final class ConfigLoader {
         return new BerthConfig.Server(string(s.get("listen"), "/server/listen"), path(s.get("tokenFile"), "/server/tokenFile"),
                 path(s.get("webhookSecretFile"), "/server/webhookSecretFile"), Boolean.TRUE.equals(publicMetrics),
                 duration(s.get("resync"), "/server/resync"), duration(s.get("gc"), "/server/gc"),
-                string(notify.get("url"), "/server/notify/url"), tls(s.get("tls")));
+                string(notify.get("url"), "/server/notify/url"), tls(s.get("tls")), limits(s.get("limits")));
+    }
+
+    private BerthConfig.Server.Limits limits(Object value) {
+        Map<String, Object> l = map(value, "/server/limits");
+        allowOnly(l, "/server/limits", Set.of("headerTimeout", "bodyTimeout", "idleTimeout", "maxConnections",
+                "maxConnectionsPerAddress", "maxRequests", "maxWaitingRequests"));
+        return new BerthConfig.Server.Limits(duration(l.get("headerTimeout"), "/server/limits/headerTimeout"),
+                duration(l.get("bodyTimeout"), "/server/limits/bodyTimeout"),
+                duration(l.get("idleTimeout"), "/server/limits/idleTimeout"),
+                count(l.get("maxConnections"), "/server/limits/maxConnections"),
+                count(l.get("maxConnectionsPerAddress"), "/server/limits/maxConnectionsPerAddress"),
+                count(l.get("maxRequests"), "/server/limits/maxRequests"),
+                count(l.get("maxWaitingRequests"), "/server/limits/maxWaitingRequests"));
     }
 
     private BerthConfig.Server.Tls tls(Object value) {
@@ -225,6 +238,18 @@ public final class ConfigLoader {
     private Path path(Object value, String pointer) {
         String s = string(value, pointer);
         return s == null ? null : Path.of(s);
+    }
+
+    /** A whole number of at least 1, or null when absent. */
+    private Integer count(Object value, String pointer) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Integer n && n >= 1) {
+            return n;
+        }
+        fail(pointer, "expected a whole number of at least 1, got " + value);
+        return null;
     }
 
     private Duration duration(Object value, String pointer) {

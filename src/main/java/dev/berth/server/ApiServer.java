@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpHandler;
 import dev.berth.config.BerthConfig;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +97,11 @@ public final class ApiServer implements AutoCloseable {
             route("POST", "/hooks/" + provider.pathName(), Router.Access.PUBLIC,
                     receiver.handler(provider, bodyLimit));
         }
+    }
+
+    /** Connections and requests refused since the start, by the cap or limit that refused them (for the metrics). */
+    public Map<String, Long> refusals() {
+        return server.refusals();
     }
 
     public void start() {

@@ -3,6 +3,7 @@ package dev.berth.server;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.io.Connection;
@@ -32,9 +33,10 @@ final class ConnectionCaps implements Connection.Listener {
     ConnectionCaps(int total, int perAddress) {
         this.total = total;
         this.perAddress = perAddress;
-        this.overTotal = new ThrottledWarning(LOG, "refused: " + total + " connections open, the most allowed");
-        this.overAddress = new ThrottledWarning(LOG, "refused: " + perAddress
-                + " connections open from their address, the most allowed from one");
+        this.overTotal = new ThrottledWarning(LOG, "connections_total", "connection",
+                "refused: " + total + " connections open, the most allowed");
+        this.overAddress = new ThrottledWarning(LOG, "connections_per_address", "connection",
+                "refused: " + perAddress + " connections open from their address, the most allowed from one");
     }
 
     /** Counts a connection from {@code address} in, unless a cap is reached. */
@@ -55,6 +57,11 @@ final class ConnectionCaps implements Connection.Listener {
     synchronized void release(InetAddress address) {
         count--;
         open.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
+    }
+
+    /** The connections refused, by cap. */
+    List<ThrottledWarning> refusals() {
+        return List.of(overTotal, overAddress);
     }
 
     synchronized int open() {

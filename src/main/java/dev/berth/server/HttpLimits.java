@@ -1,5 +1,6 @@
 package dev.berth.server;
 
+import dev.berth.config.BerthConfig;
 import java.time.Duration;
 
 /**
@@ -25,6 +26,19 @@ public record HttpLimits(Duration headerTimeout, Duration bodyTimeout, Duration 
 
     public static final HttpLimits DEFAULTS = new HttpLimits(Duration.ofSeconds(10), Duration.ofSeconds(30),
             Duration.ofSeconds(30), 512, 64, 16, 8, 64, Duration.ofSeconds(2), Duration.ofSeconds(5));
+
+    /** These limits with the config's settings over them. */
+    public HttpLimits with(BerthConfig.Server.Limits set) {
+        return new HttpLimits(or(set.headerTimeout(), headerTimeout), or(set.bodyTimeout(), bodyTimeout),
+                or(set.idleTimeout(), idleTimeout), or(set.maxConnections(), maxConnections),
+                or(set.maxConnectionsPerAddress(), maxConnectionsPerAddress), threads,
+                or(set.maxRequests(), activeRequests), or(set.maxWaitingRequests(), waitingRequests), maxWait,
+                stopTimeout);
+    }
+
+    private static <T> T or(T value, T otherwise) {
+        return value == null ? otherwise : value;
+    }
 
     public HttpLimits withHeaderTimeout(Duration timeout) {
         return new HttpLimits(timeout, bodyTimeout, idleTimeout, maxConnections, maxConnectionsPerAddress, threads,

@@ -4,6 +4,10 @@ import com.sun.net.httpserver.HttpServer;
 import dev.berth.core.BerthException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
@@ -16,7 +20,6 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -39,6 +42,8 @@ final class JettyServer implements AutoCloseable {
     private final InetSocketAddress address;
     private final JettyHttpServer contexts;
     private final ConnectionCaps caps;
+    private final RequestDeadlines deadlines;
+    private final RequestLimit requestLimit;
 
     /** Binds {@code address} now; serves from {@link #start()}. {@code tls} null: plain HTTP. */
     JettyServer(InetSocketAddress address, SSLContext tls, HttpLimits limits, BooleanSupplier ready) {
@@ -58,11 +63,8 @@ final class JettyServer implements AutoCloseable {
         server.addConnector(connector);
 
         ContextHandlerCollection handlers = new ContextHandlerCollection();
-        QoSHandler requestLimit = new QoSHandler(handlers);
-        requestLimit.setMaxRequestCount(limits.activeRequests());
-        requestLimit.setMaxSuspendedRequestCount(limits.waitingRequests());
-        requestLimit.setMaxSuspend(limits.maxWait());
-        RequestDeadlines deadlines = new RequestDeadlines(server.getScheduler(), limits,
+        requestLimit = new RequestLimit(limits, handlers);
+        deadlines = new RequestDeadlines(server.getScheduler(), limits,
                 new HealthHandler(ready, requestLimit));
         connector.addBean(deadlines.connections());
         GracefulHandler graceful = new GracefulHandler(deadlines);
@@ -100,6 +102,16 @@ final class JettyServer implements AutoCloseable {
     /** Connections open now, as the caps count them. */
     int openConnections() {
         return caps.open();
+    }
+
+    /** How many connections and requests were refused since the start, by reason (the cap or limit that refused). */
+    Map<String, Long> refusals() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        List<ThrottledWarning> all = new ArrayList<>(caps.refusals());
+        all.addAll(deadlines.refusals());
+        all.add(requestLimit.refusals());
+        all.forEach(r -> counts.put(r.reason(), r.total()));
+        return counts;
     }
 
     void start() {

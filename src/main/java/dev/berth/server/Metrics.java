@@ -19,6 +19,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The daemon's Prometheus metrics. Counters and histograms are updated as things happen; objects, pods, drift and
@@ -51,6 +52,14 @@ public final class Metrics {
                 .help("When the last apply finished, as Unix time").callback(cb -> SyncState.read(layout)
                         .filter(s -> s.appliedAt() != null)
                         .ifPresent(s -> cb.call(s.appliedAt().toEpochMilli() / 1000.0))).register(registry);
+    }
+
+    /** Counts the HTTP server's refusals, read from it when scraped. */
+    public void httpRefusals(Supplier<Map<String, Long>> refusals) {
+        CounterWithCallback.builder().name("berth_http_refused")
+                .help("Connections and requests the HTTP server refused or closed, by the cap or time limit that did")
+                .labelNames("reason").callback(cb -> refusals.get().forEach((reason, n) -> cb.call(n, reason)))
+                .register(registry);
     }
 
     void reconcile(Duration took) {

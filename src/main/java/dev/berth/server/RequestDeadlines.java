@@ -1,6 +1,7 @@
 package dev.berth.server;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -39,9 +40,16 @@ final class RequestDeadlines extends Handler.Wrapper {
         this.header = limits.headerTimeout();
         this.body = limits.bodyTimeout();
         this.idle = limits.idleTimeout();
-        this.slowHeaders = new ThrottledWarning(LOG, "closed: no complete request line and headers within "
+        this.slowHeaders = new ThrottledWarning(LOG, "header_timeout", "connection",
+                "closed: no complete request line and headers within "
                 + seconds(header));
-        this.slowRequests = new ThrottledWarning(LOG, "closed: request not read and answered within " + seconds(body));
+        this.slowRequests = new ThrottledWarning(LOG, "body_timeout", "connection",
+                "closed: request not read and answered within " + seconds(body));
+    }
+
+    /** The connections closed, by deadline. */
+    List<ThrottledWarning> refusals() {
+        return List.of(slowHeaders, slowRequests);
     }
 
     /** Arms the header deadline of each connection as it opens. */

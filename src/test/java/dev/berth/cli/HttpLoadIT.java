@@ -135,6 +135,9 @@ class HttpLoadIT {
                 assertTrue(sortedClosed[0] >= 0 && sortedClosed[sortedClosed.length - 1] <= HEADER_TIMEOUT_MILLIS + 2_000,
                         "every half request closed by the server at the header timeout: " + Arrays.toString(sortedClosed));
                 assertEquals(1, watch.logCount("syncing: generic:"), "one sync, for the valid hook:\n" + watch.log());
+                assertEquals(200.0, watch.metrics().get("berth_http_refused_total{reason=\"header_timeout\"}"),
+                        "every half request counted");
+                assertTrue(watch.logCount("closed: no complete request line and headers") > 0, watch.log());
                 watch.terminate();
             }
         }

@@ -101,6 +101,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void serverLimitsOverrideTheDefaultsKeyByKey() {
+        BerthConfig.Server.Limits limits = parse("""
+                server:
+                  limits: {headerTimeout: 5s, maxConnections: 100, maxRequests: 4}
+                """).server().limits();
+        assertEquals(new BerthConfig.Server.Limits(Duration.ofSeconds(5), null, null, 100, null, 4, null), limits);
+        assertEquals(BerthConfig.Server.Limits.NONE, parse("server: {listen: 127.0.0.1:7420}").server().limits());
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> parse("""
+                server:
+                  limits:
+                    maxConnections: 0
+                    bodyTimeout: soon
+                    maxClients: 3
+                """));
+        assertEquals("""
+                config.yaml:5:5: unknown key "server.limits.maxClients" (allowed: bodyTimeout, headerTimeout, \
+                idleTimeout, maxConnections, maxConnectionsPerAddress, maxRequests, maxWaitingRequests)
+                config.yaml:4:5: expected a duration like 30s, 1m or 1h, got "soon"
+                config.yaml:3:5: expected a whole number of at least 1, got 0""", e.getMessage());
+    }
+
+    @Test
     void nodeResourcesAreWholeUnitsOfExtendedResources() {
         assertEquals(Map.of("example.com/dongle", 4L, "vendor.io/gpu", 2000L),
                 parse("node: {resources: {example.com/dongle: \"4\", vendor.io/gpu: 2k}}").node().resources());

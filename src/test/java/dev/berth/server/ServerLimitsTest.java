@@ -99,6 +99,7 @@ class ServerLimitsTest {
         assertTrue(dribblingClosed < 3_000, "a client sending a header line at a time closed after " + dribblingClosed);
         dribbled.get(10, TimeUnit.SECONDS);
         assertEquals(200, get(server, "/anything").statusCode(), "the server goes on");
+        assertEquals(2L, server.refusals().get("header_timeout"), "counted for the metrics");
     }
 
     @Test
@@ -110,6 +111,7 @@ class ServerLimitsTest {
         long closed = millisUntilClosed(slow);
 
         assertTrue(closed >= 400 && closed < 5_000, "closed after " + closed + " ms");
+        assertEquals(1L, server.refusals().get("body_timeout"));
     }
 
     @Test
@@ -147,6 +149,7 @@ class ServerLimitsTest {
         assertEquals(200, health.statusCode());
         assertEquals("{\"status\":\"ok\",\"message\":\"alive\"}", health.body());
         assertEquals(200, busy.get(10, TimeUnit.SECONDS).statusCode());
+        assertEquals(1L, server.refusals().get("request_limit"), "health is not limited, nor counted");
     }
 
     @Test
@@ -164,5 +167,7 @@ class ServerLimitsTest {
 
         assertEquals(2, server.openConnections());
         assertTrue(closed < 2_000, "closed after " + closed + " ms");
+        assertEquals(1L, server.refusals().get("connections_total"));
+        assertEquals(0L, server.refusals().get("connections_per_address"), "loopback is not capped per address");
     }
 }
