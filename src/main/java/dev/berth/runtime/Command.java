@@ -7,13 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /** Runs a program to completion and reaps it; output goes through temp files so no pipe can fill and block it. */
-final class Command {
+public final class Command {
 
-    record Result(int exitCode, String stdout, String stderr) {}
+    public record Result(int exitCode, String stdout, String stderr) {}
 
     /** How often a program is asked whether its work has begun: runc takes tens of milliseconds to start a process. */
     private static final Duration START_CHECK = Duration.ofMillis(5);
@@ -26,6 +27,23 @@ final class Command {
 
     static Result run(List<String> command, Path workDir, Duration timeout) {
         return run(command, workDir, timeout, () -> { });
+    }
+
+    /**
+     * Runs {@code command} with {@code env} added to the JVM's environment and {@code stdin} as its input (CNI plugins
+     * take both); a program past {@code timeout} is killed and reported by throwing.
+     */
+    public static Result run(List<String> command, Map<String, String> env, byte[] stdin, Duration timeout) {
+        Path input = null;
+        try {
+            input = Files.createTempFile("berth-cmd", ".in");
+            Files.write(input, stdin);
+            return run(command, null, input, env, timeout, () -> true, timeout, () -> { });
+        } catch (IOException e) {
+            throw new BerthException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(input);
+        }
     }
 
     /**
@@ -49,18 +67,24 @@ final class Command {
 
     private static Result run(List<String> command, Path workDir, Duration startLimit, BooleanSupplier started,
                               Duration timeout, Runnable onTimeout) {
+        return run(command, workDir, null, Map.of(), startLimit, started, timeout, onTimeout);
+    }
+
+    private static Result run(List<String> command, Path workDir, Path stdin, Map<String, String> env,
+                              Duration startLimit, BooleanSupplier started, Duration timeout, Runnable onTimeout) {
         Path out = null;
         Path err = null;
         try {
             out = Files.createTempFile("berth-cmd", ".out");
             err = Files.createTempFile("berth-cmd", ".err");
             ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from((stdin == null ? Path.of("/dev/null") : stdin).toFile()))
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile());
             // runc is Go and lives for milliseconds; with one P it leaves the other CPUs to the starts beside it (20
             // creates and starts, four at once, took ~5% less time here). conmon passes it on to its runc create.
             builder.environment().put("GOMAXPROCS", "1");
+            builder.environment().putAll(env);
             if (workDir != null) {
                 builder.directory(workDir.toFile());
             }

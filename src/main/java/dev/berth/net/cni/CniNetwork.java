@@ -1,0 +1,216 @@
+package dev.berth.net.cni;
+
+import dev.berth.core.BerthException;
+import dev.berth.net.PodAttachment;
+import dev.berth.net.PodIps;
+import dev.berth.net.PodNetwork;
+import dev.berth.store.JsonFiles;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The pod network through CNI plugins, called for a network config list as libcni calls them: ADD in the list's
+ * order, each plugin given the one before's result as {@code prevResult}; DEL and CHECK from the cached result, DEL in
+ * reverse order.
+ */
+public final class CniNetwork implements PodNetwork {
+
+    /** Per plugin call: a hung plugin fails that pod's start, not the node. */
+    public static final Duration DEADLINE = Duration.ofSeconds(30);
+    private static final String IFNAME = "eth0";
+
+    /**
+     * Where the network is defined and where its plugins are.
+     *
+     * @param confDir network.cniConfDir
+     * @param binDirs network.cniBinDirs, searched in order
+     * @param name    network.name, the {@code name} of a config list in {@code confDir}
+     */
+    public record Settings(Path confDir, List<Path> binDirs, String name) {
+        public static final Settings DEFAULTS = new Settings(Path.of("/etc/cni/net.d"),
+                List.of(Path.of("/usr/lib/cni"), Path.of("/opt/cni/bin")), NetworkConfigList.DEFAULT_NAME);
+    }
+
+    private final Settings settings;
+    private final CniPlugins plugins;
+    private final CniCache cache;
+
+    /** @param cacheDir where each pod's config and result are kept, e.g. {@code <run root>/cni/results} */
+    public CniNetwork(Settings settings, Path cacheDir, Duration deadline) {
+        this.settings = settings;
+        this.plugins = new CniPlugins(settings.binDirs(), deadline);
+        this.cache = new CniCache(cacheDir);
+    }
+
+    @Override
+    public PodIps attach(PodAttachment pod) {
+        NetworkConfigList list = NetworkConfigList.load(settings.confDir(), settings.name());
+        list.plugins().forEach(p -> plugins.find(p.get("type").asString())); // all there before anything is made
+        CniCache.Entry entry = new CniCache.Entry(pod.podId(), pod.netns().toString(), IFNAME, args(pod), list.toJson(),
+                runtimeConfig(pod), null);
+        cache.write(entry);
+        JsonNode result = null;
+        try {
+            for (ObjectNode plugin : list.plugins()) {
+                result = plugins.run("ADD", stdin(entry, plugin, result), call(entry));
+            }
+        } catch (RuntimeException e) {
+            try {
+                detach(pod.podId());
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        cache.write(entry.withResult(result));
+        return new PodIps(ips(result));
+    }
+
+    @Override
+    public void detach(String podId) {
+        CniCache.Entry entry = cache.read(podId).orElse(null);
+        if (entry == null) {
+            return;
+        }
+        List<ObjectNode> list = plugins(entry);
+        List<String> failures = new ArrayList<>();
+        // every plugin is asked, so one failure leaves as little behind as it can; the entry stays for the next try
+        for (int i = list.size() - 1; i >= 0; i--) {
+            try {
+                plugins.run("DEL", stdin(entry, list.get(i), entry.result()), call(entry));
+            } catch (BerthException e) {
+                failures.add(e.getMessage());
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new BerthException("cannot remove the network of pod " + podId + ": " + String.join("; ", failures));
+        }
+        cache.delete(podId);
+    }
+
+    @Override
+    public void check(String podId) {
+        CniCache.Entry entry = cache.read(podId)
+                .orElseThrow(() -> new BerthException("pod " + podId + " has no network to check"));
+        if (entry.result() == null) {
+            throw new BerthException("the network of pod " + podId + " was never completed");
+        }
+        if (!supportsCheck(entry.config().path("cniVersion").asString(""))) {
+            return; // CHECK came with spec 0.4.0; libcni skips it for older networks too
+        }
+        for (ObjectNode plugin : plugins(entry)) {
+            plugins.run("CHECK", stdin(entry, plugin, entry.result()), call(entry));
+        }
+    }
+
+    @Override
+    public List<String> attached() {
+        return cache.podIds();
+    }
+
+    private static List<ObjectNode> plugins(CniCache.Entry entry) {
+        List<ObjectNode> list = new ArrayList<>();
+        entry.config().path("plugins").forEach(p -> list.add((ObjectNode) p));
+        return list;
+    }
+
+    /**
+     * One plugin's stdin: its config with the network's name and version, the result so far, and the runtime config of
+     * the capabilities it declares.
+     */
+    private static ObjectNode stdin(CniCache.Entry entry, ObjectNode plugin, JsonNode prevResult) {
+        ObjectNode config = plugin.deepCopy();
+        config.put("name", entry.config().path("name").asString());
+        config.put("cniVersion", entry.config().path("cniVersion").asString());
+        if (prevResult != null) {
+            config.set("prevResult", prevResult);
+        }
+        ObjectNode runtime = JsonFiles.JSON.createObjectNode();
+        for (Map.Entry<String, JsonNode> capability : plugin.path("capabilities").properties()) {
+            if (capability.getValue().asBoolean() && entry.runtimeConfig().has(capability.getKey())) {
+                runtime.set(capability.getKey(), entry.runtimeConfig().get(capability.getKey()));
+            }
+        }
+        if (!runtime.isEmpty()) {
+            config.set("runtimeConfig", runtime);
+        }
+        return config;
+    }
+
+    private static CniPlugins.Call call(CniCache.Entry entry) {
+        return new CniPlugins.Call(entry.podId(), entry.netns(), entry.ifName(), entry.args());
+    }
+
+    /** The arguments the kubelet's CNI callers pass, which plugins that know Kubernetes read. */
+    private static String args(PodAttachment pod) {
+        return "IgnoreUnknown=1;K8S_POD_NAMESPACE=" + pod.namespace() + ";K8S_POD_NAME=" + pod.name()
+                + ";K8S_POD_INFRA_CONTAINER_ID=" + pod.podId();
+    }
+
+    /** portMappings as the CRI plugin of containerd passes them (portmap's capability). */
+    private static ObjectNode runtimeConfig(PodAttachment pod) {
+        ObjectNode runtime = JsonFiles.JSON.createObjectNode();
+        if (!pod.hostPorts().isEmpty()) {
+            ArrayNode mappings = runtime.putArray("portMappings");
+            for (PodAttachment.HostPort port : pod.hostPorts()) {
+                ObjectNode mapping = mappings.addObject();
+                mapping.put("hostPort", port.hostPort());
+                mapping.put("containerPort", port.containerPort());
+                mapping.put("protocol", port.protocol());
+                if (port.hostIP() != null && !port.hostIP().isEmpty()) {
+                    mapping.put("hostIP", port.hostIP());
+                }
+            }
+        }
+        return runtime;
+    }
+
+    /**
+     * The pod's addresses in an ADD result: those on an interface in the pod's namespace (or on no named interface),
+     * in the result's order; spec 0.2.0's {@code ip4}/{@code ip6} too.
+     */
+    static List<String> ips(JsonNode result) {
+        List<String> ips = new ArrayList<>();
+        if (result == null) {
+            return ips;
+        }
+        JsonNode interfaces = result.path("interfaces");
+        for (JsonNode ip : result.path("ips")) {
+            JsonNode index = ip.get("interface");
+            boolean inPod = index == null || !index.isInt()
+                    || !interfaces.path(index.asInt()).path("sandbox").asString("").isEmpty();
+            if (inPod && ip.hasNonNull("address")) {
+                ips.add(withoutPrefix(ip.get("address").asString()));
+            }
+        }
+        for (String family : List.of("ip4", "ip6")) {
+            if (result.path(family).hasNonNull("ip")) {
+                ips.add(withoutPrefix(result.path(family).get("ip").asString()));
+            }
+        }
+        return ips;
+    }
+
+    private static String withoutPrefix(String cidr) {
+        int slash = cidr.indexOf('/');
+        return slash < 0 ? cidr : cidr.substring(0, slash);
+    }
+
+    /** Whether a spec version is 0.4.0 or later. */
+    static boolean supportsCheck(String version) {
+        String[] parts = version.split("\\.");
+        try {
+            int major = Integer.parseInt(parts[0]);
+            int minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+            return major > 0 || minor >= 4;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package dev.berth.net.cni;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.core.BerthException;
+import dev.berth.net.PodAttachment;
+import dev.berth.net.PodIps;
+import dev.berth.store.JsonFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The CNI protocol against plugin programs of the test's own: small shell scripts that log what they were given
+ * (environment and stdin) and print what the test tells them to.
+ */
+class CniNetworkTest {
+
+    private static final String RESULT = """
+            {"cniVersion":"1.0.0","interfaces":[{"name":"br0"},{"name":"veth1"},{"name":"eth0","sandbox":"/ns"}],
+             "ips":[{"address":"10.88.3.7/24","interface":2},{"address":"10.88.3.1/24","interface":0}]}""";
+
+    @TempDir
+    Path dir;
+    private Path bin;
+    private Path conf;
+    private Path calls;
+
+    @BeforeEach
+    void plugins() throws IOException {
+        bin = Files.createDirectories(dir.resolve("bin"));
+        conf = Files.createDirectories(dir.resolve("net.d"));
+        calls = dir.resolve("calls");
+        plugin("addr", "printf '%s' '" + RESULT.replace("\n", "") + "'");
+        plugin("chained", "printf '%s' '{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":\"10.88.3.7/24\"}]}'");
+        plugin("broken", "printf '%s' '{\"cniVersion\":\"1.0.0\",\"code\":11,\"msg\":\"failed to set bridge addr\","
+                + "\"details\":\"could not add IP address\"}'; exit 1");
+        plugin("hangs", "exec sleep 60");
+    }
+
+    /** A plugin that logs its call and stdin, then runs {@code onAdd} for ADD. */
+    private void plugin(String name, String onAdd) throws IOException {
+        Path program = bin.resolve(name);
+        Files.writeString(program, "#!/bin/sh\n"
+                + "cat > " + dir + "/" + name + ".$CNI_COMMAND.stdin\n"
+                + "echo \"$CNI_COMMAND " + name + " $CNI_CONTAINERID $CNI_NETNS $CNI_IFNAME $CNI_ARGS $CNI_PATH\" >> " + calls + "\n"
+                + "if [ \"$CNI_COMMAND\" = ADD ]; then " + onAdd + "; fi\n");
+        Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private void conflist(String name, String version, String... plugins) throws IOException {
+        Files.writeString(conf.resolve(name + ".conflist"), "{\"cniVersion\":\"" + version + "\",\"name\":\"" + name
+                + "\",\"plugins\":[" + String.join(",", plugins) + "]}");
+    }
+
+    private CniNetwork network(String name, Duration deadline) {
+        return new CniNetwork(new CniNetwork.Settings(conf, List.of(dir.resolve("none"), bin), name),
+                dir.resolve("cache"), deadline);
+    }
+
+    private CniNetwork network(String name) {
+        return network(name, Duration.ofSeconds(30));
+    }
+
+    private static PodAttachment pod(List<PodAttachment.HostPort> ports) {
+        return new PodAttachment("web.app.a1b2c3", "web", "app", Path.of("/run/ns/web.app.a1b2c3/net"), ports);
+    }
+
+    private List<String> calls() throws IOException {
+        return Files.exists(calls) ? Files.readAllLines(calls).stream().map(l -> l.split(" ")[0] + " " + l.split(" ")[1])
+                .toList() : List.of();
+    }
+
+    private JsonNode stdin(String plugin, String command) throws IOException {
+        return JsonFiles.JSON.readTree(Files.readString(dir.resolve(plugin + "." + command + ".stdin")));
+    }
+
+    @Test
+    void addRunsThePluginsInOrderEachGivenTheResultBefore() throws IOException {
+        conflist("net1", "1.0.0", "{\"type\":\"addr\",\"bridge\":\"br-t\"}",
+                "{\"type\":\"chained\",\"capabilities\":{\"portMappings\":true},\"snat\":true}");
+        PodIps ips = network("net1").attach(pod(List.of(new PodAttachment.HostPort(8080, 80, "tcp", null),
+                new PodAttachment.HostPort(5353, 53, "udp", "127.0.0.1"))));
+
+        assertEquals(List.of("10.88.3.7"), ips.ips(), "the address on the pod's interface only");
+        assertEquals(List.of("ADD addr", "ADD chained"), calls());
+        String line = Files.readAllLines(calls).get(0);
+        assertEquals("ADD addr web.app.a1b2c3 /run/ns/web.app.a1b2c3/net eth0 IgnoreUnknown=1;K8S_POD_NAMESPACE=web;"
+                + "K8S_POD_NAME=app;K8S_POD_INFRA_CONTAINER_ID=web.app.a1b2c3 " + dir.resolve("none") + ":" + bin, line);
+
+        JsonNode first = stdin("addr", "ADD");
+        assertEquals("net1", first.get("name").asString());
+        assertEquals("1.0.0", first.get("cniVersion").asString());
+        assertEquals("br-t", first.get("bridge").asString());
+        assertFalse(first.has("prevResult"));
+        assertFalse(first.has("runtimeConfig"), "addr declares no capability");
+
+        JsonNode second = stdin("chained", "ADD");
+        assertEquals(JsonFiles.JSON.readTree(RESULT), second.get("prevResult"));
+        assertEquals(JsonFiles.JSON.readTree("""
+                {"portMappings":[{"hostPort":8080,"containerPort":80,"protocol":"tcp"},
+                 {"hostPort":5353,"containerPort":53,"protocol":"udp","hostIP":"127.0.0.1"}]}"""),
+                second.get("runtimeConfig"));
+        assertEquals(List.of("web.app.a1b2c3"), network("net1").attached());
+    }
+
+    @Test
+    void delRunsInReverseFromTheCacheEvenAfterTheConfigChanged() throws IOException {
+        conflist("net1", "1.0.0", "{\"type\":\"addr\"}", "{\"type\":\"chained\"}");
+        network("net1").attach(pod(List.of()));
+        Files.delete(conf.resolve("net1.conflist"));
+        conflist("net1", "1.0.0", "{\"type\":\"broken\"}");
+        Files.delete(calls);
+
+        network("net1").detach("web.app.a1b2c3");
+
+        assertEquals(List.of("DEL chained", "DEL addr"), calls());
+        JsonNode del = stdin("addr", "DEL");
+        assertEquals("{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":\"10.88.3.7/24\"}]}",
+                del.get("prevResult").toString(), "the chain's final result, as libcni caches it");
+        assertEquals(List.of(), network("net1").attached());
+    }
+
+    @Test
+    void delOfWhatIsGoneIsNoError() throws IOException {
+        conflist("net1", "1.0.0", "{\"type\":\"addr\"}");
+        CniNetwork network = network("net1");
+        network.detach("never.attached.000000");
+        network.attach(pod(List.of()));
+        network.detach("web.app.a1b2c3");
+        network.detach("web.app.a1b2c3");
+        assertEquals(List.of("ADD addr", "DEL addr"), calls());
+    }
+
+    @Test
+    void aFailedAddCarriesThePluginsMessageAndUndoesWhatWasMade() throws IOException {
+        conflist("net1", "1.0.0", "{\"type\":\"addr\"}", "{\"type\":\"broken\"}");
+        BerthException e = assertThrows(BerthException.class, () -> network("net1").attach(pod(List.of())));
+        assertEquals("CNI plugin broken ADD failed: failed to set bridge addr: could not add IP address (code 11)",
+                e.getMessage());
+        assertEquals(List.of("ADD addr", "ADD broken", "DEL broken", "DEL addr"), calls());
+        assertEquals(List.of(), network("net1").attached());
+    }
+
+    @Test
+    void aHungPluginIsKilledAtTheDeadline() throws IOException {
+        conflist("net1", "1.0.0", "{\"type\":\"hangs\"}");
+        BerthException e = assertThrows(BerthException.class,
+                () -> network("net1", Duration.ofMillis(300)).attach(pod(List.of())));
+        assertTrue(e.getMessage().startsWith("CNI plugin hangs ADD: ") && e.getMessage().contains("did not finish within"),
+                e.getMessage());
+        assertEquals(List.of(), network("net1").attached(), "the DEL after it ran: it does not hang");
+    }
+
+    @Test
+    void aMissingPluginNamesItTheDirectoriesAndThePackageBeforeAnythingRuns() throws IOException {
+        conflist("net1", "1.0.0", "{\"type\":\"addr\"}", "{\"type\":\"firewall\"}");
+        BerthException e = assertThrows(BerthException.class, () -> network("net1").attach(pod(List.of())));
+        assertEquals("CNI plugin \"firewall\" not found in " + dir.resolve("none") + ", " + bin
+                + " (network.cniBinDirs): install Debian's package containernetworking-plugins", e.getMessage());
+        assertEquals(List.of(), calls());
+    }
+
+    @Test
+    void checkRunsInOrderWithTheCachedResultForVersionsThatHaveIt() throws IOException {
+        conflist("net1", "1.0.0", "{\"type\":\"addr\"}", "{\"type\":\"chained\"}");
+        conflist("old", "0.3.1", "{\"type\":\"addr\"}");
+        network("net1").attach(pod(List.of()));
+        network("net1").check("web.app.a1b2c3");
+        assertEquals(List.of("ADD addr", "ADD chained", "CHECK addr", "CHECK chained"), calls());
+        assertEquals("10.88.3.7/24", stdin("addr", "CHECK").at("/prevResult/ips/0/address").asString());
+        network("net1").detach("web.app.a1b2c3");
+
+        Files.delete(calls);
+        network("old").attach(pod(List.of()));
+        network("old").check("web.app.a1b2c3");
+        assertEquals(List.of("ADD addr"), calls(), "no CHECK before spec 0.4.0");
+    }
+
+    @Test
+    void theNetworkIsFoundByNameAndASinglePluginConfCounts() throws IOException {
+        conflist("other", "1.0.0", "{\"type\":\"broken\"}");
+        Files.writeString(conf.resolve("10-single.conf"), "{\"cniVersion\":\"0.4.0\",\"name\":\"single\",\"type\":\"chained\"}");
+        assertEquals(List.of("10.88.3.7"), network("single").attach(pod(List.of())).ips());
+        assertEquals(List.of("ADD chained"), calls());
+        assertEquals("single", stdin("chained", "ADD").get("name").asString());
+    }
+
+    @Test
+    void aMissingNetworkOfTheUsersIsAnErrorButBerthsOwnIsWritten() throws IOException {
+        BerthException e = assertThrows(BerthException.class, () -> network("mine").attach(pod(List.of())));
+        assertTrue(e.getMessage().startsWith("no CNI network named \"mine\" in " + conf), e.getMessage());
+
+        NetworkConfigList list = NetworkConfigList.load(conf, "berth");
+        assertEquals(List.of("bridge", "portmap", "firewall", "tuning"),
+                list.plugins().stream().map(p -> p.get("type").asString()).toList());
+        assertEquals("berth0", list.plugins().get(0).get("bridge").asString());
+        assertEquals("10.88.0.0/16", list.plugins().get(0).at("/ipam/ranges/0/0/subnet").asString());
+        assertTrue(list.plugins().get(1).at("/capabilities/portMappings").asBoolean());
+        assertEquals(list, NetworkConfigList.load(conf, "berth"), "read back from " + conf.resolve("berth.conflist"));
+    }
+
+    @Test
+    void badConfigsNameTheirFile() throws IOException {
+        Path file = conf.resolve("bad.conflist");
+        Files.writeString(file, "{\"cniVersion\":\"1.0.0\",\"name\":\"bad\",\"plugins\":[{\"type\":\"../../bin/sh\"}]}");
+        assertEquals("CNI config " + file + ": plugin type \"../../bin/sh\" is not a plain name",
+                assertThrows(BerthException.class, () -> network("bad").attach(pod(List.of()))).getMessage());
+        Files.writeString(file, "{\"cniVersion\":\"1.0.0\",\"plugins\":[]}");
+        assertEquals("CNI config " + file + ": \"name\" must be a non-empty string",
+                assertThrows(BerthException.class, () -> network("bad").attach(pod(List.of()))).getMessage());
+        Files.writeString(file, "{not json");
+        assertTrue(assertThrows(BerthException.class, () -> network("bad").attach(pod(List.of()))).getMessage()
+                .startsWith("CNI config " + file + " is not JSON"));
+    }
+
+    @Test
+    void addressesOfOldResultVersionsAreRead() {
+        assertEquals(List.of("10.1.0.5", "fd00::5"), CniNetwork.ips(JsonFiles.JSON.readTree(
+                "{\"cniVersion\":\"0.2.0\",\"ip4\":{\"ip\":\"10.1.0.5/16\"},\"ip6\":{\"ip\":\"fd00::5/64\"}}")));
+        assertTrue(CniNetwork.supportsCheck("0.4.0"));
+        assertTrue(CniNetwork.supportsCheck("1.0.0"));
+        assertFalse(CniNetwork.supportsCheck("0.3.1"));
+    }
+}
