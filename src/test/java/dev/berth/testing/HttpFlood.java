@@ -168,6 +168,7 @@ public final class HttpFlood {
     /** Asks {@code GET /healthz} on a connection of its own every {@code everyMillis} until closed; records latencies. */
     public final class HealthProbe implements AutoCloseable {
         private final List<Long> micros = new ArrayList<>(); // guarded by this
+        private final List<Long> startedAt = new ArrayList<>(); // System.nanoTime() of each, guarded by this
         private final AtomicInteger failures = new AtomicInteger();
         private final AtomicBoolean stop = new AtomicBoolean();
         private final Thread thread;
@@ -190,6 +191,7 @@ public final class HttpFlood {
                         }
                         synchronized (HealthProbe.this) {
                             micros.add(took);
+                            startedAt.add(start);
                         }
                         Thread.sleep(everyMillis);
                     } catch (IOException e) {
@@ -210,6 +212,15 @@ public final class HttpFlood {
         }
 
         /** The latencies so far in milliseconds, sorted. */
+        /** When the slowest answer's request was sent, as {@link System#nanoTime()}. */
+        public synchronized long slowestSentAt() {
+            int slowest = 0;
+            for (int i = 1; i < micros.size(); i++) {
+                slowest = micros.get(i) > micros.get(slowest) ? i : slowest;
+            }
+            return startedAt.get(slowest);
+        }
+
         public synchronized double[] sortedMillis() {
             double[] out = micros.stream().mapToDouble(m -> m / 1000.0).toArray();
             Arrays.sort(out);
