@@ -58,6 +58,9 @@ final class JettyServer implements AutoCloseable {
         connector.setHost(address.getHostString());
         connector.setPort(address.getPort());
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        // room for every connection the caps allow to arrive at once: the JDK's backlog of 50 drops the SYNs of a
+        // burst, and a dropped SYN costs its client a second (the kernel's first retransmit)
+        connector.setAcceptQueueSize(limits.maxConnections());
         caps = new ConnectionCaps(limits.maxConnections(), limits.maxConnectionsPerAddress());
         connector.addBean(caps);
         server.addConnector(connector);
