@@ -1,6 +1,8 @@
 package dev.berth.cli;
 
 import dev.berth.config.BerthConfig;
+import dev.berth.net.PodNetwork;
+import dev.berth.net.cni.CniNetwork;
 import dev.berth.node.NodeFacts;
 import dev.berth.node.NodeReconciler;
 import dev.berth.node.NodeResources;
@@ -20,7 +22,7 @@ final class NodeServices {
     /** {@code --run-root}: a mixin, so every command that reaches containers takes it alike. */
     static final class RunRoot {
         @Option(names = "--run-root", paramLabel = "DIR", defaultValue = "/run/berth",
-                description = "Volatile state: runc's root, bundles, pinned namespaces (default: ${DEFAULT-VALUE}).")
+                description = "Volatile state: runc's root, bundles, pinned namespaces, CNI results (default: ${DEFAULT-VALUE}).")
         Path dir;
     }
 
@@ -49,7 +51,17 @@ final class NodeServices {
         return new PodRuntime(layout, images.puller(), images.content, images.snapshotter(), containers,
                 new PodNamespaces(runtime.namespaces(), mounter), mounter,
                 NodeFacts.ofMachine(global.config().node().reservedCpu(), global.config().node().reservedMemory(),
-                        layout.root()));
+                        layout.root()), network());
+    }
+
+    /** The pods' network as the config's {@code network} block says; its CNI results are kept under the run root. */
+    PodNetwork network() {
+        BerthConfig.Network network = global.config().network();
+        if (!network.enabled()) {
+            return PodNetwork.NONE;
+        }
+        return new CniNetwork(new CniNetwork.Settings(network.cniConfDir(), network.cniBinDirs(), network.name()),
+                runtime.cniResults(), CniNetwork.DEADLINE);
     }
 
     /** The reconciler over {@link #pods}, with this machine's capacity less the config's reserve. */

@@ -8,10 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 /** berth's configuration file (/etc/berth/config.yaml), as documented in the README. Absent values are null. */
-public record BerthConfig(Path root, Source source, Map<String, Registry> registries, Node node, Server server) {
+public record BerthConfig(Path root, Source source, Map<String, Registry> registries, Node node, Server server,
+                          Network network) {
 
     public static BerthConfig defaults() {
-        return new BerthConfig(null, Source.NONE, Map.of(), Node.NONE, Server.NONE);
+        return new BerthConfig(null, Source.NONE, Map.of(), Node.NONE, Server.NONE, Network.DEFAULTS);
     }
 
     /**
@@ -55,5 +56,14 @@ public record BerthConfig(Path root, Source source, Map<String, Registry> regist
                              Integer maxConnectionsPerAddress, Integer maxRequests, Integer maxWaitingRequests) {
             public static final Limits NONE = new Limits(null, null, null, null, null, null, null);
         }
+    }
+
+    /**
+     * The pods' network: whether pods get one (else loopback only), the directory of CNI network configs, the
+     * directories of CNI plugins (searched in order) and the name of the network to use. Absent values are defaults.
+     */
+    public record Network(boolean enabled, Path cniConfDir, List<Path> cniBinDirs, String name) {
+        public static final Network DEFAULTS = new Network(true, Path.of("/etc/cni/net.d"),
+                List.of(Path.of("/usr/lib/cni"), Path.of("/opt/cni/bin")), "berth");
     }
 }

@@ -62,10 +62,10 @@ public final class ConfigLoader {
         }
         at = docs.get(0).locations();
         Map<String, Object> top = map(docs.get(0).tree(), "");
-        allowOnly(top, "", Set.of("root", "source", "registries", "node", "server"));
+        allowOnly(top, "", Set.of("root", "source", "registries", "node", "server", "network"));
         BerthConfig config = new BerthConfig(path(top.get("root"), "/root"), source(map(top.get("source"), "/source")),
                 registries(map(top.get("registries"), "/registries")), node(map(top.get("node"), "/node")),
-                server(map(top.get("server"), "/server")));
+                server(map(top.get("server"), "/server")), network(map(top.get("network"), "/network")));
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);
         }
@@ -185,6 +185,31 @@ public final class ConfigLoader {
                 count(l.get("maxConnectionsPerAddress"), "/server/limits/maxConnectionsPerAddress"),
                 count(l.get("maxRequests"), "/server/limits/maxRequests"),
                 count(l.get("maxWaitingRequests"), "/server/limits/maxWaitingRequests"));
+    }
+
+    private BerthConfig.Network network(Map<String, Object> n) {
+        allowOnly(n, "/network", Set.of("enabled", "cniConfDir", "cniBinDirs", "name"));
+        BerthConfig.Network defaults = BerthConfig.Network.DEFAULTS;
+        Object enabled = n.get("enabled");
+        if (enabled != null && !(enabled instanceof Boolean)) {
+            fail("/network/enabled", "expected true or false");
+        }
+        List<Path> binDirs = new ArrayList<>();
+        Object dirs = n.get("cniBinDirs");
+        if (dirs instanceof List<?> list && !list.isEmpty()) {
+            for (int i = 0; i < list.size(); i++) {
+                binDirs.add(path(list.get(i), "/network/cniBinDirs/" + i));
+            }
+        } else if (dirs != null) {
+            fail("/network/cniBinDirs", "expected a non-empty list of directories");
+        }
+        Path confDir = path(n.get("cniConfDir"), "/network/cniConfDir");
+        String name = string(n.get("name"), "/network/name");
+        if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) { // the spec's network names
+            fail("/network/name", "expected a CNI network name (letters, digits, '_', '.', '-'), got \"" + name + "\"");
+        }
+        return new BerthConfig.Network(!Boolean.FALSE.equals(enabled), confDir == null ? defaults.cniConfDir() : confDir,
+                binDirs.isEmpty() ? defaults.cniBinDirs() : List.copyOf(binDirs), name == null ? defaults.name() : name);
     }
 
     private BerthConfig.Server.Tls tls(Object value) {

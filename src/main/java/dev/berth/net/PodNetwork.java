@@ -8,6 +8,27 @@ import java.util.List;
  */
 public interface PodNetwork {
 
+    /** No network of their own: pods have loopback only ({@code network.enabled: false}). */
+    PodNetwork NONE = new PodNetwork() {
+        @Override
+        public PodIps attach(PodAttachment pod) {
+            return new PodIps(List.of());
+        }
+
+        @Override
+        public void detach(String podId) {
+        }
+
+        @Override
+        public void check(String podId) {
+        }
+
+        @Override
+        public List<String> attached() {
+            return List.of();
+        }
+    };
+
     /**
      * Gives the pod an interface and addresses in its (pinned) network namespace and publishes its host ports. On
      * failure what was made is undone, and the exception carries the plugin's own message.

@@ -120,7 +120,10 @@ public final class NodeReconciler implements AutoCloseable {
             changes++;
         }
 
-        /** Leftovers of crashes and containers made behind berth's back; each removal on a worker of its own. */
+        /**
+         * Leftovers of crashes (pod directories, networks) and containers made behind berth's back; each removal on a
+         * worker of its own.
+         */
         void removeStrays(PodObserver.Observation seen) {
             for (String name : pods.leftoverPodDirs()) {
                 String id = name.replaceFirst("^\\.(new|deleting)-", "");
@@ -132,6 +135,12 @@ public final class NodeReconciler implements AutoCloseable {
                 String key = "stray:" + id; // logged when it fails, but no object's failure: no object wants it
                 if (!busy(key) && workers.due(key, now)) {
                     submit(key, "removal of stray container " + id, () -> pods.removeStrayContainer(id));
+                }
+            }
+            for (String id : pods.leftoverNetworks()) {
+                String key = "network:" + id;
+                if (!busy(key) && workers.due(key, now)) {
+                    submit(key, "removal of the network of pod " + id, () -> pods.removeLeftoverNetwork(id));
                 }
             }
         }

@@ -1,8 +1,11 @@
 package dev.berth.node;
 
 import dev.berth.core.BerthException;
+import dev.berth.net.PodIps;
 import dev.berth.store.JsonFiles;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodIP;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,8 +43,26 @@ public record PodRecord(String id, String namespace, String name, List<String> c
         JsonFiles.write(podDir.resolve(FILE), this);
     }
 
+    /** The pod's record, its pod's {@code status.podIP(s)} the addresses its network got ({@link PodIps}). */
     public static Optional<PodRecord> read(Path podDir) {
-        return JsonFiles.read(podDir.resolve(FILE), PodRecord.class);
+        Optional<PodRecord> record = JsonFiles.read(podDir.resolve(FILE), PodRecord.class);
+        record.ifPresent(r -> showIps(r.pod(), PodIps.read(podDir).orElse(new PodIps(List.of()))));
+        return record;
+    }
+
+    /**
+     * Sets the pod's {@code status.podIP} and {@code status.podIPs}, where the downward API and status read them; none
+     * when the pod has no network (yet, or any more).
+     */
+    static void showIps(Pod pod, PodIps ips) {
+        if (pod == null || pod.getStatus() == null && ips.ips().isEmpty()) {
+            return;
+        }
+        if (pod.getStatus() == null) {
+            pod.setStatus(new PodStatus());
+        }
+        pod.getStatus().setPodIP(ips.primary().orElse(null));
+        pod.getStatus().setPodIPs(ips.ips().stream().map(PodIP::new).toList());
     }
 
     /** The record of every pod directory under {@code podsDir} (the state root's pods/), oldest first. */

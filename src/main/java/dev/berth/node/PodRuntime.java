@@ -10,6 +10,9 @@ import dev.berth.image.ImagePuller;
 import dev.berth.image.ImageReference;
 import dev.berth.image.PullPolicy;
 import dev.berth.image.Snapshotter;
+import dev.berth.net.PodAttachment;
+import dev.berth.net.PodIps;
+import dev.berth.net.PodNetwork;
 import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ContainerStatus;
@@ -21,6 +24,7 @@ import dev.berth.store.AtomicFiles;
 import dev.berth.store.FileTrees;
 import dev.berth.store.StateLayout;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +37,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -40,9 +45,9 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
- * Runs a Pod on this node: pulls its images, makes its volumes, pins its shared namespaces, runs the init
- * containers to completion in order, then starts the app containers. Removal undoes all of it. The pod's record
- * is on disk before anything else exists, so a crash at any point leaves what {@link #remove} needs.
+ * Runs a Pod on this node: pulls its images, makes its volumes, pins its shared namespaces and gives it its network,
+ * runs the init containers to completion in order, then starts the app containers. Removal undoes all of it. The pod's
+ * record is on disk before anything else exists, so a crash at any point leaves what {@link #remove} needs.
  */
 public final class PodRuntime implements PodRuntimePort {
 
@@ -57,10 +62,12 @@ public final class PodRuntime implements PodRuntimePort {
     private final PodNamespaces namespaces;
     private final Mounter mounter;
     private final NodeFacts node;
+    private final PodNetwork network;
     private final PodEtcFiles etcFiles = new PodEtcFiles(PodEtcFiles.HostFiles.SYSTEM);
 
     public PodRuntime(StateLayout layout, ImagePuller puller, ContentStore content, Snapshotter snapshotter,
-                      ContainerRuntime containers, PodNamespaces namespaces, Mounter mounter, NodeFacts node) {
+                      ContainerRuntime containers, PodNamespaces namespaces, Mounter mounter, NodeFacts node,
+                      PodNetwork network) {
         this.layout = layout;
         this.puller = puller;
         this.content = content;
@@ -69,6 +76,7 @@ public final class PodRuntime implements PodRuntimePort {
         this.namespaces = namespaces;
         this.mounter = mounter;
         this.node = node;
+        this.network = network;
         FileTrees.privateDirectory(layout.root()); // pods' secret volumes, logs and the git cache are below
     }
 
@@ -94,17 +102,24 @@ public final class PodRuntime implements PodRuntimePort {
     @Override
     public PodStartup startup(PodRecord record, ConfigSource config) {
         Pod pod = record.pod();
-        // pinning (unshare, loopback up, three bind mounts) overlaps the image, volume and snapshot work; on a thread
-        // of its own, as the common pool may be busy
-        CompletableFuture<SharedNamespaces> pinning = CompletableFuture.supplyAsync(() -> namespaces.pin(record.id(), namespaceOptions(pod)),
-                task -> new Thread(task, "berth-pin-" + record.id()).start());
+        // pinning (unshare, loopback up, three bind mounts) and the network's setup (the CNI plugins) overlap the image
+        // and snapshot work; on a thread of their own, as the common pool may be busy
+        CompletableFuture<SharedNamespaces> pinning = CompletableFuture.supplyAsync(() -> {
+            SharedNamespaces shared = namespaces.pin(record.id(), namespaceOptions(pod));
+            attach(record, shared);
+            return shared;
+        }, task -> new Thread(task, "berth-pin-" + record.id()).start());
         try {
             Map<String, Image> images = images(pod);
             images.values().forEach(image -> snapshotter.unpack(image, content::path));
+            SharedNamespaces shared = joinPinning(pinning);
+            // the pod's IPs, for the downward API of its volumes and environment
+            PodIps ips = PodIps.read(podDir(record.id())).orElse(new PodIps(List.of()));
+            PodRecord.showIps(pod, ips);
             Map<String, Path> volumes = new PodVolumes(layout, mounter, config, node).prepare(pod, podDir(record.id()),
                     runsAsRootOnly(pod, images));
-            etcFiles.write(pod, podDir(record.id()), List.of()); // no pod IPs until pods have a network
-            return new Startup(record, images, volumes, () -> joinPinning(pinning), planner(config));
+            etcFiles.write(pod, podDir(record.id()), ips.ips());
+            return new Startup(record, images, volumes, () -> shared, planner(config));
         } catch (RuntimeException e) {
             throw tornDown(record, pinning, e);
         }
@@ -170,6 +185,35 @@ public final class PodRuntime implements PodRuntimePort {
         }
     }
 
+    /**
+     * Gives the pod its network in its pinned namespace and writes its addresses into its directory; a pod on the
+     * host's network has the host's.
+     */
+    private void attach(PodRecord record, SharedNamespaces shared) {
+        Pod pod = record.pod();
+        if (Boolean.TRUE.equals(pod.getSpec().getHostNetwork())) {
+            return;
+        }
+        PodIps ips = network.attach(new PodAttachment(record.id(), record.namespace(), record.name(), shared.network(),
+                hostPorts(pod)));
+        ips.write(podDir(record.id()));
+    }
+
+    /** The containers' ports that ask for a host port, as portmap takes them. */
+    private static List<PodAttachment.HostPort> hostPorts(Pod pod) {
+        List<PodAttachment.HostPort> ports = new ArrayList<>();
+        for (Container c : orEmpty(pod.getSpec().getContainers())) {
+            for (ContainerPort port : orEmpty(c.getPorts())) {
+                if (port.getHostPort() != null && port.getHostPort() > 0) {
+                    String protocol = port.getProtocol() == null ? "tcp" : port.getProtocol().toLowerCase(Locale.ROOT);
+                    ports.add(new PodAttachment.HostPort(port.getHostPort(), port.getContainerPort(), protocol,
+                            port.getHostIP()));
+                }
+            }
+        }
+        return ports;
+    }
+
     /** Tears down what was made for the pod once {@code pinning} is done (only what is done being made is released). */
     private RuntimeException tornDown(PodRecord record, CompletableFuture<SharedNamespaces> pinning, RuntimeException e) {
         try {
@@ -197,8 +241,15 @@ public final class PodRuntime implements PodRuntimePort {
         keepPreviousLog(podDir, name);
         Map<String, Image> images = images(pod);
         Map<String, Path> volumes = new PodVolumes(layout, mounter, config, node).locate(pod, podDir);
-        etcFiles.write(pod, podDir, List.of()); // a pod started before berth wrote them has none yet
+        boolean pinned = namespaces.isPinned(record.id());
         SharedNamespaces shared = namespaces.pin(record.id(), namespaceOptions(pod));
+        if (!pinned) { // a new namespace (after a reboot): the network of the one before went with it
+            network.detach(record.id());
+            attach(record, shared);
+        }
+        PodIps ips = PodIps.read(podDir).orElse(new PodIps(List.of()));
+        PodRecord.showIps(pod, ips);
+        etcFiles.write(pod, podDir, ips.ips()); // a pod started before berth wrote them has none yet
         create(record.id(), pod, c, images, volumes, () -> shared, planner(config), podDir);
         containers.start(id);
     }
@@ -262,6 +313,17 @@ public final class PodRuntime implements PodRuntimePort {
     public void removeStrayContainer(String containerId) {
         containers.removeStray(containerId);
         snapshotter.remove(containerId);
+    }
+
+    /** Networks still attached whose pod has no record: its directory went, by a crash or by hand. */
+    @Override
+    public List<String> leftoverNetworks() {
+        return network.attached().stream().filter(id -> !Files.exists(podDir(id).resolve(PodRecord.FILE))).toList();
+    }
+
+    @Override
+    public void removeLeftoverNetwork(String podId) {
+        network.detach(podId);
     }
 
     @Override
@@ -368,13 +430,17 @@ public final class PodRuntime implements PodRuntimePort {
         }
     }
 
-    /** Removes the pod's containers, rootfs mounts, namespaces and volume mounts; its record and files stay. */
+    /**
+     * Removes the pod's containers, rootfs mounts, network, namespaces and volume mounts; its record and files stay.
+     */
     @Override
     public void teardown(PodRecord record) {
         record.containers().forEach(id -> {
             containers.remove(id); // also fine for a container the crash left uncreated
             snapshotter.remove(id);
         });
+        network.detach(record.id()); // while its namespace is still pinned: the plugins delete the veth in it
+        AtomicFiles.delete(podDir(record.id()).resolve(PodIps.FILE));
         namespaces.release(record.id());
         new PodVolumes(layout, mounter, null, null).release(podDir(record.id()));
     }

@@ -73,6 +73,15 @@ public interface PodRuntimePort {
 
     void removeStrayContainer(String containerId);
 
+    /**
+     * Pods whose network is still attached though no record names them any more (berth was killed between the two):
+     * their veth, address lease and host-port rules, by pod id.
+     */
+    List<String> leftoverNetworks();
+
+    /** Detaches a pod's network by what was kept when it was attached; a network already gone is no error. */
+    void removeLeftoverNetwork(String podId);
+
     /** Runs a command in a running container; a command past {@code timeout} is killed, and reported by throwing. */
     OciRuntime.ExecResult exec(String containerId, List<String> command, Duration timeout);
 

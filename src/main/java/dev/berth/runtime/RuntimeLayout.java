@@ -31,6 +31,11 @@ public record RuntimeLayout(Path root) {
         return root.resolve("sockets");
     }
 
+    /** What each pod's network was made with (CNI config and result), for its removal: cni/results/POD.json. */
+    public Path cniResults() {
+        return root.resolve("cni").resolve("results");
+    }
+
     /** Pinned pod namespaces: netns/POD/{net,ipc,uts}. */
     public Path namespaces() {
         return root.resolve("netns");

@@ -76,11 +76,34 @@ class ConfigLoaderTest {
                   docker.io: {insecure: "yes"}
                 """));
         assertEquals("""
-                config.yaml:2:1: unknown key "sauce" (allowed: node, registries, root, server, source)
+                config.yaml:2:1: unknown key "sauce" (allowed: network, node, registries, root, server, source)
                 config.yaml:4:3: expected a duration like 30s, 1m or 1h, got "soon"
                 config.yaml:8:15: expected true or false
                 config.yaml:6:25: unknown key "node.reserved.disk" (allowed: cpu, memory)
                 config.yaml:6:14: not a quantity: "lots" (expected e.g. 500m, 2, 128Mi, 1G)""", e.getMessage());
+    }
+
+    @Test
+    void networkKeysOverrideTheDefaultsAndBadOnesNameTheirPath() {
+        assertEquals(BerthConfig.Network.DEFAULTS, parse("root: /x").network());
+        assertEquals(new BerthConfig.Network(false, Path.of("/etc/berth/net.d"), List.of(Path.of("/opt/cni/bin")), "lab"),
+                parse("network: {enabled: false, cniConfDir: /etc/berth/net.d, cniBinDirs: [/opt/cni/bin], name: lab}")
+                        .network());
+        assertEquals(new BerthConfig.Network(true, Path.of("/etc/cni/net.d"), List.of(Path.of("/usr/lib/cni"),
+                Path.of("/opt/cni/bin")), "lab"), parse("network: {name: lab}").network());
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> parse("""
+                network:
+                  enabled: "no"
+                  cniBinDirs: /usr/lib/cni
+                  name: ../lab
+                  cidr: 10.0.0.0/8
+                """));
+        assertEquals("""
+                config.yaml:5:3: unknown key "network.cidr" (allowed: cniBinDirs, cniConfDir, enabled, name)
+                config.yaml:2:3: expected true or false
+                config.yaml:3:3: expected a non-empty list of directories
+                config.yaml:4:3: expected a CNI network name (letters, digits, '_', '.', '-'), got "../lab\"""",
+                e.getMessage());
     }
 
     @Test

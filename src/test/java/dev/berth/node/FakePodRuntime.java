@@ -5,6 +5,9 @@ import static dev.berth.core.Nulls.orEmpty;
 import dev.berth.core.BerthException;
 import dev.berth.image.ImagePullException;
 import dev.berth.image.ImageReference;
+import dev.berth.net.FakePodNetwork;
+import dev.berth.net.PodAttachment;
+import dev.berth.net.PodIps;
 import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.ContainerStatus;
 import dev.berth.runtime.OciRuntime;
@@ -68,6 +71,8 @@ public final class FakePodRuntime implements PodRuntimePort {
     public final List<String> execs = new CopyOnWriteArrayList<>();
     public final List<String> removed = new CopyOnWriteArrayList<>();
     public final List<String> started = new CopyOnWriteArrayList<>();
+    /** The pods' network: started pods are attached (and get ips.json) as the real runtime attaches them. */
+    public final FakePodNetwork network = new FakePodNetwork();
 
     FakePodRuntime(StateLayout layout) {
         this.layout = layout;
@@ -208,6 +213,10 @@ public final class FakePodRuntime implements PodRuntimePort {
     @Override
     public PodStartup startup(PodRecord record, ConfigSource config) {
         List<Container> init = orEmpty(record.pod().getSpec().getInitContainers());
+        if (!Boolean.TRUE.equals(record.pod().getSpec().getHostNetwork())) {
+            network.attach(new PodAttachment(record.id(), record.namespace(), record.name(),
+                    Path.of("/run/berth/netns", record.id(), "net"), List.of())).write(podDir(record.id()));
+        }
         return new PodStartup() {
             private int next;
 
@@ -294,6 +303,22 @@ public final class FakePodRuntime implements PodRuntimePort {
     @Override
     public void teardown(PodRecord record) {
         record.containers().forEach(containers::remove);
+        network.detach(record.id());
+        try {
+            Files.deleteIfExists(podDir(record.id()).resolve(PodIps.FILE));
+        } catch (IOException e) {
+            throw new BerthException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<String> leftoverNetworks() {
+        return network.attached().stream().filter(id -> PodRecord.read(podDir(id)).isEmpty()).toList();
+    }
+
+    @Override
+    public void removeLeftoverNetwork(String podId) {
+        network.detach(podId);
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.berth.inspect.ContainerView;
 import dev.berth.inspect.PodSummary;
 import dev.berth.node.workload.PodPhase;
 import dev.berth.testing.PodYaml;
+import io.fabric8.kubernetes.api.model.PodIP;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -311,6 +312,24 @@ class NodeReconcilerTest {
         PodState second = node.pod("missing").state();
         assertEquals(2, second.startFailures());
         assertTrue(second.retryAt().isAfter(Instant.now().plusSeconds(15)), "backing off 20 s: " + second.retryAt());
+    }
+
+    @Test
+    void aPodHasItsNetworksAddressUntilItIsRemovedAndALeftoverNetworkIsDetached() {
+        node.runtime.network.leave("default.ghost.000000");
+        node.apply(pod("web", "busybox:1.35"));
+        node.until("web running", pods -> pods.stream().anyMatch(NodeReconcilerTest::running));
+        PodSnapshot web = node.pod("web");
+        String ip = web.record().pod().getStatus().getPodIP();
+        assertTrue(ip.startsWith("10.88."), ip);
+        assertEquals(List.of(ip), web.record().pod().getStatus().getPodIPs().stream().map(PodIP::getIp).toList());
+        assertEquals("web", node.runtime.network.attachment(web.id()).name());
+        node.until("the leftover network is detached", pods -> !node.runtime.network.attached()
+                .contains("default.ghost.000000"));
+
+        node.apply("");
+        node.until("web removed", List::isEmpty);
+        assertEquals(List.of(), node.runtime.network.attached());
     }
 
     @Test
