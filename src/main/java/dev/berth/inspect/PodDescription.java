@@ -59,7 +59,13 @@ public final class PodDescription {
         if (pod.state().message() != null) {
             line(0, "Message:", pod.state().message());
         }
-        line(0, "IP:", "<none>");
+        String ip = PodSummary.ip(pod);
+        line(0, "IP:", ip == null ? "<none>" : ip);
+        var status = pod.record().pod().getStatus();
+        if (status != null && !orEmpty(status.getPodIPs()).isEmpty()) {
+            heading(0, "IPs:");
+            status.getPodIPs().forEach(each -> line(1, "IP:", each.getIp()));
+        }
         pod.owner().ifPresent(owner -> line(0, "Controlled By:", owner.kind() + "/" + owner.name()));
     }
 
@@ -90,6 +96,13 @@ public final class PodDescription {
             line(2, ports.size() > 1 ? "Ports:" : "Port:", ports.isEmpty() ? "<none>" : ports.stream()
                     .map(p -> p.getContainerPort() + "/" + Objects.requireNonNullElse(p.getProtocol(), "TCP"))
                     .collect(Collectors.joining(", ")));
+            List<ContainerPort> published = ports.stream().filter(p -> p.getHostPort() != null && p.getHostPort() > 0)
+                    .toList();
+            if (!published.isEmpty()) {
+                line(2, published.size() > 1 ? "Host Ports:" : "Host Port:", published.stream()
+                        .map(p -> p.getHostPort() + "/" + Objects.requireNonNullElse(p.getProtocol(), "TCP"))
+                        .collect(Collectors.joining(", ")));
+            }
             state("State:", c.state());
             if (c.lastState() != null) {
                 state("Last State:", c.lastState());

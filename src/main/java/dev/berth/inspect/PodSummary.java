@@ -15,11 +15,12 @@ import java.util.stream.Stream;
  * @param status        why the pod is not plainly running (CrashLoopBackOff, Unschedulable, ...), else its phase
  * @param lastRestartAt when a container last ended before a restart; null when none restarted
  * @param lastExit      the most recent exit of any app container, now or before a restart; null when none exited
+ * @param ip            the pod's (primary) address on the pod network; null while it has none
  * @param owner         the object the pod belongs to; null for a pod of its own
  */
 public record PodSummary(String id, String namespace, String name, String phase, String status, boolean ready,
                          int readyContainers, int containers, int restarts, Instant lastRestartAt, Instant createdAt,
-                         ResourceKey owner, Exit lastExit) {
+                         String ip, ResourceKey owner, Exit lastExit) {
 
     /**
      * How a container's run ended; {@code finishedAt} may be null when the runtime did not say, {@code message} (its
@@ -36,7 +37,13 @@ public record PodSummary(String id, String namespace, String name, String phase,
         return new PodSummary(pod.id(), pod.record().namespace(), pod.record().name(), phase,
                 Objects.requireNonNullElse(pod.reason(), phase), pod.ready(),
                 (int) views.stream().filter(ContainerView::ready).count(), views.size(), pod.restarts(), lastRestart,
-                pod.record().createdAt(), pod.owner().orElse(null), lastExit(views));
+                pod.record().createdAt(), ip(pod), pod.owner().orElse(null), lastExit(views));
+    }
+
+    /** Read from the pod's status, which the record fills from its network's addresses. */
+    static String ip(PodSnapshot pod) {
+        var status = pod.record().pod().getStatus();
+        return status == null ? null : status.getPodIP();
     }
 
     private static Exit lastExit(List<ContainerView> containers) {

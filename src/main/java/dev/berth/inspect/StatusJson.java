@@ -72,7 +72,7 @@ public final class StatusJson {
         json.put("restarts", p.restarts());
         json.put("lastRestartAt", time(p.lastRestartAt()));
         json.put("createdAt", time(p.createdAt()));
-        json.put("ip", null);
+        json.put("ip", p.ip());
         json.put("owner", p.owner() == null ? null : key(p.owner()));
         json.put("lastExit", p.lastExit() == null ? null : exit(p.lastExit()));
         return json;
@@ -130,7 +130,7 @@ public final class StatusJson {
         return new PodSummary(text(p, "id"), required(p, "namespace"), required(p, "name"), text(p, "phase"),
                 text(p, "status"), p.path("ready").asBoolean(), p.path("readyContainers").asInt(),
                 p.path("containers").asInt(), p.path("restarts").asInt(), time(p, "lastRestartAt"),
-                time(p, "createdAt"), owner.isObject() ? key(owner) : null,
+                time(p, "createdAt"), text(p, "ip"), owner.isObject() ? key(owner) : null,
                 !exit.isObject() ? null : new PodSummary.Exit(text(exit, "container"), exit.path("exitCode").asInt(),
                         text(exit, "reason"), time(exit, "finishedAt"), text(exit, "message")));
     }

@@ -114,7 +114,8 @@ public final class StatusText {
             String restarts = p.restarts() + (p.lastRestartAt() == null ? ""
                     : " (" + Ages.since(p.lastRestartAt(), now) + " ago)");
             table.append(String.join("\t", p.namespace(), p.name(), p.readyContainers() + "/" + p.containers(),
-                    p.status(), restarts, Ages.since(p.createdAt(), now), "<none>", lastExit(p))).append('\n');
+                    p.status(), restarts, Ages.since(p.createdAt(), now),
+                    p.ip() == null ? "<none>" : p.ip(), lastExit(p))).append('\n');
         }
         return TabWriter.TABLE.format(table.toString());
     }
