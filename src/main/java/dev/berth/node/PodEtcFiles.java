@@ -40,9 +40,11 @@ final class PodEtcFiles {
     }
 
     private final HostFiles host;
+    private final ClusterDnsConfig cluster;
 
-    PodEtcFiles(HostFiles host) {
+    PodEtcFiles(HostFiles host, ClusterDnsConfig cluster) {
         this.host = host;
+        this.cluster = cluster;
     }
 
     /**
@@ -56,12 +58,12 @@ final class PodEtcFiles {
         if (!Files.exists(hostsFile(podDir))) {
             String hosts = Boolean.TRUE.equals(spec.getHostNetwork())
                     ? EtcHosts.hostNetwork(read(host.hosts()), spec.getHostAliases())
-                    : EtcHosts.managed(podIps, PodHostname.of(pod), spec.getHostAliases());
+                    : EtcHosts.managed(podIps, PodHostname.of(pod, cluster.domain()), spec.getHostAliases());
             writeFile(hostsFile(podDir), hosts);
         }
         if (!Files.exists(resolvConfFile(podDir))) {
             ResolvConf resolv = ResolvConf.forPod(spec, pod.getMetadata().getNamespace(),
-                    ResolvConf.parse(read(host.resolvers())));
+                    ResolvConf.parse(read(host.resolvers())), cluster);
             writeFile(resolvConfFile(podDir), resolv.render());
         }
     }

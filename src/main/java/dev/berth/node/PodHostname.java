@@ -6,23 +6,20 @@ import io.fabric8.kubernetes.api.model.Pod;
 /**
  * A pod's hostname and domain as the kubelet derives them: {@code spec.hostname}, else the pod's name cut to the 63
  * characters a hostname may have; with {@code spec.subdomain}, the domain
- * {@code <subdomain>.<namespace>.svc.cluster.local}.
+ * {@code <subdomain>.<namespace>.svc.<cluster domain>}.
  *
  * @param domain null without a subdomain
  */
 record PodHostname(String hostname, String domain, boolean hostnameIsFqdn) {
 
-    /** berth's cluster domain: Kubernetes' default, so that names written for a cluster resolve the same. */
-    static final String CLUSTER_DOMAIN = "cluster.local";
-
     private static final int MAX_HOSTNAME = 63;
     private static final int MAX_UTS_NAME = 64;
 
-    static PodHostname of(Pod pod) {
+    static PodHostname of(Pod pod, String clusterDomain) {
         var spec = pod.getSpec();
         String hostname = blank(spec.getHostname()) ? truncated(pod.getMetadata().getName()) : spec.getHostname();
         String domain = blank(spec.getSubdomain()) ? null
-                : spec.getSubdomain() + "." + pod.getMetadata().getNamespace() + ".svc." + CLUSTER_DOMAIN;
+                : spec.getSubdomain() + "." + pod.getMetadata().getNamespace() + ".svc." + clusterDomain;
         return new PodHostname(hostname, domain, Boolean.TRUE.equals(spec.getSetHostnameAsFQDN()));
     }
 

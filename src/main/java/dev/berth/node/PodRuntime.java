@@ -63,7 +63,9 @@ public final class PodRuntime implements PodRuntimePort {
     private final Mounter mounter;
     private final NodeFacts node;
     private final PodNetwork network;
-    private final PodEtcFiles etcFiles = new PodEtcFiles(PodEtcFiles.HostFiles.SYSTEM);
+    /** The pods' DNS server and domain: none (the host's resolvers) until the node starts ClusterDns. */
+    private final ClusterDnsConfig dns = ClusterDnsConfig.NONE;
+    private final PodEtcFiles etcFiles = new PodEtcFiles(PodEtcFiles.HostFiles.SYSTEM, dns);
 
     public PodRuntime(StateLayout layout, ImagePuller puller, ContentStore content, Snapshotter snapshotter,
                       ContainerRuntime containers, PodNamespaces namespaces, Mounter mounter, NodeFacts node,
@@ -451,7 +453,8 @@ public final class PodRuntime implements PodRuntimePort {
         Image image = images.get(c.getImage());
         String id = containerId(podId, c);
         // none in the host's UTS namespace (hostNetwork), which must keep the host's
-        String hostname = Boolean.TRUE.equals(pod.getSpec().getHostNetwork()) ? null : PodHostname.of(pod).utsName();
+        String hostname = Boolean.TRUE.equals(pod.getSpec().getHostNetwork()) ? null
+                : PodHostname.of(pod, dns.domain()).utsName();
         snapshotter.unpack(image, content::path);
         ContainerLaunch launch = planner.plan(pod, c, image.runConfig(), files(image));
         var rootfs = snapshotter.prepare(id, image);

@@ -57,26 +57,29 @@ record ResolvConf(List<String> nameservers, List<String> searches, List<String> 
     /**
      * The pod's file from the host's: {@code Default} keeps the host's; {@code None} starts empty;
      * {@code ClusterFirst} (the default, and Default again for a hostNetwork pod) and
-     * {@code ClusterFirstWithHostNet} put the cluster's search path first and {@code ndots:5}. berth has no cluster
-     * DNS server yet, so those keep the host's nameservers. {@code dnsConfig} is then added, and the limits applied.
+     * {@code ClusterFirstWithHostNet} name the cluster's DNS servers only, put the cluster's search path before the
+     * host's and set {@code ndots:5}. Without a cluster DNS server (pods without a network) they keep the host's
+     * nameservers. {@code dnsConfig} is then added, and the limits applied.
      */
-    static ResolvConf forPod(PodSpec spec, String namespace, ResolvConf host) {
+    static ResolvConf forPod(PodSpec spec, String namespace, ResolvConf host, ClusterDnsConfig cluster) {
         String policy = spec.getDnsPolicy() == null ? "ClusterFirst" : spec.getDnsPolicy();
         boolean hostNetwork = Boolean.TRUE.equals(spec.getHostNetwork());
         ResolvConf base = switch (policy) {
             case "None" -> new ResolvConf(List.of(), List.of(), List.of());
             case "Default" -> host;
-            case "ClusterFirst" -> hostNetwork ? host : clusterFirst(host, namespace);
-            default -> clusterFirst(host, namespace); // ClusterFirstWithHostNet; validate refuses others
+            case "ClusterFirst" -> hostNetwork ? host : clusterFirst(host, namespace, cluster);
+            default -> clusterFirst(host, namespace, cluster); // ClusterFirstWithHostNet; validate refuses others
         };
         return base.with(spec.getDnsConfig()).withinLimits();
     }
 
-    private static ResolvConf clusterFirst(ResolvConf host, String namespace) {
-        String domain = PodHostname.CLUSTER_DOMAIN;
+    /** As the kubelet's: the cluster's server forwards every name it does not know to the host's resolvers. */
+    private static ResolvConf clusterFirst(ResolvConf host, String namespace, ClusterDnsConfig cluster) {
+        String domain = cluster.domain();
         List<String> searches = new ArrayList<>(List.of(namespace + ".svc." + domain, "svc." + domain, domain));
         searches.addAll(host.searches);
-        return new ResolvConf(host.nameservers, distinct(searches), List.of("ndots:5"));
+        List<String> servers = cluster.servers().isEmpty() ? host.nameservers : cluster.servers();
+        return new ResolvConf(servers, distinct(searches), List.of("ndots:5"));
     }
 
     /** dnsConfig's nameservers and searches after these, without repeats; its options replace same-named ones. */

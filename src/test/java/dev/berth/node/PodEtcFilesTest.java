@@ -10,13 +10,11 @@ import dev.berth.runtime.SeccompProfile;
 import io.fabric8.kubernetes.api.model.HostAlias;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodDNSConfigBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,13 +30,7 @@ class PodEtcFilesTest {
             fe00::1\tip6-allnodes
             fe00::2\tip6-allrouters
             """;
-    private static final ResolvConf HOST = ResolvConf.parse("""
-            # written by hand
-            nameserver 10.0.0.2
-            search corp.example lab.example.
-            nameserver 10.0.0.3
-            options edns0 ndots:2
-            """);
+    private static final String DOMAIN = ClusterDnsConfig.DEFAULT_DOMAIN;
 
     @TempDir
     Path dir;
@@ -52,8 +44,9 @@ class PodEtcFilesTest {
     void hostsMapsThePodNameToItsIpsAndTheLoopbackWhileItHasNone() {
         Pod web = pod("web").build();
         assertEquals(LOCALHOST + "10.88.0.5\tweb\nfd00::5\tweb\n",
-                EtcHosts.managed(List.of("10.88.0.5", "fd00::5"), PodHostname.of(web), List.of()));
-        assertEquals(LOCALHOST + "127.0.1.1\tweb\n", EtcHosts.managed(List.of(), PodHostname.of(web), List.of()));
+                EtcHosts.managed(List.of("10.88.0.5", "fd00::5"), PodHostname.of(web, DOMAIN), List.of()));
+        assertEquals(LOCALHOST + "127.0.1.1\tweb\n",
+                EtcHosts.managed(List.of(), PodHostname.of(web, DOMAIN), List.of()));
     }
 
     @Test
@@ -65,7 +58,7 @@ class PodEtcFilesTest {
         assertEquals(LOCALHOST + "10.88.0.5\tdb.backend.shop.svc.cluster.local\tdb\n"
                         + "\n# Entries added by HostAliases.\n123.45.67.89\tfoo.local\n123.45.67.89\tbar.local\n"
                         + "fd00::1\tv6.local\n",
-                EtcHosts.managed(List.of("10.88.0.5"), PodHostname.of(pod), pod.getSpec().getHostAliases()));
+                EtcHosts.managed(List.of("10.88.0.5"), PodHostname.of(pod, DOMAIN), pod.getSpec().getHostAliases()));
     }
 
     @Test
@@ -78,85 +71,22 @@ class PodEtcFilesTest {
 
     @Test
     void theHostnameIsSpecHostnameElseThePodNameCutTo63Characters() {
-        assertEquals("web", PodHostname.of(pod("web").build()).utsName());
-        assertEquals("db", PodHostname.of(pod("web").editSpec().withHostname("db").endSpec().build()).utsName());
+        assertEquals("web", PodHostname.of(pod("web").build(), DOMAIN).utsName());
+        Pod db = pod("web").editSpec().withHostname("db").endSpec().build();
+        assertEquals("db", PodHostname.of(db, DOMAIN).utsName());
         String longName = "a".repeat(62) + "-b";
-        assertEquals("a".repeat(62), PodHostname.of(pod(longName).build()).hostname(), "cut, then no trailing '-'");
+        assertEquals("a".repeat(62), PodHostname.of(pod(longName).build(), DOMAIN).hostname(),
+                "cut, then no trailing '-'");
 
         Pod fqdn = pod("web").editSpec().withSubdomain("front").withSetHostnameAsFQDN(true).endSpec().build();
-        assertEquals("web.front.shop.svc.cluster.local", PodHostname.of(fqdn).utsName());
-        assertEquals("web", PodHostname.of(pod("web").editSpec().withSubdomain("front").endSpec().build()).utsName());
-        Pod tooLong = pod("a".repeat(40)).editSpec().withSubdomain("front").withSetHostnameAsFQDN(true).endSpec().build();
-        assertThrows(BerthException.class, () -> PodHostname.of(tooLong).utsName());
-    }
-
-    @Test
-    void clusterFirstPutsTheClusterSearchPathFirstWithNdots5() {
-        ResolvConf conf = ResolvConf.forPod(pod("web").build().getSpec(), "shop", HOST);
-        assertEquals("""
-                search shop.svc.cluster.local svc.cluster.local cluster.local corp.example lab.example
-                nameserver 10.0.0.2
-                nameserver 10.0.0.3
-                options ndots:5
-                """, conf.render());
-        assertEquals(conf, ResolvConf.forPod(pod("web").editSpec().withDnsPolicy("ClusterFirst").endSpec().build()
-                .getSpec(), "shop", HOST));
-    }
-
-    @Test
-    void defaultIsTheHostsAndSoIsClusterFirstOnTheHostNetworkUnlessWithHostNet() {
-        String host = "search corp.example lab.example\nnameserver 10.0.0.2\nnameserver 10.0.0.3\noptions edns0 ndots:2\n";
-        assertEquals(host, ResolvConf.forPod(pod("web").editSpec().withDnsPolicy("Default").endSpec().build().getSpec(),
-                "shop", HOST).render());
-        assertEquals(host, ResolvConf.forPod(pod("web").editSpec().withHostNetwork(true).endSpec().build().getSpec(),
-                "shop", HOST).render());
-        String withHostNet = ResolvConf.forPod(pod("web").editSpec().withHostNetwork(true)
-                .withDnsPolicy("ClusterFirstWithHostNet").endSpec().build().getSpec(), "shop", HOST).render();
-        assertTrue(withHostNet.startsWith("search shop.svc.cluster.local "), withHostNet);
-    }
-
-    @Test
-    void noneIsOnlyTheDnsConfig() {
-        var spec = pod("web").editSpec().withDnsPolicy("None").withDnsConfig(new PodDNSConfigBuilder()
-                .withNameservers("1.1.1.1").withSearches("ns1.svc.cluster-domain.example", "my.dns.search.suffix")
-                .addNewOption().withName("ndots").withValue("2").endOption().addNewOption().withName("edns0").endOption()
-                .build()).endSpec().build().getSpec();
-        assertEquals("""
-                search ns1.svc.cluster-domain.example my.dns.search.suffix
-                nameserver 1.1.1.1
-                options ndots:2 edns0
-                """, ResolvConf.forPod(spec, "shop", HOST).render());
-    }
-
-    @Test
-    void dnsConfigIsAddedWithoutRepeatsAndItsOptionsWin() {
-        var spec = pod("web").editSpec().withDnsPolicy("Default").withDnsConfig(new PodDNSConfigBuilder()
-                .withNameservers("10.0.0.3", "9.9.9.9").withSearches("corp.example", "extra.example")
-                .addNewOption().withName("ndots").withValue("1").endOption().addNewOption().withName("rotate").endOption()
-                .build()).endSpec().build().getSpec();
-        ResolvConf conf = ResolvConf.forPod(spec, "shop", HOST);
-        assertEquals(List.of("10.0.0.2", "10.0.0.3", "9.9.9.9"), conf.nameservers());
-        assertEquals(List.of("corp.example", "lab.example", "extra.example"), conf.searches());
-        assertEquals(List.of("edns0", "ndots:1", "rotate"), conf.options());
-    }
-
-    @Test
-    void theKubeletsLimitsCutNameserversAndSearches() {
-        List<String> many = IntStream.range(0, 40).mapToObj(i -> "d" + i + ".example").toList();
-        var spec = pod("web").editSpec().withDnsPolicy("None").withDnsConfig(new PodDNSConfigBuilder()
-                .withNameservers("1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4").withSearches(many).build())
-                .endSpec().build().getSpec();
-        ResolvConf conf = ResolvConf.forPod(spec, "shop", HOST);
-        assertEquals(List.of("1.1.1.1", "2.2.2.2", "3.3.3.3"), conf.nameservers());
-        assertEquals(many.subList(0, 32), conf.searches());
-
-        String tooLong = "x".repeat(254);
-        List<String> wide = IntStream.range(0, 12).mapToObj(i -> ("w" + i).repeat(100).substring(0, 200)).toList();
-        var widely = pod("web").editSpec().withDnsPolicy("None").withDnsConfig(new PodDNSConfigBuilder()
-                .withNameservers("1.1.1.1").addToSearches(tooLong).addAllToSearches(wide).build())
-                .endSpec().build().getSpec();
-        List<String> kept = ResolvConf.forPod(widely, "shop", HOST).searches();
-        assertEquals(wide.subList(0, 10), kept, "the 254-character domain dropped; cut to 2048 characters");
+        assertEquals("web.front.shop.svc.cluster.local", PodHostname.of(fqdn, DOMAIN).utsName());
+        assertEquals("web.front.shop.svc.berth.internal", PodHostname.of(fqdn, "berth.internal").utsName(),
+                "network.clusterDomain");
+        Pod subdomain = pod("web").editSpec().withSubdomain("front").endSpec().build();
+        assertEquals("web", PodHostname.of(subdomain, DOMAIN).utsName());
+        Pod tooLong = pod("a".repeat(40)).editSpec().withSubdomain("front").withSetHostnameAsFQDN(true).endSpec()
+                .build();
+        assertThrows(BerthException.class, () -> PodHostname.of(tooLong, DOMAIN).utsName());
     }
 
     @Test
@@ -174,7 +104,8 @@ class PodEtcFilesTest {
     void theFilesAreWrittenOnceReadableByThePodsUsersAndBoundUnlessTheContainerMountsItsOwn() throws IOException {
         Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 localhost node\n");
         Path resolv = Files.writeString(dir.resolve("resolv"), "nameserver 10.0.0.2\n");
-        PodEtcFiles files = new PodEtcFiles(new PodEtcFiles.HostFiles(hosts, resolv, dir.resolve("none")));
+        PodEtcFiles files = new PodEtcFiles(new PodEtcFiles.HostFiles(hosts, resolv, dir.resolve("none")),
+                new ClusterDnsConfig(List.of("10.88.0.1"), DOMAIN));
         Path podDir = Files.createDirectories(dir.resolve("pod"));
         files.write(pod("web").editSpec().withHostNetwork(true).endSpec().build(), podDir, List.of());
         assertEquals("# Kubernetes-managed hosts file (host network).\n127.0.0.1 localhost node\n",
@@ -184,6 +115,10 @@ class PodEtcFilesTest {
 
         files.write(pod("web").build(), podDir, List.of());
         assertTrue(Files.readString(podDir.resolve("etc-hosts")).contains("(host network)"), "kept from the start");
+        Path other = Files.createDirectories(dir.resolve("other"));
+        files.write(pod("db").build(), other, List.of("10.88.0.7"));
+        assertEquals("search shop.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.88.0.1\n"
+                + "options ndots:5\n", Files.readString(other.resolve("resolv.conf")), "the cluster's DNS server");
 
         assertEquals(List.of(ExtraMount.bind(podDir.resolve("etc-hosts").toString(), "/etc/hosts", false),
                         ExtraMount.bind(podDir.resolve("resolv.conf").toString(), "/etc/resolv.conf", true)),
