@@ -15,15 +15,16 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * What each pod's network was made with, as libcni's cache keeps it ({@code <dir>/<pod id>.json}): the network config
  * list as used, the call's arguments and the ADD result. DEL then needs nothing else: it works after a crash and after
- * the config on disk changed. Written before the first plugin runs, so a crash in the middle of an ADD leaves what
- * undoes it.
+ * the config on disk changed. Written before the first plugin runs and again after each, so a crash in the middle of
+ * an ADD leaves what undoes it.
  */
 final class CniCache {
 
     /**
      * @param config         the network config list used for ADD
      * @param runtimeConfig  the capability arguments (e.g. portMappings) given to plugins that declare them
-     * @param result         the ADD result; null while ADD is under way (or was cut short)
+     * @param result         the ADD result, or the result so far while ADD is under way (or was cut short); null
+     *                       before the first plugin's
      */
     record Entry(String podId, String netns, String ifName, String args, ObjectNode config, ObjectNode runtimeConfig,
                  JsonNode result) {

@@ -59,6 +59,10 @@ public final class CniNetwork implements PodNetwork {
         try {
             for (ObjectNode plugin : list.plugins()) {
                 result = plugins.run("ADD", stdin(entry, plugin, result), call(entry));
+                // kept after each plugin, not only at the end as libcni does: a plugin that undoes its work by the
+                // addresses in prevResult (firewall) must find them after a crash in a later plugin's ADD
+                entry = entry.withResult(result);
+                cache.write(entry);
             }
         } catch (RuntimeException e) {
             try {
@@ -68,7 +72,6 @@ public final class CniNetwork implements PodNetwork {
             }
             throw e;
         }
-        cache.write(entry.withResult(result));
         return new PodIps(ips(result));
     }
 

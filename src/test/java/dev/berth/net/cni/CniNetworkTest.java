@@ -149,6 +149,8 @@ class CniNetworkTest {
         assertEquals("CNI plugin broken ADD failed: failed to set bridge addr: could not add IP address (code 11)",
                 e.getMessage());
         assertEquals(List.of("ADD addr", "ADD broken", "DEL broken", "DEL addr"), calls());
+        assertEquals(JsonFiles.JSON.readTree(RESULT), stdin("addr", "DEL").get("prevResult"),
+                "the result so far, kept after each plugin: firewall removes its rules by the addresses in it");
         assertEquals(List.of(), network("net1").attached());
     }
 
