@@ -91,7 +91,7 @@ final class PodKeeper {
             ContainerRun run = state.containers().get(c.getName());
             Instant startedAt = run == null || run.startedAt() == null ? now : run.startedAt();
             Optional<ProbeVerdict> verdict = probes.verdict(PodRuntime.containerId(pod.id(), c.getName()),
-                    ContainerProbes.of(c), startedAt, podDir);
+                    ContainerProbes.of(c), startedAt, podDir, new PodProbeDialer(pods, pod.id(), podDir));
             ready &= verdict.map(ProbeVerdict::ready).orElse(state.readySince() != null); // no verdict yet: as it was
             if (verdict.isPresent() && verdict.get().restart()) {
                 actions.add(new Kill(c.getName(), verdict.get().restartMessage()));

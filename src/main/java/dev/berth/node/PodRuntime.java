@@ -26,6 +26,9 @@ import dev.berth.store.StateLayout;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -353,6 +356,11 @@ public final class PodRuntime implements PodRuntimePort {
     @Override
     public dev.berth.runtime.OciRuntime.ExecResult exec(String containerId, List<String> args, Duration timeout) {
         return containers.exec(containerId, args, timeout);
+    }
+
+    @Override
+    public Socket connect(String podId, InetSocketAddress address, Duration timeout) throws IOException {
+        return namespaces.connect(podId, address, timeout);
     }
 
     /** Stops one container: SIGTERM, then SIGKILL after {@code grace}. */

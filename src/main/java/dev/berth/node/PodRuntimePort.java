@@ -3,6 +3,9 @@ package dev.berth.node;
 import dev.berth.runtime.ContainerStatus;
 import dev.berth.runtime.OciRuntime;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -84,6 +87,14 @@ public interface PodRuntimePort {
 
     /** Runs a command in a running container; a command past {@code timeout} is killed, and reported by throwing. */
     OciRuntime.ExecResult exec(String containerId, List<String> command, Duration timeout);
+
+    /**
+     * A TCP connection to {@code address} as the pod sees it, for its httpGet and tcpSocket probes: opened inside the
+     * pod's network namespace, where its own ports answer on 127.0.0.1 and on its IP.
+     *
+     * @throws IOException as {@link java.net.Socket#connect(java.net.SocketAddress, int)} throws it
+     */
+    Socket connect(String podId, InetSocketAddress address, Duration timeout) throws IOException;
 
     /**
      * Tells {@code onExit} of each container exit from now on, by container id (null: any may have exited); closing

@@ -1,6 +1,7 @@
 package dev.berth.node;
 
 import dev.berth.node.probe.ContainerProbes;
+import dev.berth.node.probe.ProbeDialer;
 import dev.berth.node.probe.ProbeExec;
 import dev.berth.node.probe.ProbeStates;
 import dev.berth.node.probe.ProbeVerdict;
@@ -50,9 +51,11 @@ final class ProbeRunner implements AutoCloseable {
      * The latest verdict on the running container instance that started at {@code startedAt}; the first call for an
      * instance starts probing it. A container without probes is started and ready at once; one whose probes have
      * not run yet in this process has no verdict: it stays as the node last recorded it (after a berth restart, a
-     * ready container is not made unready before its probe has said so).
+     * ready container is not made unready before its probe has said so). {@code dialer} connects its httpGet and
+     * tcpSocket probes.
      */
-    Optional<ProbeVerdict> verdict(String containerId, ContainerProbes probes, Instant startedAt, Path podDir) {
+    Optional<ProbeVerdict> verdict(String containerId, ContainerProbes probes, Instant startedAt, Path podDir,
+                                   ProbeDialer dialer) {
         if (!probes.any()) {
             return Optional.of(probes.verdict(probes.initial(startedAt)));
         }
@@ -61,9 +64,8 @@ final class ProbeRunner implements AutoCloseable {
             if (current != null) {
                 current.stop();
             }
-            current = new Probing(containerId, probes, startedAt, podDir);
+            current = new Probing(containerId, probes, startedAt, podDir, dialer);
             probing.put(containerId, current);
-            probes.unsupported().forEach(m -> LOG.info("{}: {}", containerId, m));
             current.schedule();
         }
         return current.rounds > 0 ? Optional.of(current.verdict) : Optional.empty();
@@ -93,6 +95,7 @@ final class ProbeRunner implements AutoCloseable {
         private final ContainerProbes probes;
         private final Instant startedAt;
         private final Path podDir;
+        private final ProbeDialer dialer;
         private volatile ProbeStates states;
         private volatile ProbeVerdict verdict;
         private volatile int rounds;
@@ -101,11 +104,12 @@ final class ProbeRunner implements AutoCloseable {
         private volatile ScheduledFuture<?> next;
         private volatile boolean stopped;
 
-        Probing(String containerId, ContainerProbes probes, Instant startedAt, Path podDir) {
+        Probing(String containerId, ContainerProbes probes, Instant startedAt, Path podDir, ProbeDialer dialer) {
             this.containerId = containerId;
             this.probes = probes;
             this.startedAt = startedAt;
             this.podDir = podDir;
+            this.dialer = dialer;
             this.states = probes.initial(startedAt);
             this.verdict = probes.verdict(states);
         }
@@ -127,8 +131,9 @@ final class ProbeRunner implements AutoCloseable {
             }
             ProbeVerdict after;
             try {
-                after = probes.evaluate(states, containerId, Instant.now(), exec);
+                after = probes.evaluate(states, containerId, Instant.now(), exec, dialer);
                 after.failures().forEach(f -> PodEvents.warning(podDir, "Unhealthy", f));
+                after.warnings().forEach(w -> PodEvents.warning(podDir, "ProbeWarning", w));
             } catch (RuntimeException e) { // not the probe's failure, which evaluate counts: probe on, a little later
                 LOG.warn("{}: probe round failed: {}", containerId, e.getMessage(), e);
                 if (!stopped) {

@@ -22,6 +22,7 @@ interface Libc extends Library {
     int CLONE_NEWIPC = 0x08000000;
     int CLONE_NEWNET = 0x40000000;
 
+    int O_RDONLY = 0;
     int O_PATH = 010000000;
     int O_CLOEXEC = 02000000;
     /** openat2(2)'s number, the same on every architecture (added after the syscall tables were unified). */
@@ -47,6 +48,9 @@ interface Libc extends Library {
     int umount2(String target, int flags) throws LastErrorException;
 
     int unshare(int flags) throws LastErrorException;
+
+    /** Moves the calling thread into the namespace open at {@code fd}. */
+    int setns(int fd, int nstype) throws LastErrorException;
 
     int socket(int domain, int type, int protocol) throws LastErrorException;
 

@@ -4,12 +4,15 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.NativeLong;
 import dev.berth.core.BerthException;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -106,6 +109,17 @@ public final class PodNamespaces {
         } catch (IOException e) {
             throw new BerthException("cannot look at " + net + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A TCP connection opened from inside the pod's pinned network namespace (the host's for a pod on the host's
+     * network): it reaches the pod's own ports on 127.0.0.1 or its IP, with or without a pod network.
+     */
+    public Socket connect(String pod, InetSocketAddress address, Duration timeout) throws IOException {
+        if (!isPinned(pod)) {
+            throw new IOException("pod " + pod + " has no pinned network namespace");
+        }
+        return NetnsSockets.connect(dir.resolve(pod).resolve("net"), address, timeout);
     }
 
     /** Unmounts and deletes the pod's namespace files; the kernel frees a namespace once nothing else holds it. */

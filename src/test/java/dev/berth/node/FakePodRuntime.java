@@ -17,6 +17,8 @@ import dev.berth.store.StateLayout;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -363,6 +365,19 @@ public final class FakePodRuntime implements PodRuntimePort {
         }
         int code = execAnswers.getOrDefault(line, 0);
         return new OciRuntime.ExecResult(code, "", code == 0 ? "" : line + " failed");
+    }
+
+    /** From the test's own network namespace: a test's servers on 127.0.0.1 stand for the pod's ports. */
+    @Override
+    public Socket connect(String podId, InetSocketAddress address, Duration timeout) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.connect(address, (int) timeout.toMillis());
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+        return socket;
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.node.probe.ContainerProbes;
 import dev.berth.node.probe.ProbeVerdict;
+import dev.berth.node.probe.TestDialers;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import java.time.Duration;
@@ -48,7 +49,7 @@ class ExecProbeIT {
                 .endReadinessProbe().build();
         ContainerProbes probes = ContainerProbes.of(container);
 
-        ProbeVerdict before = probes.evaluate(probes.initial(T0), "probed", T0, runtime::exec);
+        ProbeVerdict before = probes.evaluate(probes.initial(T0), "probed", T0, runtime::exec, TestDialers.NONE);
         assertFalse(before.ready());
         assertEquals(1, before.failures().size());
         assertTrue(before.failures().get(0).startsWith("Readiness probe failed: cat: can't open '/tmp/ready'"),
@@ -58,7 +59,7 @@ class ExecProbeIT {
                 Duration.ofSeconds(10));
         assertEquals(0, touch.exitCode(), touch.stderr());
         ProbeVerdict after = probes.evaluate(before.states(), "probed", T0.plusSeconds(1),
-                runtime::exec);
+                runtime::exec, TestDialers.NONE);
         assertTrue(after.ready());
         assertEquals(List.of(), after.failures());
     }
@@ -72,7 +73,7 @@ class ExecProbeIT {
         ContainerProbes probes = ContainerProbes.of(container);
 
         long start = System.nanoTime();
-        ProbeVerdict verdict = probes.evaluate(probes.initial(T0), "probed", T0, runtime::exec);
+        ProbeVerdict verdict = probes.evaluate(probes.initial(T0), "probed", T0, runtime::exec, TestDialers.NONE);
         long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
         assertTrue(millis >= 1000 && millis < 10_000, "gave up after its timeout, not " + millis + " ms");
         assertTrue(verdict.restart());
@@ -91,7 +92,7 @@ class ExecProbeIT {
                 .withCommand("no-such-command").endExec().withTimeoutSeconds(10).endReadinessProbe().build();
         ContainerProbes probes = ContainerProbes.of(container);
 
-        ProbeVerdict verdict = probes.evaluate(probes.initial(T0), "probed", T0, runtime::exec);
+        ProbeVerdict verdict = probes.evaluate(probes.initial(T0), "probed", T0, runtime::exec, TestDialers.NONE);
         assertFalse(verdict.ready());
         assertEquals(1, verdict.failures().size());
         assertTrue(verdict.failures().get(0).contains("no-such-command"), verdict.failures().get(0));

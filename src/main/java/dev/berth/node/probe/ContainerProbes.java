@@ -1,5 +1,7 @@
 package dev.berth.node.probe;
 
+import static dev.berth.core.Nulls.orEmpty;
+
 import dev.berth.core.BerthException;
 import dev.berth.runtime.OciRuntime;
 import io.fabric8.kubernetes.api.model.Container;
@@ -17,45 +19,39 @@ import java.util.Optional;
  * for the startup probe to succeed. Holds no state: the node keeps a {@link ProbeStates} per container instance and
  * starts a fresh one with {@link #initial} whenever the container (re)starts.
  *
- * <p>Only exec probes run. An httpGet, tcpSocket or grpc probe needs networking, which berth lacks so far: it is
- * listed in {@link #unsupported()} and counts as passing (started, alive, ready), so no pod waits on it forever.
+ * <p>exec probes run in the container; httpGet and tcpSocket probes connect through the pod's {@link ProbeDialer}.
  */
 public final class ContainerProbes {
 
     /** Keeps states and messages small; a probe's output worth reading is a line or two. */
     static final int MAX_OUTPUT = 1024;
 
-    private final String container;
     private final Map<ProbeKind, ProbeTracker> trackers;
 
-    private ContainerProbes(String container, Map<ProbeKind, ProbeTracker> trackers) {
-        this.container = container;
+    private ContainerProbes(Map<ProbeKind, ProbeTracker> trackers) {
         this.trackers = trackers;
     }
 
-    /** @throws BerthException for a probe the API server would reject, e.g. a liveness successThreshold of 2 */
+    /**
+     * @throws BerthException for a probe the API server would reject, e.g. a liveness successThreshold of 2, or one
+     *                        berth cannot run (gRPC)
+     */
     public static ContainerProbes of(Container container) {
         Map<ProbeKind, ProbeTracker> trackers = new EnumMap<>(ProbeKind.class);
-        add(trackers, container.getName(), ProbeKind.STARTUP, container.getStartupProbe());
-        add(trackers, container.getName(), ProbeKind.LIVENESS, container.getLivenessProbe());
-        add(trackers, container.getName(), ProbeKind.READINESS, container.getReadinessProbe());
-        return new ContainerProbes(container.getName(), trackers);
+        add(trackers, container, ProbeKind.STARTUP, container.getStartupProbe());
+        add(trackers, container, ProbeKind.LIVENESS, container.getLivenessProbe());
+        add(trackers, container, ProbeKind.READINESS, container.getReadinessProbe());
+        return new ContainerProbes(trackers);
     }
 
-    private static void add(Map<ProbeKind, ProbeTracker> trackers, String container, ProbeKind kind, Probe probe) {
+    private static void add(Map<ProbeKind, ProbeTracker> trackers, Container container, ProbeKind kind, Probe probe) {
         if (probe != null) {
             try {
-                trackers.put(kind, new ProbeTracker(ProbeSpec.of(kind, probe)));
+                trackers.put(kind, new ProbeTracker(ProbeSpec.of(kind, probe, orEmpty(container.getPorts()))));
             } catch (BerthException e) {
-                throw new BerthException("container " + container + ": " + e.getMessage(), e);
+                throw new BerthException("container " + container.getName() + ": " + e.getMessage(), e);
             }
         }
-    }
-
-    /** Why some probes are not run, one message each; for the node to log once. */
-    public List<String> unsupported() {
-        return trackers.values().stream().map(t -> t.spec().unsupported()).filter(m -> m != null)
-                .map(m -> "container " + container + ": " + m).toList();
     }
 
     public ProbeStates initial(Instant startedAt) {
@@ -67,26 +63,33 @@ public final class ContainerProbes {
     /**
      * Runs the probes of the running container that are due at {@code now} and says where it stands. Each run takes
      * up to its timeoutSeconds, one after another.
+     *
+     * @param exec   runs an exec probe's command in the container
+     * @param dialer connects an httpGet or tcpSocket probe to the container's pod
      */
-    public ProbeVerdict evaluate(ProbeStates states, String containerId, Instant now, ProbeExec exec) {
+    public ProbeVerdict evaluate(ProbeStates states, String containerId, Instant now, ProbeExec exec,
+                                 ProbeDialer dialer) {
         List<String> failures = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         // In enum order, startup first: a startup success opens the gate for liveness and readiness at once.
         for (ProbeKind kind : ProbeKind.values()) {
             ProbeTracker tracker = trackers.get(kind);
             if (tracker != null && tracker.isDue(states.of(kind), states.startedAt(), gateOpenedAt(kind, states), now)) {
-                Run run = run(tracker.spec(), containerId, exec);
+                ProbeResult run = run(tracker.spec(), containerId, exec, dialer);
                 if (!run.success()) {
                     failures.add(kind.display() + " probe failed: " + run.output());
+                } else if (run.warning() != null) {
+                    warnings.add(kind.display() + " probe warning: " + cap(run.warning()));
                 }
                 states = states.with(kind, tracker.afterRun(states.of(kind), run.success(), run.output(), now));
             }
         }
-        return verdict(states, failures);
+        return verdict(states, failures, warnings);
     }
 
     /** Where the running container stands by {@code states}, running nothing. */
     public ProbeVerdict verdict(ProbeStates states) {
-        return verdict(states, List.of());
+        return verdict(states, List.of(), List.of());
     }
 
     /** Whether the container has any probe at all; one without is started and ready as soon as it runs. */
@@ -116,11 +119,10 @@ public final class ContainerProbes {
         if (!startup.passing()) {
             return null;
         }
-        // it succeeded at its last run; an unsupported one passes without ever running
-        return startup.lastRunAt() != null ? startup.lastRunAt() : states.startedAt();
+        return startup.lastRunAt(); // it succeeded at its last run
     }
 
-    private ProbeVerdict verdict(ProbeStates states, List<String> failures) {
+    private ProbeVerdict verdict(ProbeStates states, List<String> failures, List<String> warnings) {
         ProbeState startup = states.of(ProbeKind.STARTUP);
         ProbeState readiness = states.of(ProbeKind.READINESS);
         boolean started = startup == null || startup.passing();
@@ -132,24 +134,34 @@ public final class ContainerProbes {
                 restartMessage = kind.display() + " probe failed: " + states.of(kind).output();
             }
         }
-        return new ProbeVerdict(started, ready, restartMessage != null, restartMessage, failures, states);
+        return new ProbeVerdict(started, ready, restartMessage != null, restartMessage, failures, warnings, states);
     }
 
-    private record Run(boolean success, String output) {}
+    private static ProbeResult run(ProbeSpec spec, String containerId, ProbeExec exec, ProbeDialer dialer) {
+        Duration timeout = Duration.ofSeconds(spec.timeoutSeconds());
+        ProbeResult result;
+        if (spec.action() instanceof ProbeAction.HttpGet get) {
+            result = HttpGetProbe.run(get, timeout, dialer);
+        } else if (spec.action() instanceof ProbeAction.TcpSocket tcp) {
+            result = TcpSocketProbe.run(tcp, timeout, dialer);
+        } else {
+            result = exec((ProbeAction.Exec) spec.action(), containerId, timeout, exec);
+        }
+        return new ProbeResult(result.success(), cap(result.output()), result.warning());
+    }
 
-    private static Run run(ProbeSpec spec, String containerId, ProbeExec exec) {
+    private static ProbeResult exec(ProbeAction.Exec action, String containerId, Duration timeout, ProbeExec exec) {
         try {
-            OciRuntime.ExecResult result = exec.exec(containerId, spec.command(),
-                    Duration.ofSeconds(spec.timeoutSeconds()));
-            String output = cap((result.stdout() + result.stderr()).strip());
+            OciRuntime.ExecResult result = exec.exec(containerId, action.command(), timeout);
+            String output = (result.stdout() + result.stderr()).strip();
             if (result.exitCode() == 0) {
-                return new Run(true, output);
+                return ProbeResult.success(output);
             }
-            return new Run(false, output.isEmpty() ? "exit code " + result.exitCode() : output);
+            return ProbeResult.failure(output.isEmpty() ? "exit code " + result.exitCode() : output);
         } catch (BerthException e) {
             // How RuncCli reports a timeout, which the kubelet counts as a failure. Anything else that keeps the
             // probe from running counts the same: a probe that cannot run cannot vouch for the container.
-            return new Run(false, cap(e.getMessage()));
+            return ProbeResult.failure(e.getMessage());
         }
     }
 

@@ -18,13 +18,13 @@ public final class ProbeTracker {
         return spec;
     }
 
-    /** Before the first run. A probe berth cannot run counts as passing, so nothing waits on it forever. */
+    /** Before the first run. */
     public ProbeState initial() {
-        return new ProbeState(spec.unsupported() != null || spec.kind().initiallyPassing(), 0, 0, null, "");
+        return new ProbeState(spec.kind().initiallyPassing(), 0, 0, null, "");
     }
 
     /**
-     * When the probe runs next; null when it does not run (any more): unsupported, a startup probe that succeeded,
+     * When the probe runs next; null when it does not run (any more): a startup probe that succeeded,
      * or a startup or liveness probe that failed, whose container is to be restarted.
      *
      * @param containerStartedAt the initial delay counts from here
@@ -33,7 +33,7 @@ public final class ProbeTracker {
      */
     public Instant dueAt(ProbeState state, Instant containerStartedAt, Instant gateOpenedAt) {
         boolean done = spec.kind() == ProbeKind.STARTUP && state.passing();
-        if (spec.unsupported() != null || done || restart(state) || gateOpenedAt == null) {
+        if (done || restart(state) || gateOpenedAt == null) {
             return null;
         }
         if (state.lastRunAt() != null) {

@@ -12,12 +12,15 @@ import java.util.List;
  * @param restartMessage the kubelet's event text, e.g. "Liveness probe failed: connection refused"; null unless
  *                       {@code restart}
  * @param failures       one message per failed run in this round, like the kubelet's Unhealthy events
+ * @param warnings       one message per run in this round that passed with a warning, like the kubelet's
+ *                       ProbeWarning events (a redirect to another host)
  * @param states         to keep for the next round
  */
 public record ProbeVerdict(boolean started, boolean ready, boolean restart, String restartMessage,
-                           List<String> failures, ProbeStates states) {
+                           List<String> failures, List<String> warnings, ProbeStates states) {
 
     public ProbeVerdict {
         failures = List.copyOf(failures);
+        warnings = List.copyOf(warnings);
     }
 }

@@ -27,6 +27,8 @@ class ContainerProbesTest {
 
     private static final Instant T0 = Instant.parse("2026-11-29T05:00:00Z");
 
+    private static final ProbeDialer NO_NETWORK = TestDialers.NONE;
+
     /** Answers each probe command with a fixed result, changed with {@link #answer}, and records the calls. */
     private static final class FakeExec implements ProbeExec {
         final List<String> calls = new ArrayList<>();
@@ -77,7 +79,7 @@ class ContainerProbesTest {
         ProbeStates states = probes.initial(T0);
         ProbeVerdict verdict = probes.evaluate(states, "pod-app", T0, (id, command, timeout) -> {
             throw new AssertionError("nothing to run");
-        });
+        }, NO_NETWORK);
         assertTrue(verdict.started());
         assertTrue(verdict.ready());
         assertFalse(verdict.restart());
@@ -93,23 +95,23 @@ class ContainerProbesTest {
         FakeExec exec = new FakeExec().answer("cat /tmp/ready", 1, "cat: can't open '/tmp/ready'\n");
         ProbeStates states = probes.initial(T0);
 
-        ProbeVerdict early = probes.evaluate(states, "pod-app", T0.plusSeconds(2), exec);
+        ProbeVerdict early = probes.evaluate(states, "pod-app", T0.plusSeconds(2), exec, NO_NETWORK);
         assertTrue(early.started());
         assertFalse(early.ready(), "unready until the readiness probe passes");
         assertEquals(List.of(), exec.calls);
         assertEquals(Optional.of(T0.plusSeconds(3)), probes.nextDueAt(states));
 
-        ProbeVerdict failed = probes.evaluate(states, "pod-app", T0.plusSeconds(3), exec);
+        ProbeVerdict failed = probes.evaluate(states, "pod-app", T0.plusSeconds(3), exec, NO_NETWORK);
         assertEquals(List.of("Readiness probe failed: cat: can't open '/tmp/ready'"), failed.failures());
         assertFalse(failed.ready());
         assertFalse(failed.restart());
         assertEquals(List.of(Duration.ofSeconds(2)), exec.timeouts);
         assertEquals(Optional.of(T0.plusSeconds(8)), probes.nextDueAt(failed.states()));
-        assertEquals(failed.states(), probes.evaluate(failed.states(), "pod-app", T0.plusSeconds(7), exec).states());
+        assertEquals(failed.states(), probes.evaluate(failed.states(), "pod-app", T0.plusSeconds(7), exec, NO_NETWORK).states());
         assertEquals(1, exec.calls.size(), "not due before the period is up");
 
         exec.answer("cat /tmp/ready", 0, "");
-        ProbeVerdict ready = probes.evaluate(failed.states(), "pod-app", T0.plusSeconds(8), exec);
+        ProbeVerdict ready = probes.evaluate(failed.states(), "pod-app", T0.plusSeconds(8), exec, NO_NETWORK);
         assertTrue(ready.ready());
         assertEquals(List.of(), ready.failures());
         assertEquals(ready.ready(), probes.verdict(ready.states()).ready(), "the verdict of the states, without a run");
@@ -119,19 +121,19 @@ class ContainerProbesTest {
     void livenessFailuresUpToTheThresholdAskForARestart() {
         ContainerProbes probes = probes(null, probe("check", 0, 10, 3), null);
         FakeExec exec = new FakeExec().answer("check", 1, "unhealthy");
-        ProbeVerdict verdict = new ProbeVerdict(false, false, false, null, List.of(), probes.initial(T0));
+        ProbeVerdict verdict = new ProbeVerdict(false, false, false, null, List.of(), List.of(), probes.initial(T0));
         for (int i = 0; i < 2; i++) {
-            verdict = probes.evaluate(verdict.states(), "pod-app", T0.plusSeconds(10 * i), exec);
+            verdict = probes.evaluate(verdict.states(), "pod-app", T0.plusSeconds(10 * i), exec, NO_NETWORK);
             assertFalse(verdict.restart(), "failure " + (i + 1));
             assertTrue(verdict.ready(), "no readiness probe, so liveness failures do not make it unready");
         }
-        verdict = probes.evaluate(verdict.states(), "pod-app", T0.plusSeconds(20), exec);
+        verdict = probes.evaluate(verdict.states(), "pod-app", T0.plusSeconds(20), exec, NO_NETWORK);
         assertTrue(verdict.restart());
         assertEquals("Liveness probe failed: unhealthy", verdict.restartMessage());
         assertEquals(Optional.empty(), probes.nextDueAt(verdict.states()));
         assertEquals(3, exec.calls.size());
 
-        ProbeVerdict later = probes.evaluate(verdict.states(), "pod-app", T0.plusSeconds(60), exec);
+        ProbeVerdict later = probes.evaluate(verdict.states(), "pod-app", T0.plusSeconds(60), exec, NO_NETWORK);
         assertTrue(later.restart(), "still asks until the node restarts the container");
         assertEquals(3, exec.calls.size(), "without probing it again");
         assertEquals(Optional.of(T0.plusSeconds(70)), probes.nextDueAt(probes.initial(T0.plusSeconds(70))),
@@ -141,7 +143,7 @@ class ContainerProbesTest {
     @Test
     void aTimeoutCountsAsAFailure() {
         ContainerProbes probes = probes(null, probe("slow", 0, 1, 1), null);
-        ProbeVerdict verdict = probes.evaluate(probes.initial(T0), "pod-app", T0, new FakeExec().timeOut("slow"));
+        ProbeVerdict verdict = probes.evaluate(probes.initial(T0), "pod-app", T0, new FakeExec().timeOut("slow"), NO_NETWORK);
         assertTrue(verdict.restart());
         assertEquals("Liveness probe failed: /usr/bin/runc did not finish within PT1S: [runc, exec]",
                 verdict.restartMessage());
@@ -150,7 +152,7 @@ class ContainerProbesTest {
     @Test
     void aFailureWithoutOutputNamesTheExitCode() {
         ContainerProbes probes = probes(null, null, probe("false", 0, 1, 1));
-        ProbeVerdict verdict = probes.evaluate(probes.initial(T0), "pod-app", T0, new FakeExec().answer("false", 1, ""));
+        ProbeVerdict verdict = probes.evaluate(probes.initial(T0), "pod-app", T0, new FakeExec().answer("false", 1, ""), NO_NETWORK);
         assertEquals(List.of("Readiness probe failed: exit code 1"), verdict.failures());
     }
 
@@ -160,7 +162,7 @@ class ContainerProbesTest {
         FakeExec exec = new FakeExec().answer("started", 1, "").answer("alive", 0, "").answer("ready", 0, "");
         ProbeStates states = probes.initial(T0);
         for (int second = 0; second < 6; second += 2) {
-            ProbeVerdict verdict = probes.evaluate(states, "pod-app", T0.plusSeconds(second), exec);
+            ProbeVerdict verdict = probes.evaluate(states, "pod-app", T0.plusSeconds(second), exec, NO_NETWORK);
             assertFalse(verdict.started());
             assertFalse(verdict.ready());
             states = verdict.states();
@@ -169,13 +171,13 @@ class ContainerProbesTest {
         assertEquals(Optional.of(T0.plusSeconds(6)), probes.nextDueAt(states), "only the startup probe is due");
 
         exec.answer("started", 0, "");
-        ProbeVerdict started = probes.evaluate(states, "pod-app", T0.plusSeconds(6), exec);
+        ProbeVerdict started = probes.evaluate(states, "pod-app", T0.plusSeconds(6), exec, NO_NETWORK);
         assertTrue(started.started());
         assertTrue(started.ready(), "readiness ran in the same round, as soon as startup succeeded");
         assertEquals(List.of("started", "started", "started", "started", "alive", "ready"), exec.calls);
         assertEquals(Optional.of(T0.plusSeconds(11)), probes.nextDueAt(started.states()), "readiness, 6 + 5");
 
-        probes.evaluate(started.states(), "pod-app", T0.plusSeconds(30), exec);
+        probes.evaluate(started.states(), "pod-app", T0.plusSeconds(30), exec, NO_NETWORK);
         assertEquals(List.of("alive", "ready"), exec.calls.subList(6, exec.calls.size()), "startup runs no more");
     }
 
@@ -183,8 +185,8 @@ class ContainerProbesTest {
     void aStartupProbeThatKeepsFailingAsksForARestart() {
         ContainerProbes probes = probes(probe("started", 0, 1, 2), probe("alive", 0, 1, 3), null);
         FakeExec exec = new FakeExec().answer("started", 7, "not yet");
-        ProbeVerdict first = probes.evaluate(probes.initial(T0), "pod-app", T0, exec);
-        ProbeVerdict second = probes.evaluate(first.states(), "pod-app", T0.plusSeconds(1), exec);
+        ProbeVerdict first = probes.evaluate(probes.initial(T0), "pod-app", T0, exec, NO_NETWORK);
+        ProbeVerdict second = probes.evaluate(first.states(), "pod-app", T0.plusSeconds(1), exec, NO_NETWORK);
         assertFalse(first.restart());
         assertTrue(second.restart());
         assertFalse(second.started());
@@ -193,21 +195,11 @@ class ContainerProbesTest {
     }
 
     @Test
-    void unsupportedProbesAreReportedAndTakenAsPassing() {
-        Probe http = new ProbeBuilder().withNewHttpGet().withPath("/healthz").withNewPort(8080).endHttpGet().build();
+    void grpcProbesAreRefused() {
         Probe grpc = new ProbeBuilder().withNewGrpc().withPort(9000).endGrpc().build();
-        ContainerProbes probes = probes(grpc, probe("alive", 0, 10, 3), http);
-        FakeExec exec = new FakeExec().answer("alive", 0, "");
-        ProbeVerdict verdict = probes.evaluate(probes.initial(T0), "pod-app", T0, exec);
-        assertTrue(verdict.started());
-        assertTrue(verdict.ready());
-        assertEquals(List.of("alive"), exec.calls, "the exec probe still runs");
-        assertEquals(List.of(
-                "container app: startupProbe uses grpc, which berth cannot run before it has networking;"
-                        + " it is taken as passing",
-                "container app: readinessProbe uses httpGet, which berth cannot run before it has networking;"
-                        + " it is taken as passing"), probes.unsupported());
-        assertEquals(Optional.of(T0.plusSeconds(10)), probes.nextDueAt(verdict.states()));
+        BerthException e = assertThrows(BerthException.class, () -> probes(grpc, null, null));
+        assertEquals("container app: startupProbe.grpc: berth does not run gRPC probes yet; use exec, httpGet or "
+                + "tcpSocket", e.getMessage());
     }
 
     @Test
@@ -222,7 +214,7 @@ class ContainerProbesTest {
     void longOutputIsCapped() {
         ContainerProbes probes = probes(null, null, probe("noisy", 0, 1, 1));
         String noise = "x".repeat(5000);
-        ProbeVerdict verdict = probes.evaluate(probes.initial(T0), "pod-app", T0, new FakeExec().answer("noisy", 1, noise));
+        ProbeVerdict verdict = probes.evaluate(probes.initial(T0), "pod-app", T0, new FakeExec().answer("noisy", 1, noise), NO_NETWORK);
         String output = verdict.states().of(ProbeKind.READINESS).output();
         assertEquals(ContainerProbes.MAX_OUTPUT + 3, output.length());
         assertTrue(output.endsWith("..."));
@@ -232,7 +224,7 @@ class ContainerProbesTest {
     void statesSurviveAJsonRoundTrip() {
         ContainerProbes probes = probes(probe("started", 0, 1, 3), null, probe("ready", 0, 1, 3));
         FakeExec exec = new FakeExec().answer("started", 0, "ok").answer("ready", 1, "warming up");
-        ProbeStates states = probes.evaluate(probes.initial(T0), "pod-app", T0, exec).states();
+        ProbeStates states = probes.evaluate(probes.initial(T0), "pod-app", T0, exec, NO_NETWORK).states();
         JsonMapper json = JsonMapper.builder().build();
         ProbeStates read = json.readValue(json.writeValueAsString(states), ProbeStates.class);
         assertEquals(states, read);

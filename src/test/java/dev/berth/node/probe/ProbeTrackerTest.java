@@ -22,7 +22,7 @@ class ProbeTrackerTest {
     }
 
     private static ProbeTracker tracker(ProbeKind kind, Probe probe) {
-        return new ProbeTracker(ProbeSpec.of(kind, probe));
+        return new ProbeTracker(ProbeSpec.of(kind, probe, List.of()));
     }
 
     private static ProbeState run(ProbeTracker tracker, ProbeState state, boolean... results) {
@@ -39,11 +39,10 @@ class ProbeTrackerTest {
         zeros.setTimeoutSeconds(0);
         zeros.setFailureThreshold(0);
         for (Probe probe : List.of(exec("true"), zeros)) {
-            ProbeSpec spec = ProbeSpec.of(ProbeKind.READINESS, probe);
+            ProbeSpec spec = ProbeSpec.of(ProbeKind.READINESS, probe, List.of());
             assertEquals(List.of(0, 10, 1, 1, 3), List.of(spec.initialDelaySeconds(), spec.periodSeconds(),
                     spec.timeoutSeconds(), spec.successThreshold(), spec.failureThreshold()));
-            assertEquals(List.of("true"), spec.command());
-            assertNull(spec.unsupported());
+            assertEquals(new ProbeAction.Exec(List.of("true")), spec.action());
         }
     }
 
@@ -51,22 +50,22 @@ class ProbeTrackerTest {
     void rejectsWhatTheApiServerRejects() {
         Probe twoSuccesses = exec("true");
         twoSuccesses.setSuccessThreshold(2);
-        assertEquals(2, ProbeSpec.of(ProbeKind.READINESS, twoSuccesses).successThreshold());
+        assertEquals(2, ProbeSpec.of(ProbeKind.READINESS, twoSuccesses, List.of()).successThreshold());
         BerthException liveness = assertThrows(BerthException.class,
-                () -> ProbeSpec.of(ProbeKind.LIVENESS, twoSuccesses));
+                () -> ProbeSpec.of(ProbeKind.LIVENESS, twoSuccesses, List.of()));
         assertEquals("livenessProbe.successThreshold: must be 1, not 2", liveness.getMessage());
-        assertThrows(BerthException.class, () -> ProbeSpec.of(ProbeKind.STARTUP, twoSuccesses));
+        assertThrows(BerthException.class, () -> ProbeSpec.of(ProbeKind.STARTUP, twoSuccesses, List.of()));
 
         Probe negative = exec("true");
         negative.setInitialDelaySeconds(-1);
         assertEquals("readinessProbe.initialDelaySeconds: must not be negative, not -1",
-                assertThrows(BerthException.class, () -> ProbeSpec.of(ProbeKind.READINESS, negative)).getMessage());
+                assertThrows(BerthException.class, () -> ProbeSpec.of(ProbeKind.READINESS, negative, List.of())).getMessage());
         assertEquals("startupProbe.exec.command: required",
-                assertThrows(BerthException.class, () -> ProbeSpec.of(ProbeKind.STARTUP, exec())).getMessage());
-        assertThrows(BerthException.class, () -> ProbeSpec.of(ProbeKind.LIVENESS, new Probe()));
+                assertThrows(BerthException.class, () -> ProbeSpec.of(ProbeKind.STARTUP, exec(), List.of())).getMessage());
+        assertThrows(BerthException.class, () -> ProbeSpec.of(ProbeKind.LIVENESS, new Probe(), List.of()));
         Probe two = new ProbeBuilder(exec("true")).withNewTcpSocket().withNewPort(80).endTcpSocket().build();
         assertEquals("livenessProbe: must have exactly one of exec, httpGet, tcpSocket and grpc, not exec and tcpSocket",
-                assertThrows(BerthException.class, () -> ProbeSpec.of(ProbeKind.LIVENESS, two)).getMessage());
+                assertThrows(BerthException.class, () -> ProbeSpec.of(ProbeKind.LIVENESS, two, List.of())).getMessage());
     }
 
     @Test
@@ -151,17 +150,5 @@ class ProbeTrackerTest {
         ProbeState failed = run(tracker, tracker.initial(), false, false);
         assertTrue(tracker.restart(failed));
         assertNull(tracker.dueAt(failed, T0, T0));
-    }
-
-    @Test
-    void unsupportedProbesPassWithoutRunning() {
-        Probe http = new ProbeBuilder().withNewHttpGet().withPath("/healthz").withNewPort(8080).endHttpGet().build();
-        for (ProbeKind kind : ProbeKind.values()) {
-            ProbeTracker tracker = tracker(kind, http);
-            assertEquals(kind.field() + " uses httpGet, which berth cannot run before it has networking;"
-                    + " it is taken as passing", tracker.spec().unsupported());
-            assertTrue(tracker.initial().passing(), kind + " passes");
-            assertNull(tracker.dueAt(tracker.initial(), T0, T0), kind + " never runs");
-        }
     }
 }
