@@ -27,6 +27,9 @@ public final class ConfigLoader {
 
     public static final Path DEFAULT_PATH = Path.of("/etc/berth/config.yaml");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+    /** A DNS-1123 subdomain: lowercase labels of letters, digits and inner '-', joined by dots. */
+    private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+            + "(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
     private final List<Problem> problems = new ArrayList<>();
     private String file;
@@ -188,7 +191,7 @@ public final class ConfigLoader {
     }
 
     private BerthConfig.Network network(Map<String, Object> n) {
-        allowOnly(n, "/network", Set.of("enabled", "cniConfDir", "cniBinDirs", "name"));
+        allowOnly(n, "/network", Set.of("enabled", "cniConfDir", "cniBinDirs", "name", "clusterDomain"));
         BerthConfig.Network defaults = BerthConfig.Network.DEFAULTS;
         Object enabled = n.get("enabled");
         if (enabled != null && !(enabled instanceof Boolean)) {
@@ -208,8 +211,13 @@ public final class ConfigLoader {
         if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) { // the spec's network names
             fail("/network/name", "expected a CNI network name (letters, digits, '_', '.', '-'), got \"" + name + "\"");
         }
+        String domain = string(n.get("clusterDomain"), "/network/clusterDomain");
+        if (domain != null && !DNS_SUBDOMAIN.matcher(domain).matches()) {
+            fail("/network/clusterDomain", "expected a DNS domain like cluster.local, got \"" + domain + "\"");
+        }
         return new BerthConfig.Network(!Boolean.FALSE.equals(enabled), confDir == null ? defaults.cniConfDir() : confDir,
-                binDirs.isEmpty() ? defaults.cniBinDirs() : List.copyOf(binDirs), name == null ? defaults.name() : name);
+                binDirs.isEmpty() ? defaults.cniBinDirs() : List.copyOf(binDirs), name == null ? defaults.name() : name,
+                domain == null ? defaults.clusterDomain() : domain);
     }
 
     private BerthConfig.Server.Tls tls(Object value) {

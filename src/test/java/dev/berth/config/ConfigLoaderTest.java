@@ -86,23 +86,26 @@ class ConfigLoaderTest {
     @Test
     void networkKeysOverrideTheDefaultsAndBadOnesNameTheirPath() {
         assertEquals(BerthConfig.Network.DEFAULTS, parse("root: /x").network());
-        assertEquals(new BerthConfig.Network(false, Path.of("/etc/berth/net.d"), List.of(Path.of("/opt/cni/bin")), "lab"),
-                parse("network: {enabled: false, cniConfDir: /etc/berth/net.d, cniBinDirs: [/opt/cni/bin], name: lab}")
-                        .network());
+        assertEquals(new BerthConfig.Network(false, Path.of("/etc/berth/net.d"), List.of(Path.of("/opt/cni/bin")),
+                        "lab", "berth.internal"),
+                parse("network: {enabled: false, cniConfDir: /etc/berth/net.d, cniBinDirs: [/opt/cni/bin], name: lab,"
+                        + " clusterDomain: berth.internal}").network());
         assertEquals(new BerthConfig.Network(true, Path.of("/etc/cni/net.d"), List.of(Path.of("/usr/lib/cni"),
-                Path.of("/opt/cni/bin")), "lab"), parse("network: {name: lab}").network());
+                Path.of("/opt/cni/bin")), "lab", "cluster.local"), parse("network: {name: lab}").network());
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> parse("""
                 network:
                   enabled: "no"
                   cniBinDirs: /usr/lib/cni
                   name: ../lab
                   cidr: 10.0.0.0/8
+                  clusterDomain: Cluster.Local.
                 """));
         assertEquals("""
-                config.yaml:5:3: unknown key "network.cidr" (allowed: cniBinDirs, cniConfDir, enabled, name)
+                config.yaml:5:3: unknown key "network.cidr" (allowed: clusterDomain, cniBinDirs, cniConfDir, enabled, name)
                 config.yaml:2:3: expected true or false
                 config.yaml:3:3: expected a non-empty list of directories
-                config.yaml:4:3: expected a CNI network name (letters, digits, '_', '.', '-'), got "../lab\"""",
+                config.yaml:4:3: expected a CNI network name (letters, digits, '_', '.', '-'), got "../lab"
+                config.yaml:6:3: expected a DNS domain like cluster.local, got "Cluster.Local.\"""",
                 e.getMessage());
     }
 
