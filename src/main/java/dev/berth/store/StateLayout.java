@@ -62,6 +62,11 @@ public record StateLayout(Path root) {
         return root.resolve("seccomp");
     }
 
+    /** The Services' virtual IPs and node ports, kept so that a Service holds its own across restarts. */
+    public Path serviceIps() {
+        return root.resolve("service-ips.json");
+    }
+
     /** Named local volumes that back PersistentVolumeClaims and outlive pods. */
     public Path volumes() {
         return root.resolve("volumes");
