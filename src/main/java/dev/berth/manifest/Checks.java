@@ -42,6 +42,8 @@ final class Checks {
         annotations(object.getMetadata().getAnnotations());
         if (object instanceof Deployment d) {
             deployment(d);
+        } else if (object instanceof Service s && s.getSpec() != null) {
+            new PortChecks(this::fail).service("/spec", s.getSpec());
         } else if (object instanceof CronJob c && (c.getSpec() == null || blank(c.getSpec().getSchedule()))) {
             fail("/spec/schedule", "field \"spec.schedule\" is required");
         }
@@ -118,6 +120,8 @@ final class Checks {
         new DownwardApiChecks(this::fail).podSpec(pointer, spec);
         new PodDnsChecks(this::fail).podSpec(pointer, spec);
         new EnvNameChecks(this::fail).podSpec(pointer, spec);
+        new PortChecks(this::fail).podSpec(pointer, spec);
+        new ProbeChecks(this::fail).podSpec(pointer, spec);
         new UnsupportedFields(this::fail, (at, message) -> warnings.add(new Problem(locations.find(at), message)))
                 .podSpec(pointer, spec);
     }

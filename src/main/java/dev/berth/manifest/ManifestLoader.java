@@ -46,6 +46,7 @@ public final class ManifestLoader {
                 problems.addAll(e.problems());
             }
         }
+        HostPortClaims.check(manifests.values(), problems, warnings);
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);
         }
