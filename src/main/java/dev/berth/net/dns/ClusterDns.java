@@ -2,6 +2,7 @@ package dev.berth.net.dns;
 
 import dev.berth.core.BerthException;
 import dev.berth.core.IpLiteral;
+import dev.berth.net.service.ServiceEndpoints;
 import dev.berth.runtime.Command;
 import dev.berth.store.AtomicFiles;
 import java.io.IOException;
@@ -105,6 +106,21 @@ public final class ClusterDns {
         } catch (IOException e) {
             throw new BerthException("cannot update the DNS names in " + hostsDir() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What {@link #publish} takes, from the Services as the proxy gets them: a Service's clusterIP, or a headless
+     * Service's ready pods' IPs (sorted, so that a pass with the pods in another order rewrites nothing).
+     */
+    public static Map<String, List<String>> addresses(List<ServiceEndpoints> services) {
+        Map<String, List<String>> addresses = new TreeMap<>();
+        for (ServiceEndpoints service : services) {
+            addresses.put(service.namespacedName(), service.headless()
+                    ? service.ports().stream().flatMap(p -> p.endpoints().stream()).map(ServiceEndpoints.Endpoint::ip)
+                            .distinct().sorted().toList()
+                    : List.of(service.clusterIP()));
+        }
+        return addresses;
     }
 
     /** Stops dnsmasq if it runs, and removes its names. */
