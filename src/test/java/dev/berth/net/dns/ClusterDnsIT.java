@@ -127,6 +127,15 @@ class ClusterDnsIT {
     }
 
     @Test
+    void theServerStartsBeforeTheBridgeHasTheGatewayAndAnswersOnceItHasIt() {
+        Processes.run("ip", "addr", "del", GATEWAY + "/24", "dev", BRIDGE); // as before the first pod made it
+        dns.ensureRunning();
+        dns.publish(Map.of("shop/web", List.of("10.96.0.10")));
+        Processes.run("ip", "addr", "add", GATEWAY + "/24", "dev", BRIDGE);
+        awaitAnswer("web.shop.svc.cluster.local", answer -> addresses(answer).equals(List.of("10.96.0.10")));
+    }
+
+    @Test
     void aRunningServerIsLeftAloneOutlivesItsStarterAndIsReplacedWhenTheSettingsChange() throws Exception {
         dns.ensureRunning();
         ProcessHandle first = dns.running().orElseThrow();
