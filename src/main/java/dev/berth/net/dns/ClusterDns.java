@@ -2,7 +2,6 @@ package dev.berth.net.dns;
 
 import dev.berth.core.BerthException;
 import dev.berth.core.IpLiteral;
-import dev.berth.net.service.ServiceEndpoints;
 import dev.berth.runtime.Command;
 import dev.berth.store.AtomicFiles;
 import java.io.IOException;
@@ -80,8 +79,9 @@ public final class ClusterDns {
     }
 
     /**
-     * Serves these names, and no others: one hosts file per name, rewritten only when it changes, and the files of
-     * names no longer given removed.
+     * Serves these names, and no others: one hosts file per name, its addresses sorted and the file rewritten only
+     * when that changes (pods listed in another order change nothing), and the files of names no longer given
+     * removed.
      *
      * @param ipsByService the IPs of each Service by {@code namespace/name}: its clusterIP, or a headless Service's
      *                     ready pods' IPs; a Service without any has no name
@@ -91,7 +91,7 @@ public final class ClusterDns {
         ipsByService.forEach((service, ips) -> {
             if (!ips.isEmpty()) {
                 String name = serviceName(service);
-                files.put(name, hostsFile(name, ips));
+                files.put(name, hostsFile(name, ips.stream().sorted().toList()));
             }
         });
         try {
@@ -106,21 +106,6 @@ public final class ClusterDns {
         } catch (IOException e) {
             throw new BerthException("cannot update the DNS names in " + hostsDir() + ": " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * What {@link #publish} takes, from the Services as the proxy gets them: a Service's clusterIP, or a headless
-     * Service's ready pods' IPs (sorted, so that a pass with the pods in another order rewrites nothing).
-     */
-    public static Map<String, List<String>> addresses(List<ServiceEndpoints> services) {
-        Map<String, List<String>> addresses = new TreeMap<>();
-        for (ServiceEndpoints service : services) {
-            addresses.put(service.namespacedName(), service.headless()
-                    ? service.ports().stream().flatMap(p -> p.endpoints().stream()).map(ServiceEndpoints.Endpoint::ip)
-                            .distinct().sorted().toList()
-                    : List.of(service.clusterIP()));
-        }
-        return addresses;
     }
 
     /** Stops dnsmasq if it runs, and removes its names. */

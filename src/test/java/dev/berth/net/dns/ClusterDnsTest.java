@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.BerthException;
-import dev.berth.net.service.ServiceEndpoints;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,25 +72,19 @@ class ClusterDnsTest {
 
         dns.publish(Map.of("shop/web", List.of("10.96.0.12")));
         assertEquals("10.96.0.12\tweb.shop.svc.cluster.local\n", Files.readString(web));
+        Path db = dir.resolve("dns/hosts/db.shop.svc.cluster.local");
+        dns.publish(Map.of("shop/web", List.of("10.96.0.12"), "shop/db", List.of("10.88.0.6", "10.88.0.5")));
+        Files.setLastModifiedTime(db, written);
+        dns.publish(Map.of("shop/web", List.of("10.96.0.12"), "shop/db", List.of("10.88.0.5", "10.88.0.6")));
+        assertEquals(written, Files.getLastModifiedTime(db), "the same addresses in another order");
+        assertEquals("10.88.0.5\tdb.shop.svc.cluster.local\n10.88.0.6\tdb.shop.svc.cluster.local\n",
+                Files.readString(db));
+        dns.publish(Map.of("shop/web", List.of("10.96.0.12")));
         assertEquals(List.of("web.shop.svc.cluster.local"), files());
 
         Files.writeString(dir.resolve("dns/hosts/.web.shop.svc.cluster.local.1234.tmp"), "torn by a crash");
         dns.publish(Map.of());
         assertEquals(List.of(), files());
-    }
-
-    @Test
-    void aServiceIsFoundAtItsClusterIpAndAHeadlessOneAtItsReadyPods() {
-        ServiceEndpoints.Port http = new ServiceEndpoints.Port("http", "TCP", 80, 0, List.of(
-                new ServiceEndpoints.Endpoint("shop.db-1.aaaaaa", "10.88.0.6", 5432),
-                new ServiceEndpoints.Endpoint("shop.db-0.bbbbbb", "10.88.0.5", 5432)));
-        ServiceEndpoints.Port metrics = new ServiceEndpoints.Port("metrics", "TCP", 9100, 0, List.of(
-                new ServiceEndpoints.Endpoint("shop.db-0.bbbbbb", "10.88.0.5", 9100)));
-        assertEquals(Map.of("shop/web", List.of("10.96.0.10"), "shop/db", List.of("10.88.0.5", "10.88.0.6"),
-                        "shop/idle", List.of()),
-                ClusterDns.addresses(List.of(new ServiceEndpoints("shop", "web", "10.96.0.10", List.of(http)),
-                        new ServiceEndpoints("shop", "db", "None", List.of(http, metrics)),
-                        new ServiceEndpoints("shop", "idle", "None", List.of()))));
     }
 
     @Test
