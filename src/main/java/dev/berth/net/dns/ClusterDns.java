@@ -28,7 +28,7 @@ import java.util.stream.Stream;
 public final class ClusterDns {
 
     public static final Path DNSMASQ = Path.of("/usr/sbin/dnsmasq");
-    /** dnsmasq answers its start only once it has bound its socket (or failed to). */
+    /** dnsmasq's first process exits once the server is set up, or with why it could not be. */
     private static final Duration START_DEADLINE = Duration.ofSeconds(10);
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(5);
     private static final Pattern DNS_NAME = Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?");
