@@ -7,6 +7,7 @@ import dev.berth.core.ExtendedResources;
 import dev.berth.core.Quantity;
 import dev.berth.core.ResourceKey;
 import dev.berth.scheduler.Decision;
+import dev.berth.scheduler.HostPort;
 import dev.berth.scheduler.NodeAffinity;
 import dev.berth.scheduler.NodeCapacity;
 import dev.berth.scheduler.NodeSelectorRequirement;
@@ -18,6 +19,7 @@ import dev.berth.scheduler.Scheduler;
 import dev.berth.scheduler.Taint;
 import dev.berth.scheduler.Toleration;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Translates pods for the pure {@link Scheduler} and asks it which waiting pods the node can take now. */
 final class Admission {
@@ -35,10 +38,13 @@ final class Admission {
     private final Scheduler scheduler = new Scheduler();
     private final NodeCapacity node;
     private final PriorityClasses priorities;
+    private final Supplier<List<HostPort>> listening;
 
-    Admission(NodeCapacity node, PriorityClasses priorities) {
+    /** @param listening the ports host processes listen on now; asked only when a waiting pod wants a host port */
+    Admission(NodeCapacity node, PriorityClasses priorities, Supplier<List<HostPort>> listening) {
         this.node = node;
         this.priorities = priorities;
+        this.listening = listening;
     }
 
     /** Scheduler keys are {@code Pod <namespace>/<pod id>}: ids are unique where names may repeat. */
@@ -56,7 +62,7 @@ final class Admission {
         List<Decision.Pending> refused = new ArrayList<>();
         for (PodSnapshot pod : waiting) {
             if (!orEmpty(pod.record().pod().getSpec().getSchedulingGates()).isEmpty()) {
-                refused.add(new Decision.Pending(key(pod), GATED, true));
+                refused.add(new Decision.Pending(key(pod), GATED, Decision.Cause.GATED));
                 continue;
             }
             try {
@@ -65,8 +71,9 @@ final class Admission {
                 refused.add(new Decision.Pending(key(pod), e.getMessage()));
             }
         }
+        boolean hostPorts = queue.stream().anyMatch(p -> !p.hostPorts().isEmpty());
         Decision decision = scheduler.schedule(node, running.stream().map(p -> request(p, admittedPriority(p))).toList(),
-                queue);
+                queue, hostPorts ? listening.get() : List.of());
         List<Decision.Pending> pending = new ArrayList<>(decision.pending());
         pending.addAll(refused);
         return new Decision(decision.admitted(), pending, decision.preempt());
@@ -94,7 +101,23 @@ final class Admission {
         PreemptionPolicy policy = "Never".equals(spec.getPreemptionPolicy()) ? PreemptionPolicy.NEVER
                 : PreemptionPolicy.PREEMPT_LOWER_PRIORITY;
         return new PodRequest(key(pod), requests, priority, pod.record().createdAt(), spec.getNodeSelector(),
-                nodeAffinity(spec), tolerations, policy);
+                nodeAffinity(spec), tolerations, policy, hostPorts(spec));
+    }
+
+    /** As kube-scheduler counts them: the app containers' host ports; a hostNetwork pod's container ports are. */
+    private static List<HostPort> hostPorts(PodSpec spec) {
+        boolean hostNetwork = Boolean.TRUE.equals(spec.getHostNetwork());
+        List<HostPort> ports = new ArrayList<>();
+        for (Container c : orEmpty(spec.getContainers())) {
+            for (ContainerPort port : orEmpty(c.getPorts())) {
+                int hostPort = port.getHostPort() != null && port.getHostPort() > 0 ? port.getHostPort()
+                        : hostNetwork && port.getContainerPort() != null ? port.getContainerPort() : 0;
+                if (hostPort > 0) {
+                    ports.add(new HostPort(port.getProtocol(), port.getHostIP(), hostPort));
+                }
+            }
+        }
+        return ports;
     }
 
     /** A container's requests; a limit stands in for a missing request, as in Kubernetes. */

@@ -287,7 +287,7 @@ public final class NodeReconciler implements AutoCloseable {
                     if (!p.gated()) { // a gated pod was not tried: kube-scheduler reports no failure for it
                         PodEvents.warning(pods.podDir(pod.id()), "FailedScheduling", "0/1 nodes are available: " + p.reason());
                     }
-                    PodState.unscheduled(p.gated() ? "SchedulingGated" : "Unschedulable", p.reason())
+                    PodState.unscheduled(p.cause().reason(), p.reason())
                             .write(pods.podDir(pod.id()));
                 }
             }

@@ -3,6 +3,7 @@ package dev.berth.node;
 import dev.berth.core.BerthException;
 import dev.berth.core.Quantity;
 import dev.berth.manifest.DesiredState;
+import dev.berth.scheduler.HostPort;
 import dev.berth.scheduler.NodeCapacity;
 import dev.berth.scheduler.PriorityClasses;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What the node offers pods: the machine's CPUs and memory minus the configured reserve, the extended resources the
@@ -21,9 +23,17 @@ import java.util.Map;
 public final class NodeResources {
 
     private final NodeCapacity capacity;
+    private final Supplier<List<HostPort>> listening;
 
-    public NodeResources(NodeCapacity capacity) {
+    /** @param listening the ports host processes listen on now, which pods' host ports must not take */
+    public NodeResources(NodeCapacity capacity, Supplier<List<HostPort>> listening) {
         this.capacity = capacity;
+        this.listening = listening;
+    }
+
+    /** A node on which no host process listens: for tests. */
+    public NodeResources(NodeCapacity capacity) {
+        this(capacity, List::of);
     }
 
     /**
@@ -35,7 +45,7 @@ public final class NodeResources {
         long cpuMillis = Runtime.getRuntime().availableProcessors() * 1000L;
         String name = hostname();
         return new NodeResources(NodeCapacity.allocatable(cpuMillis, memTotal(), reservedCpu, reservedMemory,
-                wellKnownLabels(name, labels), List.of()).named(name, extended));
+                wellKnownLabels(name, labels), List.of()).named(name, extended), ListeningSockets::read);
     }
 
     /** The kubelet's own labels; configured labels are set after them and win, as the kubelet's --node-labels do. */
@@ -78,7 +88,7 @@ public final class NodeResources {
                 classes.put(m.key().name(), value.intValue());
             }
         }
-        return new Admission(capacity, new PriorityClasses(classes));
+        return new Admission(capacity, new PriorityClasses(classes), listening);
     }
 
     /** The machine's memory, in bytes. */

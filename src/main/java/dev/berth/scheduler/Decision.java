@@ -20,10 +20,33 @@ public record Decision(List<ResourceKey> admitted, List<Pending> pending, List<R
      * A pod left waiting, with kube-scheduler's short reason, e.g. {@code Insufficient memory}. A gated pod (it has
      * {@code schedulingGates}) was not tried at all: on a cluster it is {@code SchedulingGated}, not Unschedulable.
      */
-    public record Pending(ResourceKey pod, String reason, boolean gated) {
+    public record Pending(ResourceKey pod, String reason, Cause cause) {
 
         public Pending(ResourceKey pod, String reason) {
-            this(pod, reason, false);
+            this(pod, reason, Cause.UNSCHEDULABLE);
+        }
+
+        public boolean gated() {
+            return cause == Cause.GATED;
+        }
+    }
+
+    /** Why a pod waits, as its status says it. */
+    public enum Cause {
+        UNSCHEDULABLE("Unschedulable"),
+        GATED("SchedulingGated"),
+        /** A host port it asks for is held by another pod or a host process. */
+        HOST_PORT_CONFLICT("HostPortConflict");
+
+        private final String reason;
+
+        Cause(String reason) {
+            this.reason = reason;
+        }
+
+        /** The pod's status reason, e.g. {@code HostPortConflict}. */
+        public String reason() {
+            return reason;
         }
     }
 }

@@ -10,11 +10,11 @@ import java.util.Objects;
 /**
  * What the scheduler needs to know about one pod, already translated from the Pod object by the caller: effective
  * requests (see {@link Requests#effective}), resolved priority (see {@link PriorityClasses}), creation time,
- * nodeSelector, required node affinity and tolerations.
+ * nodeSelector, required node affinity, tolerations and the host ports its containers ask for.
  */
 public record PodRequest(ResourceKey pod, Requests requests, int priority, Instant createdAt,
         Map<String, String> nodeSelector, NodeAffinity nodeAffinity, List<Toleration> tolerations,
-        PreemptionPolicy preemptionPolicy) {
+        PreemptionPolicy preemptionPolicy, List<HostPort> hostPorts) {
 
     /** The scheduling queue's order: higher priority first, then older first; the key makes ties deterministic. */
     public static final Comparator<PodRequest> QUEUE_ORDER = Comparator.comparingInt(PodRequest::priority).reversed()
@@ -29,6 +29,14 @@ public record PodRequest(ResourceKey pod, Requests requests, int priority, Insta
         nodeAffinity = nodeAffinity == null ? NodeAffinity.NONE : nodeAffinity;
         tolerations = tolerations == null ? List.of() : List.copyOf(tolerations);
         preemptionPolicy = preemptionPolicy == null ? PreemptionPolicy.PREEMPT_LOWER_PRIORITY : preemptionPolicy;
+        hostPorts = hostPorts == null ? List.of() : List.copyOf(hostPorts);
+    }
+
+    /** A pod that asks for no host port. */
+    public PodRequest(ResourceKey pod, Requests requests, int priority, Instant createdAt,
+            Map<String, String> nodeSelector, NodeAffinity nodeAffinity, List<Toleration> tolerations,
+            PreemptionPolicy preemptionPolicy) {
+        this(pod, requests, priority, createdAt, nodeSelector, nodeAffinity, tolerations, preemptionPolicy, null);
     }
 
     /** A pod with no node affinity. */
