@@ -3,6 +3,8 @@ package dev.berth.node;
 import dev.berth.core.ResourceKey;
 import dev.berth.manifest.Annotations;
 import dev.berth.manifest.DesiredState;
+import dev.berth.net.service.ServiceIps;
+import dev.berth.net.service.ServiceProxy;
 import dev.berth.scheduler.Decision;
 import dev.berth.store.StateLayout;
 import dev.berth.store.WriteBatch;
@@ -15,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One level-triggered pass over the node: observe every pod, keep started pods running (restarts, probes, drift),
@@ -24,6 +28,8 @@ import java.util.Set;
  * in the runtime, so a pass after a crash carries on where one stopped.
  */
 public final class NodeReconciler implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeReconciler.class);
 
     private final PodRuntimePort pods;
     private final PodObserver observer;
@@ -35,15 +41,24 @@ public final class NodeReconciler implements AutoCloseable {
     private final PodRemover remover;
     private final Workloads workloads;
     private final NodeResources resources;
+    private final Services services;
     private final AutoCloseable exitWatch;
 
+    /** A node whose Services have statuses but no rules ({@link ServiceProxy#NONE}), from the default range. */
     public NodeReconciler(StateLayout layout, PodRuntimePort pods, NodeResources resources) {
+        this(layout, pods, resources, ServiceProxy.NONE, new ServiceIps(layout, ServiceIps.DEFAULT_CIDR));
+    }
+
+    /** @param proxy puts the Services' rules in place, with their IPs and node ports from {@code serviceIps} */
+    public NodeReconciler(StateLayout layout, PodRuntimePort pods, NodeResources resources, ServiceProxy proxy,
+                          ServiceIps serviceIps) {
         this.pods = pods;
         this.observer = new PodObserver(pods);
         this.probes = new ProbeRunner(pods::exec, workers, wakeup);
         this.keeper = new PodKeeper(pods, probes);
         this.starter = new PodStarter(pods, workers);
-        this.remover = new PodRemover(pods, workers, starter);
+        this.services = new Services(layout, proxy, serviceIps, pods::podDir);
+        this.remover = new PodRemover(pods, workers, starter, services::withdraw);
         this.workloads = new Workloads(layout, pods, workers);
         this.resources = resources;
         this.exitWatch = pods.watchExits(id -> wakeup.signal(id == null ? "container exits" : "exit of " + id));
@@ -66,6 +81,14 @@ public final class NodeReconciler implements AutoCloseable {
         return wakeup;
     }
 
+    /**
+     * What each Service's name stands for, by {@code namespace/name}: its virtual IP, or a headless Service's ready
+     * pods' IPs; as of the last pass (or withdrawal of a terminating pod).
+     */
+    public Map<String, List<String>> serviceNames() {
+        return services.names();
+    }
+
     public synchronized PassResult pass(DesiredState applied, Instant now) {
         Pass pass = new Pass(applied, now, workers.busy());
         PodObserver.Observation seen = observer.observeAll();
@@ -78,6 +101,7 @@ public final class NodeReconciler implements AutoCloseable {
                 pass);
         pass.actOn(decided, live);
         pass.admitAndStart(live, decided.newPods());
+        pass.syncServices(live);
         workers.retainFailures(pass.keys);
         return pass.result();
     }
@@ -325,6 +349,17 @@ public final class NodeReconciler implements AutoCloseable {
                 } else {
                     wake(pod.state().retryAt());
                 }
+            }
+        }
+
+        /** Last, once the pass decided which pods go: those it is removing serve no Service from now on. */
+        void syncServices(List<PodSnapshot> live) {
+            Set<String> gone = new HashSet<>();
+            terminating.forEach(p -> gone.add(p.id()));
+            try {
+                services.sync(applied, live.stream().filter(p -> !gone.contains(p.id())).toList(), now);
+            } catch (RuntimeException e) { // the Services' state file: the next pass tries again
+                LOG.warn("Services: {}", e.getMessage(), e);
             }
         }
 

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Deletes a pod gracefully on its worker: marks it terminating first (so a crash mid-way is finished, not undone,
@@ -19,13 +20,16 @@ final class PodRemover {
     private final PodRuntimePort pods;
     private final PodWorkers workers;
     private final PodStarter starter;
+    /** Takes a pod out of the Services' endpoints before its containers are signalled. */
+    private final Consumer<String> withdraw;
     /** Pods whose removal runs now: what is seen of them meanwhile (a record whose state is deleted) is no guide. */
     private final Set<String> removing = ConcurrentHashMap.newKeySet();
 
-    PodRemover(PodRuntimePort pods, PodWorkers workers, PodStarter starter) {
+    PodRemover(PodRuntimePort pods, PodWorkers workers, PodStarter starter, Consumer<String> withdraw) {
         this.pods = pods;
         this.workers = workers;
         this.starter = starter;
+        this.withdraw = withdraw;
     }
 
     /**
@@ -46,6 +50,7 @@ final class PodRemover {
         removing.add(pod.id());
         workers.submit(pod.id(), "removal of pod " + pod.id(), () -> {
             try {
+                withdraw.accept(pod.id()); // as kube-proxy: a terminating pod takes no new connection
                 pods.stopAll(pod.record(), PodKeeper.grace(pod));
                 pods.remove(pod.id());
                 starter.forget(pod.id());

@@ -3,6 +3,8 @@ package dev.berth.node;
 import dev.berth.core.DirectoryTreeReader;
 import dev.berth.manifest.DesiredState;
 import dev.berth.manifest.ManifestLoader;
+import dev.berth.net.service.ServiceIps;
+import dev.berth.net.service.ServiceProxy;
 import dev.berth.scheduler.NodeCapacity;
 import dev.berth.store.StateLayout;
 import java.io.IOException;
@@ -35,10 +37,20 @@ public final class FakeNode implements AutoCloseable {
     }
 
     public FakeNode(Path dir, NodeResources resources) {
+        this(dir, resources, ServiceProxy.NONE);
+    }
+
+    /** A node whose Services' rules go to {@code proxy}. */
+    public FakeNode(Path dir, ServiceProxy proxy) {
+        this(dir, new NodeResources(new NodeCapacity(4000, 8L << 30, Map.of(), List.of())), proxy);
+    }
+
+    private FakeNode(Path dir, NodeResources resources, ServiceProxy proxy) {
         layout = new StateLayout(dir.resolve("state"));
         manifests = dir.resolve("manifests");
         runtime = new FakePodRuntime(layout);
-        reconciler = new NodeReconciler(layout, runtime, resources);
+        reconciler = new NodeReconciler(layout, runtime, resources, proxy,
+                new ServiceIps(layout, ServiceIps.DEFAULT_CIDR));
         applied = new DesiredState(null, List.of());
     }
 
