@@ -27,7 +27,10 @@ class EtcFilesIT {
         }
     }
 
-    /** localhost and the pod's own FQDN resolve (a server on the pod's loopback answers both), aliases are listed. */
+    /**
+     * localhost and the pod's own FQDN (at its pod network address) resolve, and a server in the pod answers at both;
+     * aliases are listed.
+     */
     @Test
     void hostnameSubdomainAndAliasesResolveInThePod() throws IOException {
         CliRun run = runner.run("""
@@ -55,7 +58,7 @@ class EtcFilesIT {
                 fe00::0\tip6-mcastprefix
                 fe00::1\tip6-allnodes
                 fe00::2\tip6-allrouters
-                127.0.1.1\tdb-0.backend.default.svc.cluster.local\tdb-0
+                POD_IP\tdb-0.backend.default.svc.cluster.local\tdb-0
 
                 # Entries added by HostAliases.
                 10.1.2.3\tfoo.local
@@ -64,7 +67,8 @@ class EtcFilesIT {
                 db-0
                 hi
                 hi
-                """, run.out());
+                """, run.out().replaceFirst("\n10\\.88\\.\\d+\\.\\d+\t", "\nPOD_IP\t"),
+                "the pod named by its address on the pod network");
     }
 
     @Test

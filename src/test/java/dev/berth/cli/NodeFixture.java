@@ -7,6 +7,7 @@ import dev.berth.node.PodSnapshot;
 import dev.berth.runtime.ContainerStatus;
 import dev.berth.runtime.OciRuntime;
 import dev.berth.runtime.MountTable;
+import dev.berth.runtime.RuntimeLayout;
 import dev.berth.store.FileTrees;
 import dev.berth.testing.CliRun;
 import dev.berth.testing.GitDaemon;
@@ -143,6 +144,17 @@ final class NodeFixture implements AutoCloseable {
         return named.get(0);
     }
 
+    /** The pods whose network is attached under {@code runRoot}: the CNI results kept for their removal. */
+    static List<String> cniResults(Path runRoot) throws IOException {
+        Path results = new RuntimeLayout(runRoot).cniResults();
+        if (!Files.isDirectory(results)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(results)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+        }
+    }
+
     /** Polls until {@code condition} holds; fails after {@code timeout}. */
     static void await(String what, Duration timeout, java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -154,7 +166,7 @@ final class NodeFixture implements AutoCloseable {
         }
     }
 
-    /** Prunes everything berth runs, then checks that no pod, mount, bundle or cgroup is left. */
+    /** Prunes everything berth runs, then checks that no pod, mount, bundle, pod network or cgroup is left. */
     @Override
     public void close() throws IOException {
         AssertionError failed = null;
@@ -168,6 +180,7 @@ final class NodeFixture implements AutoCloseable {
             try (Stream<Path> bundles = Files.list(runRoot.resolve("bundles"))) {
                 assertEquals(List.of(), bundles.toList(), "bundles left");
             }
+            assertEquals(List.of(), cniResults(runRoot), "pod networks left (cached CNI results)");
         } catch (AssertionError e) {
             failed = e;
         } finally {

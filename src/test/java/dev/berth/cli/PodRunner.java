@@ -91,7 +91,9 @@ final class PodRunner implements BeforeAllCallback, AfterAllCallback, BeforeEach
                 "--run-root", runRoot.toString());
     }
 
-    /** No mount under the state and run roots, no bundle, no cgroup of berth's; then the run root goes. */
+    /**
+     * No mount under the state and run roots, no bundle, no pod network, no cgroup of berth's; then the run root goes.
+     */
     private void assertNothingLeft() throws IOException {
         assertEquals(List.of(), MountTable.mountPointsUnder(dir), "mounts left under the state root");
         assertEquals(List.of(), MountTable.mountPointsUnder(runRoot), "mounts left under the run root");
@@ -99,6 +101,7 @@ final class PodRunner implements BeforeAllCallback, AfterAllCallback, BeforeEach
             try (Stream<Path> bundles = Files.list(runRoot.resolve("bundles"))) {
                 assertEquals(List.of(), bundles.toList(), "bundles left");
             }
+            assertEquals(List.of(), NodeFixture.cniResults(runRoot), "pod networks left (cached CNI results)");
         }
         FileTrees.deleteRecursively(runRoot);
         Path berthCgroups = Path.of(Files.isDirectory(Path.of("/sys/fs/cgroup/pids")) ? "/sys/fs/cgroup/pids/berth"

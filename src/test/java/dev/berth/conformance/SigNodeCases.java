@@ -132,8 +132,14 @@ final class SigNodeCases {
     private static void downwardApiEnv(List<ConformanceCase> all) {
         String f = "node/downwardapi.go";
         String ipv4 = "(\\d{1,3}\\.){3}\\d{1,3}";
-        all.add(needsNetworking(f, "should provide pod name, namespace and IP address as env vars [NodeConformance]"
-                + " [Conformance]", "POD_IP is the pod's address"));
+        all.add(run(f, "should provide pod name, namespace and IP address as env vars [NodeConformance] [Conformance]",
+                pod("downward-api", "", container("dapi-container", "env", """
+                        env:
+                          - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+                          - {name: POD_NAMESPACE, valueFrom: {fieldRef: {fieldPath: metadata.namespace}}}
+                          - {name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}
+                        %s""".formatted(RESOURCES))),
+                printsRegex("POD_NAME=downward-api", "POD_NAMESPACE=default", "POD_IP=" + ipv4)));
         for (String test : List.of("should provide host IP as an env var [NodeConformance] [Conformance]",
                 "should provide hostIPs as an env var [NodeConformance] [Conformance]")) {
             all.add(run(f, test, pod("downward-api", "", container("dapi-container", "env", """
