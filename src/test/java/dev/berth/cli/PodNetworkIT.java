@@ -114,7 +114,7 @@ class PodNetworkIT {
 
             assertEquals("hello from the pod\n", awaitPage("http://" + ip + ":8080/"));
             assertEquals("hello from the pod\n", awaitPage("http://127.0.0.1:" + hostPort + "/"));
-            assertEquals(List.of(web.id() + ".json"), names(node.runRoot.resolve("cni/results")));
+            assertEquals(List.of(web.id() + ".json"), NodeFixture.cniResults(node.runRoot));
             assertEquals(List.of(ip), leases());
             assertTrue(iptablesLines(web.id(), ip).size() >= 3, "masquerade and host port rules:\n" + run("iptables-save"));
             CliRun status = Scenarios.inspect(node, "status", "-o", "json");
@@ -182,7 +182,7 @@ class PodNetworkIT {
         assertEquals(List.of(), node.pods(), "pods left");
         assertEquals("", run("ip", "-o", "link", "show", "master", BRIDGE).strip(), "veths left on " + BRIDGE);
         assertEquals(List.of(), leases(), "leases left");
-        assertEquals(List.of(), names(node.runRoot.resolve("cni/results")), "cached results left");
+        assertEquals(List.of(), NodeFixture.cniResults(node.runRoot), "cached results left");
         assertEquals(List.of(), iptablesLines(podId, ip), "iptables rules left");
     }
 
