@@ -57,8 +57,7 @@ final class DownwardApi {
 
     /**
      * The pod's addresses: the host's for a hostNetwork pod, as the kubelet reports them; else its
-     * {@code status.podIPs}, which the pod network fills when it gives the pod an address. Pods have no network of
-     * their own yet, so this is empty until the networking work sets them there.
+     * {@code status.podIPs}, which the pod's record fills from its network's addresses ({@code ips.json}).
      */
     private List<String> podIPs() {
         if (Boolean.TRUE.equals(pod.getSpec().getHostNetwork())) {
