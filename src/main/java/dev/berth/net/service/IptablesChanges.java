@@ -38,6 +38,14 @@ final class IptablesChanges {
         return found;
     }
 
+    /** Berth's part of the tables once {@code wanted} is applied: its chains, and the jumps into them. */
+    static Map<String, Found> after(Map<String, IptablesRules.Table> wanted) {
+        Map<String, Found> after = new LinkedHashMap<>();
+        wanted.forEach((name, table) -> after.put(name, new Found(table.chains(), IptablesRules.JUMPS.get(name).stream()
+                .map(j -> "-A " + j.chain() + " " + j.rule()).toList())));
+        return after;
+    }
+
     /** The iptables-restore input (for {@code --noflush}); empty when there is nothing to change. */
     static String restore(Map<String, IptablesRules.Table> wanted, Map<String, Found> found) {
         StringBuilder out = new StringBuilder();

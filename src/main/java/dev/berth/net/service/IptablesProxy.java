@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * The Services' rules in the host's iptables (Debian's {@code iptables}, nf_tables or legacy), through its CLI:
  * rendered by {@link IptablesRules}, applied with one {@code iptables-restore --noflush} that replaces berth's chains
  * alone, and not at all when the rendering is what was applied last. The first sync of a process reads the tables
- * (iptables-save), so chains a crashed or older berth left are brought in line too.
+ * (iptables-save), so chains a crashed or older berth left are brought in line too; later ones build on what the last
+ * applied, unless it failed.
  */
 public final class IptablesProxy implements ServiceProxy {
 
@@ -30,6 +31,8 @@ public final class IptablesProxy implements ServiceProxy {
     private final Path binDir;
     /** The tables' text as last applied; null until the first sync. */
     private String applied;
+    /** Berth's part of the tables after the last sync; null when it is to be read from them. */
+    private Map<String, IptablesChanges.Found> tables;
 
     /** @param binDir where iptables-save and iptables-restore are ({@code /usr/sbin} on Debian) */
     public IptablesProxy(Path binDir) {
@@ -50,10 +53,14 @@ public final class IptablesProxy implements ServiceProxy {
         if (services.stream().anyMatch(s -> s.ports().stream().anyMatch(p -> p.nodePort() > 0))) {
             enableRouteLocalnet();
         }
-        String changes = IptablesChanges.restore(wanted, IptablesChanges.parse(run("iptables-save", new byte[0])));
+        Map<String, IptablesChanges.Found> found = tables != null ? tables
+                : IptablesChanges.parse(run("iptables-save", new byte[0]));
+        String changes = IptablesChanges.restore(wanted, found);
+        tables = null; // until it is known what the restore did
         if (!changes.isEmpty()) {
             run("iptables-restore", changes.getBytes(java.nio.charset.StandardCharsets.UTF_8), "--noflush", "-w");
         }
+        tables = IptablesChanges.after(wanted);
         applied = text;
     }
 

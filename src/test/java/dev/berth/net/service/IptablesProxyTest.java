@@ -1,6 +1,7 @@
 package dev.berth.net.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,22 +55,16 @@ class IptablesProxyTest {
         assertEquals(2, calls().size(), "same rules: nothing run");
         proxy.sync(List.of(WEB, HEADLESS)); // a headless Service adds no rule
         assertEquals(2, calls().size());
-        Files.writeString(bin.resolve("tables"), """
-                *nat
-                :BERTH-SERVICES - [0:0]
-                -A PREROUTING -m comment --comment "berth service portals" -j BERTH-SERVICES
-                COMMIT
-                """);
         Files.delete(bin.resolve("input"));
         proxy.sync(List.of());
-        assertEquals(List.of("save", "restore --noflush -w", "save", "restore --noflush -w"), calls());
-        assertEquals("""
-                *nat
-                :BERTH-SERVICES - [0:0]
-                -D PREROUTING -m comment --comment "berth service portals" -j BERTH-SERVICES
-                -X BERTH-SERVICES
-                COMMIT
-                """, Files.readString(bin.resolve("input")));
+        assertEquals(List.of("save", "restore --noflush -w", "restore --noflush -w"), calls(),
+                "the tables are read once: later syncs build on what was applied");
+        String removal = Files.readString(bin.resolve("input"));
+        assertTrue(removal.contains("-D PREROUTING -m comment --comment \"berth service portals\" -j BERTH-SERVICES\n")
+                && removal.contains("-D INPUT -m comment --comment \"berth firewall\" -j BERTH-FIREWALL\n")
+                && removal.contains("-X BERTH-SERVICES\n") && removal.contains("-X " + IptablesRules.chain("SVC-",
+                "shop/web/TCP") + "\n"), removal);
+        assertFalse(removal.contains("-A "), removal);
     }
 
     @Test

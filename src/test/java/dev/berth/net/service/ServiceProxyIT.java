@@ -93,6 +93,10 @@ class ServiceProxyIT {
         } finally {
             servers.forEach(Process::destroyForcibly);
             for (String netns : namespaces) {
+                String veth = "bsvcit-" + netns.substring(netns.lastIndexOf('-') + 1);
+                if (Files.exists(Path.of("/sys/class/net", veth))) { // at once: a namespace's own go some time after
+                    Processes.run("ip", "link", "delete", veth);
+                }
                 Processes.run("ip", "netns", "delete", netns);
             }
             if (Files.exists(Path.of("/sys/class/net", BRIDGE))) {
