@@ -3,6 +3,9 @@ package dev.berth.cli;
 import dev.berth.config.BerthConfig;
 import dev.berth.net.PodNetwork;
 import dev.berth.net.cni.CniNetwork;
+import dev.berth.net.service.IptablesProxy;
+import dev.berth.net.service.ServiceIps;
+import dev.berth.net.service.ServiceProxy;
 import dev.berth.node.NodeFacts;
 import dev.berth.node.NodeReconciler;
 import dev.berth.node.NodeResources;
@@ -67,8 +70,11 @@ final class NodeServices {
     /** The reconciler over {@link #pods}, with this machine's capacity less the config's reserve. */
     NodeReconciler reconciler(GlobalOptions global, PodRuntime pods) {
         BerthConfig.Node node = global.config().node();
+        BerthConfig.Network network = global.config().network();
+        // without a pod network, no pod has an IP a Service could send to: Services have no rules then
+        ServiceProxy proxy = network.enabled() ? new IptablesProxy() : ServiceProxy.NONE;
         return new NodeReconciler(layout, pods, NodeResources.ofMachine(node.labels(), node.reservedCpu(),
-                node.reservedMemory(), node.resources()));
+                node.reservedMemory(), node.resources()), proxy, new ServiceIps(layout, network.serviceCIDR()));
     }
 
     /** Reads pods and asks runc about their containers; opens nothing that writes, unlike {@link #pods}. */

@@ -61,10 +61,12 @@ public record BerthConfig(Path root, Source source, Map<String, Registry> regist
     /**
      * The pods' network: whether pods get one (else loopback only), the directory of CNI network configs, the
      * directories of CNI plugins (searched in order), the name of the network to use, and the domain of the Services'
-     * DNS names (the kubelet's clusterDomain). Absent values are defaults.
+     * DNS names (the kubelet's clusterDomain), and the range of the Services' virtual IPs (the API server's
+     * service-cluster-ip-range). Absent values are defaults.
      */
-    public record Network(boolean enabled, Path cniConfDir, List<Path> cniBinDirs, String name, String clusterDomain) {
+    public record Network(boolean enabled, Path cniConfDir, List<Path> cniBinDirs, String name, String clusterDomain,
+                          String serviceCIDR) {
         public static final Network DEFAULTS = new Network(true, Path.of("/etc/cni/net.d"),
-                List.of(Path.of("/usr/lib/cni"), Path.of("/opt/cni/bin")), "berth", "cluster.local");
+                List.of(Path.of("/usr/lib/cni"), Path.of("/opt/cni/bin")), "berth", "cluster.local", "10.96.0.0/16");
     }
 }

@@ -191,7 +191,8 @@ public final class ConfigLoader {
     }
 
     private BerthConfig.Network network(Map<String, Object> n) {
-        allowOnly(n, "/network", Set.of("enabled", "cniConfDir", "cniBinDirs", "name", "clusterDomain"));
+        allowOnly(n, "/network", Set.of("enabled", "cniConfDir", "cniBinDirs", "name", "clusterDomain",
+                "serviceCIDR"));
         BerthConfig.Network defaults = BerthConfig.Network.DEFAULTS;
         Object enabled = n.get("enabled");
         if (enabled != null && !(enabled instanceof Boolean)) {
@@ -215,9 +216,14 @@ public final class ConfigLoader {
         if (domain != null && !DNS_SUBDOMAIN.matcher(domain).matches()) {
             fail("/network/clusterDomain", "expected a DNS domain like cluster.local, got \"" + domain + "\"");
         }
+        String serviceCidr = string(n.get("serviceCIDR"), "/network/serviceCIDR");
+        if (serviceCidr != null && !serviceCidr.matches("(\\d{1,3}\\.){3}\\d{1,3}/\\d{1,2}")) {
+            fail("/network/serviceCIDR", "expected an IPv4 network like 10.96.0.0/16, got \"" + serviceCidr + "\"");
+        }
         return new BerthConfig.Network(!Boolean.FALSE.equals(enabled), confDir == null ? defaults.cniConfDir() : confDir,
                 binDirs.isEmpty() ? defaults.cniBinDirs() : List.copyOf(binDirs), name == null ? defaults.name() : name,
-                domain == null ? defaults.clusterDomain() : domain);
+                domain == null ? defaults.clusterDomain() : domain,
+                serviceCidr == null ? defaults.serviceCIDR() : serviceCidr);
     }
 
     private BerthConfig.Server.Tls tls(Object value) {

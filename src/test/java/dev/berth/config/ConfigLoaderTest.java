@@ -87,11 +87,11 @@ class ConfigLoaderTest {
     void networkKeysOverrideTheDefaultsAndBadOnesNameTheirPath() {
         assertEquals(BerthConfig.Network.DEFAULTS, parse("root: /x").network());
         assertEquals(new BerthConfig.Network(false, Path.of("/etc/berth/net.d"), List.of(Path.of("/opt/cni/bin")),
-                        "lab", "berth.internal"),
+                        "lab", "berth.internal", "10.100.0.0/24"),
                 parse("network: {enabled: false, cniConfDir: /etc/berth/net.d, cniBinDirs: [/opt/cni/bin], name: lab,"
-                        + " clusterDomain: berth.internal}").network());
+                        + " clusterDomain: berth.internal, serviceCIDR: 10.100.0.0/24}").network());
         assertEquals(new BerthConfig.Network(true, Path.of("/etc/cni/net.d"), List.of(Path.of("/usr/lib/cni"),
-                Path.of("/opt/cni/bin")), "lab", "cluster.local"), parse("network: {name: lab}").network());
+                Path.of("/opt/cni/bin")), "lab", "cluster.local", "10.96.0.0/16"), parse("network: {name: lab}").network());
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> parse("""
                 network:
                   enabled: "no"
@@ -99,13 +99,15 @@ class ConfigLoaderTest {
                   name: ../lab
                   cidr: 10.0.0.0/8
                   clusterDomain: Cluster.Local.
+                  serviceCIDR: 10.96.0.0
                 """));
         assertEquals("""
-                config.yaml:5:3: unknown key "network.cidr" (allowed: clusterDomain, cniBinDirs, cniConfDir, enabled, name)
+                config.yaml:5:3: unknown key "network.cidr" (allowed: clusterDomain, cniBinDirs, cniConfDir, enabled, name, serviceCIDR)
                 config.yaml:2:3: expected true or false
                 config.yaml:3:3: expected a non-empty list of directories
                 config.yaml:4:3: expected a CNI network name (letters, digits, '_', '.', '-'), got "../lab"
-                config.yaml:6:3: expected a DNS domain like cluster.local, got "Cluster.Local.\"""",
+                config.yaml:6:3: expected a DNS domain like cluster.local, got "Cluster.Local."
+                config.yaml:7:3: expected an IPv4 network like 10.96.0.0/16, got "10.96.0.0\"""",
                 e.getMessage());
     }
 
