@@ -1,5 +1,6 @@
 package dev.berth.inspect;
 
+import dev.berth.net.service.ServiceIps;
 import dev.berth.node.PodObserver;
 import dev.berth.node.WorkloadStatus;
 import dev.berth.store.ObjectRecords;
@@ -7,6 +8,7 @@ import dev.berth.store.StateLayout;
 import dev.berth.sync.SyncState;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What {@code berth status} shows: where the node's desired state comes from and what it last applied, each
@@ -20,8 +22,11 @@ public record NodeStatus(SyncState sync, List<ObjectStatus> objects, List<PodSum
     public static final String OUT_OF_SYNC = "OutOfSync";
 
     public static NodeStatus read(StateLayout layout, PodObserver observer) {
+        Map<String, ServiceIps.Allocation> services = ServiceIps.allocations(layout);
         List<ObjectStatus> objects = new ObjectRecords(layout).readAll().stream()
-                .map(r -> ObjectStatus.of(r, WorkloadStatus.read(layout, r.key()).orElse(null)))
+                .map(r -> ObjectStatus.of(r, WorkloadStatus.read(layout, r.key()).orElse(null),
+                        r.key().kind().equals("Service") ? services.get(r.key().namespace() + "/" + r.key().name())
+                                : null))
                 .toList();
         return new NodeStatus(SyncState.read(layout).orElse(null), objects,
                 observer.observe().stream().map(PodSummary::of).toList());

@@ -56,6 +56,10 @@ public final class StatusJson {
         json.put("message", o.message());
         json.put("drift", o.drift());
         json.put("lastError", o.lastError());
+        if (o.clusterIP() != null) { // a Service's
+            json.put("clusterIP", o.clusterIP());
+            json.put("nodePorts", new java.util.TreeMap<>(o.nodePorts()));
+        }
         return json;
     }
 
@@ -121,7 +125,16 @@ public final class StatusJson {
 
     private static ObjectStatus object(JsonNode o) {
         return new ObjectStatus(key(o), text(o, "apiVersion"), text(o, "revision"), time(o, "appliedAt"),
-                health(required(o, "health")), text(o, "message"), o.path("drift").asInt(), text(o, "lastError"));
+                health(required(o, "health")), text(o, "message"), o.path("drift").asInt(), text(o, "lastError"),
+                text(o, "clusterIP"), nodePorts(o.path("nodePorts")));
+    }
+
+    private static Map<String, Integer> nodePorts(JsonNode ports) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        if (ports.isObject()) {
+            ports.properties().forEach(e -> out.put(e.getKey(), e.getValue().asInt()));
+        }
+        return out;
     }
 
     private static PodSummary pod(JsonNode p) {

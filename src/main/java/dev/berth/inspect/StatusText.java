@@ -99,6 +99,12 @@ public final class StatusText {
         StringBuilder table = new StringBuilder("KIND\tNAMESPACE\tNAME\tHEALTH\tMESSAGE\tDRIFT\n");
         for (ObjectStatus o : status.objects()) {
             String message = Objects.requireNonNullElse(o.message(), "");
+            if (o.clusterIP() != null) { // as kubectl get service's CLUSTER-IP and PORT(S): 80:30080/TCP
+                StringBuilder at = new StringBuilder(o.clusterIP());
+                new java.util.TreeMap<>(o.nodePorts()).forEach((port, node) -> at.append(at.length() == o.clusterIP().length() ? " " : ",")
+                        .append(port.replace("/", ":" + node + "/")));
+                message = at + (message.isEmpty() ? "" : "; " + message);
+            }
             if (o.lastError() != null) {
                 message = (message.isEmpty() ? "" : message + "; ") + "last error: " + o.lastError();
             }

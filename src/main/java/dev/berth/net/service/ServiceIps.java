@@ -79,6 +79,11 @@ public final class ServiceIps {
         return ips;
     }
 
+    /** What each Service holds, by {@code namespace/name}, as last assigned: for the node's status. */
+    public static Map<String, Allocation> allocations(StateLayout layout) {
+        return new TreeMap<>(kept(layout));
+    }
+
     /**
      * Gives each requested Service its IP and node ports: what it held before when that still fits its request, else
      * what it asks for, else the lowest free. Services not requested give theirs back. Written when it changed.
