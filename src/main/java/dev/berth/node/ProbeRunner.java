@@ -40,6 +40,8 @@ final class ProbeRunner implements AutoCloseable {
         return t;
     });
     private final Map<String, Probing> probing = new ConcurrentHashMap<>();
+    /** The containers whose probes that are not run (gRPC) have been told of in an event, while they run. */
+    private final Set<String> toldNotRun = ConcurrentHashMap.newKeySet();
 
     ProbeRunner(ProbeExec exec, PodWorkers workers, Wakeup wakeup) {
         this.exec = exec;
@@ -52,10 +54,14 @@ final class ProbeRunner implements AutoCloseable {
      * instance starts probing it. A container without probes is started and ready at once; one whose probes have
      * not run yet in this process has no verdict: it stays as the node last recorded it (after a berth restart, a
      * ready container is not made unready before its probe has said so). {@code dialer} connects its httpGet and
-     * tcpSocket probes.
+     * tcpSocket probes. Probes that are not run (gRPC, from a pod recorded by an older berth) count as passing and
+     * are told of once, in a ProbeWarning event, while the container keeps running.
      */
     Optional<ProbeVerdict> verdict(String containerId, ContainerProbes probes, Instant startedAt, Path podDir,
                                    ProbeDialer dialer) {
+        if (!probes.notRun().isEmpty() && toldNotRun.add(containerId)) {
+            probes.notRun().forEach(m -> PodEvents.warning(podDir, "ProbeWarning", m));
+        }
         if (!probes.any()) {
             return Optional.of(probes.verdict(probes.initial(startedAt)));
         }
@@ -79,6 +85,7 @@ final class ProbeRunner implements AutoCloseable {
 
     /** Stops probing every container but {@code running} (ids of container instances still running). */
     void retain(Set<String> running) {
+        toldNotRun.retainAll(running);
         probing.entrySet().removeIf(e -> {
             boolean gone = !running.contains(e.getKey());
             if (gone) {

@@ -9,13 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.core.ResourceKey;
 import dev.berth.inspect.ContainerView;
 import dev.berth.inspect.PodSummary;
+import dev.berth.manifest.DesiredState;
+import dev.berth.manifest.Manifest;
 import dev.berth.node.workload.PodPhase;
 import dev.berth.testing.PodYaml;
 import io.fabric8.kubernetes.api.model.PodIP;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -255,6 +259,43 @@ class NodeReconcilerTest {
         node.runtime.answerExec("ready?", 0);
         node.until("ready", pods -> pods.get(0).ready());
         assertEquals(PodPhase.RUNNING, node.pod("probed").phase());
+    }
+
+    /**
+     * A pod recorded by an older berth with a gRPC probe, which the loader refuses now (the probes are put in after
+     * loading, as an older berth loaded them): it runs and is ready, the probes taken as passing, told once each in
+     * a ProbeWarning event however many passes follow.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRecordedGrpcProbeCountsAsPassingWithOneWarning() {
+        Manifest loaded = node.apply(probed("grpc", "")).manifests().iterator().next();
+        Map<String, Object> object = mutableCopy(loaded.object());
+        Map<String, Object> container = mutableCopy(
+                ((List<?>) ((Map<?, ?>) object.get("spec")).get("containers")).get(0));
+        container.put("readinessProbe", Map.of("grpc", Map.of("port", 9000), "periodSeconds", 1));
+        container.put("livenessProbe", Map.of("grpc", Map.of("port", 9000), "periodSeconds", 1, "failureThreshold", 1));
+        ((Map<String, Object>) object.get("spec")).put("containers", List.of(container));
+        node.apply(new DesiredState(null, List.of(new Manifest(loaded.key(), loaded.apiVersion(), object,
+                loaded.location(), loaded.locations()))));
+        node.untilIdle("running and ready", pods -> pods.size() == 1 && pods.get(0).ready());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Map.of(), node.pass().failures());
+        }
+        PodSnapshot pod = node.pod("grpc");
+        assertEquals(0, pod.restarts());
+        List<String> warnings = node.events(pod).stream().filter(e -> e.reason().equals("ProbeWarning"))
+                .map(PodEvents.Event::message).sorted().toList();
+        assertEquals(List.of("container main: livenessProbe uses grpc, which berth does not run (validate refuses it"
+                + " now); it is taken as passing", "container main: readinessProbe uses grpc, which berth does not run"
+                + " (validate refuses it now); it is taken as passing"), warnings);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> mutableCopy(Object map) {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        ((Map<String, Object>) map).forEach((k, v) -> copy.put(k, v instanceof Map<?, ?> m ? mutableCopy(m) : v));
+        return copy;
     }
 
     /** One pod that cannot be removed: the other is pruned, the failure stays with its object and is retried. */

@@ -20,6 +20,8 @@ import java.util.Optional;
  * starts a fresh one with {@link #initial} whenever the container (re)starts.
  *
  * <p>exec probes run in the container; httpGet and tcpSocket probes connect through the pod's {@link ProbeDialer}.
+ * A gRPC probe is not run: validate refuses them, but a pod recorded by an older berth may still have one. It counts
+ * as passing, as it did then, and {@link #notRun} says so for the node to tell once.
  */
 public final class ContainerProbes {
 
@@ -27,31 +29,48 @@ public final class ContainerProbes {
     static final int MAX_OUTPUT = 1024;
 
     private final Map<ProbeKind, ProbeTracker> trackers;
+    private final List<String> notRun;
 
-    private ContainerProbes(Map<ProbeKind, ProbeTracker> trackers) {
+    private ContainerProbes(Map<ProbeKind, ProbeTracker> trackers, List<String> notRun) {
         this.trackers = trackers;
+        this.notRun = List.copyOf(notRun);
     }
 
     /**
-     * @throws BerthException for a probe the API server would reject, e.g. a liveness successThreshold of 2, or one
-     *                        berth cannot run (gRPC)
+     * @throws BerthException for a probe the API server would reject, e.g. a liveness successThreshold of 2
      */
     public static ContainerProbes of(Container container) {
         Map<ProbeKind, ProbeTracker> trackers = new EnumMap<>(ProbeKind.class);
-        add(trackers, container, ProbeKind.STARTUP, container.getStartupProbe());
-        add(trackers, container, ProbeKind.LIVENESS, container.getLivenessProbe());
-        add(trackers, container, ProbeKind.READINESS, container.getReadinessProbe());
-        return new ContainerProbes(trackers);
+        List<String> notRun = new ArrayList<>();
+        add(trackers, notRun, container, ProbeKind.STARTUP, container.getStartupProbe());
+        add(trackers, notRun, container, ProbeKind.LIVENESS, container.getLivenessProbe());
+        add(trackers, notRun, container, ProbeKind.READINESS, container.getReadinessProbe());
+        return new ContainerProbes(trackers, notRun);
     }
 
-    private static void add(Map<ProbeKind, ProbeTracker> trackers, Container container, ProbeKind kind, Probe probe) {
-        if (probe != null) {
+    private static void add(Map<ProbeKind, ProbeTracker> trackers, List<String> notRun, Container container,
+                            ProbeKind kind, Probe probe) {
+        if (probe != null && grpcOnly(probe)) {
+            notRun.add("container " + container.getName() + ": " + kind.field() + " uses grpc, which berth does not run"
+                    + " (validate refuses it now); it is taken as passing");
+        } else if (probe != null) {
             try {
                 trackers.put(kind, new ProbeTracker(ProbeSpec.of(kind, probe, orEmpty(container.getPorts()))));
             } catch (BerthException e) {
                 throw new BerthException("container " + container.getName() + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /** A gRPC probe and no other handler; one with another handler too is refused by {@link ProbeSpec#of}. */
+    private static boolean grpcOnly(Probe probe) {
+        return probe.getGrpc() != null && probe.getExec() == null && probe.getHttpGet() == null
+                && probe.getTcpSocket() == null;
+    }
+
+    /** The probes that are not run and count as passing (gRPC), one message each, naming the container. */
+    public List<String> notRun() {
+        return notRun;
     }
 
     public ProbeStates initial(Instant startedAt) {

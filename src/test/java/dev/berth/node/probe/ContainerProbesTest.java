@@ -194,12 +194,44 @@ class ContainerProbesTest {
         assertEquals(List.of("started", "started"), exec.calls, "liveness never ran");
     }
 
+    /** Validate refuses gRPC probes, but a pod recorded by an older berth may have one: it passes, never run. */
     @Test
-    void grpcProbesAreRefused() {
+    void aRecordedGrpcProbeIsNotRunAndCountsAsPassing() {
+        Probe grpc = new ProbeBuilder().withNewGrpc().withPort(9000).endGrpc().withFailureThreshold(1).build();
+        ContainerProbes probes = probes(grpc, grpc, grpc);
+        ProbeStates states = probes.initial(T0);
+        ProbeVerdict verdict = probes.evaluate(states, "pod-app", T0.plusSeconds(60), (id, command, timeout) -> {
+            throw new AssertionError("nothing to run");
+        }, NO_NETWORK);
+        assertTrue(verdict.started());
+        assertTrue(verdict.ready());
+        assertFalse(verdict.restart());
+        assertEquals(Optional.empty(), probes.nextDueAt(states));
+        assertEquals(List.of("container app: startupProbe uses grpc, which berth does not run (validate refuses it"
+                + " now); it is taken as passing", "container app: livenessProbe uses grpc, which berth does not run"
+                + " (validate refuses it now); it is taken as passing", "container app: readinessProbe uses grpc,"
+                + " which berth does not run (validate refuses it now); it is taken as passing"), probes.notRun());
+    }
+
+    @Test
+    void aRecordedGrpcProbeLeavesTheOtherProbesRunning() {
         Probe grpc = new ProbeBuilder().withNewGrpc().withPort(9000).endGrpc().build();
-        BerthException e = assertThrows(BerthException.class, () -> probes(grpc, null, null));
-        assertEquals("container app: startupProbe.grpc: berth does not run gRPC probes yet; use exec, httpGet or "
-                + "tcpSocket", e.getMessage());
+        FakeExec exec = new FakeExec().answer("ready?", 1, "no");
+        ContainerProbes probes = probes(null, grpc, probe("ready?", 0, 1, 1));
+        ProbeVerdict verdict = probes.evaluate(probes.initial(T0), "pod-app", T0, exec, NO_NETWORK);
+        assertEquals(List.of("ready?"), exec.calls);
+        assertFalse(verdict.ready());
+        assertFalse(verdict.restart());
+        assertEquals(1, probes.notRun().size());
+    }
+
+    @Test
+    void aGrpcProbeWithAnotherHandlerIsRefused() {
+        Probe both = new ProbeBuilder().withNewGrpc().withPort(9000).endGrpc().withNewTcpSocket().withNewPort(80)
+                .endTcpSocket().build();
+        BerthException e = assertThrows(BerthException.class, () -> probes(null, both, null));
+        assertEquals("container app: livenessProbe: must have exactly one of exec, httpGet, tcpSocket and grpc, not"
+                + " tcpSocket and grpc", e.getMessage());
     }
 
     @Test
