@@ -1,0 +1,131 @@
+package dev.berth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.testing.CliRun;
+import dev.berth.testing.Prerequisites;
+import dev.berth.testing.Processes;
+import dev.berth.testing.TestRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A Deployment of two busybox httpd pods behind a NodePort Service, through {@code berth apply} on a real CNI network
+ * and the host's real iptables: the apply waits for the Service's endpoints, the Service's IP balances over both
+ * pods at their named port, the NodePort answers on 127.0.0.1, and pruning leaves none of berth's chains. The network
+ * and the Service range are the test's own.
+ */
+class ServiceIT {
+
+    private static final String BRIDGE = "berth-it202";
+    private static final String SERVICE_CIDR = "10.96.202.0/24";
+    private static final int NODE_PORT = 30998;
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private static TestRegistry registry;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startRegistry() {
+        Prerequisites.requireRoot();
+        Prerequisites.requireBinaries("iptables-save", "iptables-restore", "ip");
+        Prerequisites.require(Files.isExecutable(Path.of("/usr/lib/cni/bridge")),
+                "the CNI plugins are not installed (containernetworking-plugins)");
+        Prerequisites.require(!Processes.run("iptables-save").contains("BERTH-"),
+                "berth's chains are in the host's iptables already (a berth running here?)");
+        registry = Scenarios.registry();
+    }
+
+    @AfterAll
+    static void stopRegistry() throws Exception {
+        if (registry != null) {
+            registry.close();
+        }
+        if (Files.exists(Path.of("/sys/class/net", BRIDGE))) { // the bridge outlives pods, as the plugin leaves it
+            Processes.run("ip", "link", "del", BRIDGE);
+        }
+    }
+
+    private String config() throws IOException {
+        Path conf = Files.createDirectories(dir.resolve("net.d"));
+        Files.writeString(conf.resolve("10-it.conflist"), """
+                {"cniVersion": "1.0.0", "name": "%s", "plugins": [
+                  {"type": "bridge", "bridge": "%s", "isGateway": true, "ipMasq": true, "hairpinMode": true,
+                   "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.88.202.0/24"}]],
+                            "routes": [{"dst": "0.0.0.0/0"}], "dataDir": "%s"}},
+                  {"type": "portmap", "capabilities": {"portMappings": true}, "snat": true}
+                ]}
+                """.formatted(BRIDGE, BRIDGE, dir.resolve("ipam")));
+        return "network: {cniConfDir: " + conf + ", name: " + BRIDGE + ", serviceCIDR: " + SERVICE_CIDR + "}\n";
+    }
+
+    private static final String WEB = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              replicas: 2
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec:
+                  terminationGracePeriodSeconds: 1
+                  containers:
+                    - name: main
+                      image: busybox:1.35
+                      command: [sh, -c, "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"]
+                      ports: [{name: http, containerPort: 8080}]
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web}
+            spec:
+              type: NodePort
+              selector: {app: web}
+              ports: [{name: www, port: 80, targetPort: http, nodePort: %d}]
+            """.formatted(NODE_PORT);
+
+    @Test
+    void aNodePortServiceBalancesOverItsPodsAndPruningLeavesNoRule() throws Exception {
+        try (NodeFixture node = new NodeFixture(dir, registry, config())) {
+            node.commit("web.yaml", WEB);
+            CliRun applied = node.apply();
+            assertEquals(0, applied.exitCode(), applied.toString());
+            CliRun status = Scenarios.inspect(node, "status", "-o", "json");
+            assertTrue(status.out().contains("\"clusterIP\" : \"10.96.202.2\""), status.toString());
+            assertTrue(status.out().contains("2 ready endpoints"), status.toString());
+
+            Map<String, Integer> seen = new TreeMap<>();
+            for (int i = 0; i < 24; i++) {
+                seen.merge(page("http://10.96.202.2/"), 1, Integer::sum);
+            }
+            assertEquals(2, seen.size(), "both pods answer through the Service's IP: " + seen);
+            assertTrue(seen.keySet().stream().allMatch(h -> h.startsWith("web-")), seen.toString());
+            assertTrue(seen.containsKey(page("http://127.0.0.1:" + NODE_PORT + "/")));
+        }
+        assertFalse(Processes.run("iptables-save").contains("BERTH-"), "berth's chains left after the prune");
+    }
+
+    private static String page(String url) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), url);
+        return response.body().strip();
+    }
+}
