@@ -72,7 +72,7 @@ final class NodeServices {
         BerthConfig.Node node = global.config().node();
         BerthConfig.Network network = global.config().network();
         // without a pod network, no pod has an IP a Service could send to: Services have no rules then
-        ServiceProxy proxy = network.enabled() ? new IptablesProxy() : ServiceProxy.NONE;
+        ServiceProxy proxy = network.enabled() ? new IptablesProxy(runtime.root()) : ServiceProxy.NONE;
         return new NodeReconciler(layout, pods, NodeResources.ofMachine(node.labels(), node.reservedCpu(),
                 node.reservedMemory(), node.resources()), proxy, new ServiceIps(layout, network.serviceCIDR()));
     }

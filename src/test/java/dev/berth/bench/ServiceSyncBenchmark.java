@@ -26,6 +26,7 @@ public final class ServiceSyncBenchmark {
             throw new IllegalStateException("needs root: it writes the host's iptables");
         }
         List<ServiceEndpoints> services = services(0);
+        Path runRoot = Files.createTempDirectory("berth-bench-run"); // the Services have no NodePort: it stays empty
         long[] render = new long[RUNS * 10];
         for (int i = 0; i < render.length; i++) {
             long start = System.nanoTime();
@@ -37,7 +38,7 @@ public final class ServiceSyncBenchmark {
         long[] unchanged = new long[RUNS];
         long[] removal = new long[RUNS];
         for (int i = 0; i < RUNS; i++) {
-            IptablesProxy proxy = new IptablesProxy(); // a new process: its first sync reads the tables
+            IptablesProxy proxy = new IptablesProxy(runRoot); // a new process: its first sync reads the tables
             List<ServiceEndpoints> moved = services(1 + i % 2);
             first[i] = time(() -> proxy.sync(services));
             changed[i] = time(() -> proxy.sync(moved));
@@ -53,6 +54,7 @@ public final class ServiceSyncBenchmark {
         print("sync unchanged (skipped)", unchanged);
         print("removal of every chain", removal);
         System.out.printf("load average after: %s%n", Files.readString(Path.of("/proc/loadavg")).strip());
+        Files.delete(runRoot);
     }
 
     /** 100 Services of 2 endpoints; {@code variant} moves the first Service's second endpoint. */

@@ -36,6 +36,8 @@ class ServiceIT {
     private static final int NODE_PORT = 30998;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    private static final Path ROUTE_LOCALNET = Path.of("/proc/sys/net/ipv4/conf/all/route_localnet");
+
     private static TestRegistry registry;
 
     @TempDir
@@ -103,6 +105,7 @@ class ServiceIT {
 
     @Test
     void aNodePortServiceBalancesOverItsPodsAndPruningLeavesNoRule() throws Exception {
+        String routeLocalnet = Files.readString(ROUTE_LOCALNET).strip();
         try (NodeFixture node = new NodeFixture(dir, registry, config())) {
             node.commit("web.yaml", WEB);
             CliRun applied = node.apply();
@@ -120,6 +123,8 @@ class ServiceIT {
             assertTrue(seen.containsKey(page("http://127.0.0.1:" + NODE_PORT + "/")));
         }
         assertFalse(Processes.run("iptables-save").contains("BERTH-"), "berth's chains left after the prune");
+        // berth turned it on for the NodePort (unless it was on), and the prune's berth turned it off again
+        assertEquals(routeLocalnet, Files.readString(ROUTE_LOCALNET).strip());
     }
 
     private static String page(String url) throws Exception {

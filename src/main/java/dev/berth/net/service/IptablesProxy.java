@@ -29,18 +29,27 @@ public final class IptablesProxy implements ServiceProxy {
     private static final Path ROUTE_LOCALNET = Path.of("/proc/sys/net/ipv4/conf/all/route_localnet");
 
     private final Path binDir;
+    /**
+     * Kept while berth has turned route_localnet on (in the run root, which a reboot empties as it resets the sysctl):
+     * so that a later berth, a one-shot apply's too, turns it off again once no NodePort is left.
+     */
+    private final Path localnetMark;
     /** The tables' text as last applied; null until the first sync. */
     private String applied;
     /** Berth's part of the tables after the last sync; null when it is to be read from them. */
     private Map<String, IptablesChanges.Found> tables;
 
-    /** @param binDir where iptables-save and iptables-restore are ({@code /usr/sbin} on Debian) */
-    public IptablesProxy(Path binDir) {
+    /**
+     * @param binDir  where iptables-save and iptables-restore are ({@code /usr/sbin} on Debian)
+     * @param runRoot berth's volatile state, e.g. /run/berth
+     */
+    public IptablesProxy(Path binDir, Path runRoot) {
         this.binDir = binDir;
+        this.localnetMark = runRoot.resolve("route-localnet-set");
     }
 
-    public IptablesProxy() {
-        this(Path.of("/usr/sbin"));
+    public IptablesProxy(Path runRoot) {
+        this(Path.of("/usr/sbin"), runRoot);
     }
 
     @Override
@@ -50,8 +59,9 @@ public final class IptablesProxy implements ServiceProxy {
         if (text.equals(applied)) {
             return;
         }
-        if (services.stream().anyMatch(s -> s.ports().stream().anyMatch(p -> p.nodePort() > 0))) {
-            enableRouteLocalnet();
+        boolean nodePorts = services.stream().anyMatch(s -> s.ports().stream().anyMatch(p -> p.nodePort() > 0));
+        if (nodePorts && routeLocalnet("0", "1")) {
+            mark(true);
         }
         Map<String, IptablesChanges.Found> found = tables != null ? tables
                 : IptablesChanges.parse(run("iptables-save", new byte[0]));
@@ -62,6 +72,10 @@ public final class IptablesProxy implements ServiceProxy {
         }
         tables = IptablesChanges.after(wanted);
         applied = text;
+        if (!nodePorts && Files.exists(localnetMark)) { // after BERTH-FIREWALL, which guards it, may have gone
+            routeLocalnet("1", "0");
+            mark(false);
+        }
     }
 
     private String run(String program, byte[] stdin, String... args) {
@@ -80,14 +94,32 @@ public final class IptablesProxy implements ServiceProxy {
         return result.stdout();
     }
 
-    private static void enableRouteLocalnet() {
+    private void mark(boolean set) {
         try {
-            if (!Files.readString(ROUTE_LOCALNET).strip().equals("1")) {
-                Files.writeString(ROUTE_LOCALNET, "1");
-                LOG.info("set net.ipv4.conf.all.route_localnet=1 so that NodePorts answer on 127.0.0.1");
+            if (set) {
+                Files.createDirectories(localnetMark.getParent());
+                Files.writeString(localnetMark, "berth turned net.ipv4.conf.all.route_localnet on for NodePorts\n");
+            } else {
+                Files.deleteIfExists(localnetMark);
             }
         } catch (IOException e) {
-            LOG.warn("NodePorts will not answer on 127.0.0.1: cannot set {}: {}", ROUTE_LOCALNET, e.getMessage());
+            LOG.warn("cannot {} {}: {}", set ? "write" : "delete", localnetMark, e.getMessage());
+        }
+    }
+
+    /** Sets route_localnet to {@code to} if it is {@code from}; returns whether it did. */
+    private static boolean routeLocalnet(String from, String to) {
+        try {
+            if (!Files.readString(ROUTE_LOCALNET).strip().equals(from)) {
+                return false;
+            }
+            Files.writeString(ROUTE_LOCALNET, to);
+            LOG.info("set net.ipv4.conf.all.route_localnet={}: {}", to, to.equals("1")
+                    ? "NodePorts answer on 127.0.0.1" : "no NodePort is left");
+            return true;
+        } catch (IOException e) {
+            LOG.warn("cannot set {} to {} (NodePorts on 127.0.0.1 need 1): {}", ROUTE_LOCALNET, to, e.getMessage());
+            return false;
         }
     }
 }

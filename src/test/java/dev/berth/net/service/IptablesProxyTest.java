@@ -47,7 +47,7 @@ class IptablesProxyTest {
 
     @Test
     void anUnchangedRenderingIsNotAppliedAgainAndAChangedOneIsAppliedWithNoflush() throws IOException {
-        IptablesProxy proxy = new IptablesProxy(bin);
+        IptablesProxy proxy = new IptablesProxy(bin, bin);
         proxy.sync(List.of(WEB));
         assertEquals(List.of("save", "restore --noflush -w"), calls());
         assertTrue(Files.readString(bin.resolve("input")).contains("-j DNAT --to-destination 10.88.0.2:80"));
@@ -69,14 +69,14 @@ class IptablesProxyTest {
 
     @Test
     void aFirstSyncWithNoServiceAndNothingOfBerthsInTheTablesRunsNoRestore() throws IOException {
-        new IptablesProxy(bin).sync(List.of());
+        new IptablesProxy(bin, bin).sync(List.of());
         assertEquals(List.of("save"), calls());
     }
 
     @Test
     void aFailedRestoreIsAnErrorWithItsMessageAndIsTriedAgainOnTheNextSync() throws IOException {
         Files.writeString(bin.resolve("exit"), "2");
-        IptablesProxy proxy = new IptablesProxy(bin);
+        IptablesProxy proxy = new IptablesProxy(bin, bin);
         BerthException e = assertThrows(BerthException.class, () -> proxy.sync(List.of(WEB)));
         assertTrue(e.getMessage().startsWith("iptables-restore failed (exit 2)"), e.getMessage());
         Files.writeString(bin.resolve("exit"), "0");
@@ -87,7 +87,7 @@ class IptablesProxyTest {
     @Test
     void aMissingIptablesNamesTheDebianPackage() {
         BerthException e = assertThrows(BerthException.class,
-                () -> new IptablesProxy(bin.resolve("none")).sync(List.of(WEB)));
+                () -> new IptablesProxy(bin.resolve("none"), bin).sync(List.of(WEB)));
         assertTrue(e.getMessage().contains("install Debian's package iptables"), e.getMessage());
     }
 }

@@ -43,7 +43,7 @@ class ServiceProxyIT {
     private final List<Process> servers = new ArrayList<>();
     private final List<String> namespaces = new ArrayList<>();
     private String routeLocalnet;
-    private final IptablesProxy proxy = new IptablesProxy();
+    private IptablesProxy proxy;
 
     private record Pod(String name, String ip) {
         ServiceEndpoints.Endpoint endpoint() {
@@ -61,6 +61,7 @@ class ServiceProxyIT {
         Prerequisites.require(!Processes.run("iptables-save").contains("BERTH-"),
                 "berth's chains are in the host's iptables already (a berth running here?)");
         routeLocalnet = Files.readString(ROUTE_LOCALNET).strip();
+        proxy = new IptablesProxy(dir.resolve("run"));
         Processes.run("ip", "link", "add", BRIDGE, "type", "bridge");
         Processes.run("ip", "addr", "add", GATEWAY + "/24", "dev", BRIDGE);
         Processes.run("ip", "link", "set", BRIDGE, "up");
@@ -89,7 +90,7 @@ class ServiceProxyIT {
     @AfterEach
     void tearDown() throws IOException {
         try {
-            new IptablesProxy().sync(List.of()); // a fresh proxy reads the tables: whatever a failed test left goes
+            new IptablesProxy(dir.resolve("run")).sync(List.of()); // a fresh proxy reads the tables: whatever a failed test left goes
         } finally {
             servers.forEach(Process::destroyForcibly);
             for (String netns : namespaces) {
@@ -143,6 +144,7 @@ class ServiceProxyIT {
         proxy.sync(List.of());
         // no request to the IP now: without berth's rules it leads off the host
         assertFalse(Processes.run("iptables-save").contains("BERTH-"), "no Service left, no chain or jump left");
+        assertEquals(routeLocalnet, Files.readString(ROUTE_LOCALNET).strip(), "route_localnet as it was");
     }
 
     /** Which backend answered each of {@link #CONNECTIONS} new connections. */
