@@ -35,7 +35,7 @@ public record NodeFacts(String name, List<String> hostIPs, long cpuMillis, long 
     }
 
     /** The IPv4 address of the default route's interface, else of the first interface up that is not loopback. */
-    private static Optional<String> primaryAddress() {
+    static Optional<String> primaryAddress() {
         try {
             Optional<String> routed = defaultRouteInterface().map(NodeFacts::interfaceNamed).flatMap(NodeFacts::ipv4);
             if (routed.isPresent()) {

@@ -57,7 +57,7 @@ public final class NodeReconciler implements AutoCloseable {
         this.probes = new ProbeRunner(pods::exec, workers, wakeup);
         this.keeper = new PodKeeper(pods, probes);
         this.starter = new PodStarter(pods, workers);
-        this.services = new Services(layout, proxy, serviceIps, pods::podDir);
+        this.services = new Services(layout, proxy, serviceIps, pods::podDir, NodeFacts::primaryAddress);
         this.remover = new PodRemover(pods, workers, starter, services::withdraw);
         this.workloads = new Workloads(layout, pods, workers);
         this.resources = resources;

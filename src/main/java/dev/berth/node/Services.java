@@ -21,9 +21,11 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,14 +44,18 @@ final class Services {
     private final ServiceProxy proxy;
     private final ServiceIps ips;
     private final Function<String, Path> podDirs;
+    /** The host's primary address: a hostNetwork pod's IP. */
+    private final Supplier<Optional<String>> hostIp;
     /** What the proxy was last given. */
     private List<ServiceEndpoints> synced = List.of();
 
-    Services(StateLayout layout, ServiceProxy proxy, ServiceIps ips, Function<String, Path> podDirs) {
+    Services(StateLayout layout, ServiceProxy proxy, ServiceIps ips, Function<String, Path> podDirs,
+             Supplier<Optional<String>> hostIp) {
         this.layout = layout;
         this.proxy = proxy;
         this.ips = ips;
         this.podDirs = podDirs;
+        this.hostIp = hostIp;
     }
 
     /** @param pods the node's pods as the pass left them, those it is removing marked terminating or left out */
@@ -140,12 +146,18 @@ final class Services {
         List<ServiceBackends.Backend> backends = new ArrayList<>();
         for (PodSnapshot pod : pods) {
             if (namespaces.contains(pod.record().namespace())) {
-                String ip = pod.ready() ? PodIps.read(podDirs.apply(pod.id())).flatMap(PodIps::primary).orElse(null)
-                        : null; // an IP is looked up only where it can make an endpoint
-                backends.add(ServiceBackends.Backend.of(pod, ip));
+                backends.add(ServiceBackends.Backend.of(pod, pod.ready() ? ip(pod) : null));
             }
         }
         return backends;
+    }
+
+    /** A ready pod's IP: the host's for a hostNetwork pod, as the endpoints controller takes its status.podIP. */
+    private String ip(PodSnapshot pod) {
+        if (Boolean.TRUE.equals(pod.record().pod().getSpec().getHostNetwork())) {
+            return hostIp.get().orElse(null);
+        }
+        return PodIps.read(podDirs.apply(pod.id())).flatMap(PodIps::primary).orElse(null);
     }
 
     private static ServiceIps.Request request(Manifest m, Service service) {

@@ -171,6 +171,15 @@ class ServicesTest {
         assertNull(ServiceIps.read(node.layout).get("shop/web"));
     }
 
+    @Test
+    void aHostNetworkPodServesAtTheHostsAddress() {
+        String host = NodeFacts.primaryAddress().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(host != null, "this machine has no IPv4 address but loopback");
+        node.apply(NAMESPACE + SERVICE + pod("web-1", "web", "").replace("spec:\n", "spec:\n  hostNetwork: true\n"));
+        node.until("one ready endpoint", pods -> "1 ready endpoints".equals(web().message()));
+        assertEquals(Set.of(host), endpointIps(0));
+    }
+
     private static dev.berth.core.ResourceKey key() {
         return new dev.berth.core.ResourceKey("Service", "shop", "web");
     }
