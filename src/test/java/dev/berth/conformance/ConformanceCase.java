@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
  * @param file  the e2e source, e.g. {@code node/expansion.go}
  * @param test  the e2e test's name, as Kubernetes reports it
  * @param steps what to run and expect, in order (empty when it does not run)
- * @param gap   why the case does not run here, else null: not applicable, or needs networking
+ * @param gap   why the case does not run here (not applicable), else null
  */
 record ConformanceCase(String file, String test, List<Step> steps, String gap) {
 
@@ -52,9 +52,8 @@ record ConformanceCase(String file, String test, List<Step> steps, String gap) {
     record Logged(String pod, Map<String, String> logs, int seconds) implements Expect {}
 
     static final String NOT_APPLICABLE = "not applicable: ";
-    static final String NEEDS_NETWORKING = "needs networking (issue 15): ";
 
-    /** Not applicable or waiting for networking: reported as skipped, with why, and not counted as applicable. */
+    /** Not applicable: reported as skipped, with why, and not counted as applicable. */
     boolean skipped() {
         return gap != null;
     }

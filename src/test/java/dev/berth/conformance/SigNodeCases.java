@@ -19,7 +19,7 @@ import tools.jackson.databind.JsonNode;
  * single node can run, ported as facts: the same Pod spec, the same expected output or state, the test's name as its
  * label. The e2e tests' agnhost {@code mounttest} and {@code entrypoint-tester} commands become busybox commands that
  * check the same fact ({@code stat}, {@code cat}, {@code id}, {@code echo}). Cases that need what berth has not (an API
- * server, other nodes, a pod network) are listed with why.
+ * server, other nodes) are listed with why.
  */
 final class SigNodeCases {
 
@@ -462,17 +462,24 @@ final class SigNodeCases {
                 secrets));
     }
 
-    // ---- node/container_probe.go
+    // ---- node/container_probe.go: agnhost's servers become busybox httpd (see webServer and livenessServer)
 
     private static void probes(List<ConformanceCase> all) {
         String f = "node/container_probe.go";
         String p = "Probing container ";
-        String http = "an HTTP or TCP probe reaches the pod's IP";
-        all.add(needsNetworking(f, p + "with readiness probe should not be ready before initial delay and never restart"
-                + " [NodeConformance] [Conformance]", http));
+        // e2e: ready only after the 15 s initial delay (judged from the pod's first sighting, which is no later than
+        // its container's start), then ready with no restart
+        String delayed = webServer("probe-initial-delay", "readinessProbe: {httpGet: {path: /, port: 80},"
+                + " initialDelaySeconds: 15}");
+        all.add(new ConformanceCase(f, p + "with readiness probe should not be ready before initial delay and never"
+                + " restart [NodeConformance] [Conformance]", List.of(
+                new Step(delayed, always("probe-initial-delay", 14, "not ready within the initial delay",
+                        pod -> !pod.path("ready").asBoolean() && pod.path("restarts").asInt() == 0)),
+                new Step(delayed, eventually("probe-initial-delay", 60, "then ready, never restarted",
+                        pod -> pod.path("ready").asBoolean() && pod.path("restarts").asInt() == 0))), null));
         all.add(run(f, p + "with readiness probe that fails should never be ready and never restart"
                         + " [NodeConformance] [Conformance]",
-                probePod("probe-readiness-fails", "sleep 600", "readinessProbe: {exec: {command: [/bin/false]}}"),
+                webServer("probe-readiness-fails", "readinessProbe: {httpGet: {path: /, port: 81}}"),
                 always("probe-readiness-fails", 30, "never ready, never restarted",
                         pod -> !pod.path("ready").asBoolean() && pod.path("restarts").asInt() == 0)));
         String health = "livenessProbe: {exec: {command: [cat, /tmp/health]}, initialDelaySeconds: 15,"
@@ -485,14 +492,26 @@ final class SigNodeCases {
                         + " [NodeConformance] [Conformance]",
                 probePod("liveness-exec-ok", "echo ok >/tmp/health; sleep 600", health),
                 always("liveness-exec-ok", 40, "never restarted", pod -> pod.path("restarts").asInt() == 0)));
-        all.add(needsNetworking(f, p + "should be restarted with a /healthz http liveness probe [NodeConformance]"
-                + " [Conformance]", http));
-        all.add(needsNetworking(f, p + "should *not* be restarted with a tcp:8080 liveness probe [NodeConformance]"
-                + " [Conformance]", http));
-        all.add(needsNetworking(f, p + "should have monotonically increasing restart count [NodeConformance]"
-                + " [Conformance]", http));
-        all.add(needsNetworking(f, p + "should *not* be restarted with a /healthz http liveness probe [NodeConformance]"
-                + " [Conformance]", http));
+        all.add(run(f, p + "should be restarted with a /healthz http liveness probe [NodeConformance] [Conformance]",
+                livenessServer("liveness-http", "livenessProbe: {httpGet: {path: /healthz, port: 8080},"
+                        + " initialDelaySeconds: 15, failureThreshold: 1}"),
+                eventually("liveness-http", 60, "restarted", pod -> pod.path("restarts").asInt() >= 1)));
+        all.add(run(f, p + "should *not* be restarted with a tcp:8080 liveness probe [NodeConformance] [Conformance]",
+                livenessServer("liveness-tcp", "livenessProbe: {tcpSocket: {port: 8080}, initialDelaySeconds: 15,"
+                        + " failureThreshold: 1}"),
+                always("liveness-tcp", 40, "never restarted", pod -> pod.path("restarts").asInt() == 0)));
+        // e2e allows 2 min of back-off, 4 min and 2 min per restart: 14 min; restarts come after 0, 10, 20, 40 s of
+        // back-off, so about 4 min here
+        all.add(run(f, p + "should have monotonically increasing restart count [NodeConformance] [Conformance]",
+                livenessServer("liveness-restarts", "livenessProbe: {httpGet: {path: /healthz, port: 8080},"
+                        + " initialDelaySeconds: 5, failureThreshold: 1}"),
+                eventually("liveness-restarts", 14 * 60, "restarted 5 times",
+                        pod -> pod.path("restarts").asInt() >= 5)));
+        all.add(run(f, p + "should *not* be restarted with a /healthz http liveness probe [NodeConformance]"
+                        + " [Conformance]",
+                webServer("liveness-http-ok", "livenessProbe: {httpGet: {path: /, port: 80}, initialDelaySeconds: 15,"
+                        + " timeoutSeconds: 5, failureThreshold: 5}"),
+                always("liveness-http-ok", 40, "never restarted", pod -> pod.path("restarts").asInt() == 0)));
         String slow = "{exec: {command: [/bin/sh, -c, sleep 10]}, initialDelaySeconds: 15, timeoutSeconds: 1,"
                 + " failureThreshold: 1}";
         all.add(run(f, p + "should be restarted with an exec liveness probe with timeout [MinimumKubeletVersion:1.20]"
@@ -502,8 +521,27 @@ final class SigNodeCases {
                         + " [NodeConformance]", probePod("readiness-timeout", "sleep 600", "readinessProbe: " + slow),
                 always("readiness-timeout", 40, "never ready, never restarted",
                         pod -> !pod.path("ready").asBoolean() && pod.path("restarts").asInt() == 0)));
-        all.add(needsNetworking(f, p + "should be restarted with a GRPC liveness probe [NodeConformance]", http));
-        all.add(needsNetworking(f, p + "should *not* be restarted with a GRPC liveness probe [NodeConformance]", http));
+        String grpc = ConformanceCase.NOT_APPLICABLE + "berth does not run gRPC probes: validate refuses them";
+        all.add(notApplicable(f, p + "should be restarted with a GRPC liveness probe [NodeConformance]", grpc));
+        all.add(notApplicable(f, p + "should *not* be restarted with a GRPC liveness probe [NodeConformance]", grpc));
+    }
+
+    /**
+     * agnhost's {@code test-webserver}: answers {@code /} on port 80 (the port declared, as the e2e pod does), here
+     * busybox httpd serving a file.
+     */
+    private static String webServer(String name, String probe) {
+        return probePod(name, "mkdir -p /tmp/www; echo hello > /tmp/www/index.html; exec httpd -f -p 80 -h /tmp/www",
+                "ports: [{containerPort: 80}]\n" + probe);
+    }
+
+    /**
+     * agnhost's {@code liveness}: on port 8080, {@code /healthz} answers 200 for the first 10 s of the container, then
+     * an error (agnhost's 500, here httpd's 404 once the file is gone); the port stays open.
+     */
+    private static String livenessServer(String name, String probe) {
+        return probePod(name, "mkdir -p /tmp/www; echo ok > /tmp/www/healthz; httpd -p 8080 -h /tmp/www; sleep 10;"
+                + " rm /tmp/www/healthz; sleep 600", probe);
     }
 
     /** A pod restarted Always, as the e2e probe tests' pods, with its probe's YAML after the command. */
@@ -976,10 +1014,6 @@ final class SigNodeCases {
 
     private static ConformanceCase notApplicable(String file, String test, String why) {
         return new ConformanceCase(file, test, List.of(), why);
-    }
-
-    private static ConformanceCase needsNetworking(String file, String test, String why) {
-        return new ConformanceCase(file, test, List.of(), ConformanceCase.NEEDS_NETWORKING + why);
     }
 
     /** The message of the pod's last container exit; null while berth has not read it. */

@@ -41,8 +41,8 @@ import org.opentest4j.TestAbortedException;
 /**
  * Kubernetes' sig-node and storage conformance cases ({@link SigNodeCases}) on real runc and conmon, each pod through
  * {@code berth run-pod}, the cases that watch a pod over time on one {@code berth watch} node
- * ({@link SupervisedNode}); one dynamic test per case grouped by e2e file. Cases that are not applicable on one node or
- * need networking are reported as skipped with why. docs/conformance.md lists them and each failure's cause.
+ * ({@link SupervisedNode}); one dynamic test per case grouped by e2e file. Cases that are not applicable on one node
+ * are reported as skipped with why. docs/conformance.md lists them and each failure's cause.
  */
 class SigNodeConformanceIT {
 
@@ -150,15 +150,14 @@ class SigNodeConformanceIT {
     /** One line per case and the counts, as docs/conformance.md reports them; returns the passing share. */
     private static double printSummary() {
         long skipped = OUTCOMES.stream().filter(o -> o[2].equals("skipped")).count();
-        long networking = OUTCOMES.stream().filter(o -> o[3].startsWith(ConformanceCase.NEEDS_NETWORKING)).count();
         long passing = OUTCOMES.stream().filter(o -> o[2].equals("pass")).count();
         long applicable = OUTCOMES.size() - skipped;
         StringBuilder summary = new StringBuilder("SigNodeConformanceIT outcomes:\n");
         OUTCOMES.forEach(o -> summary.append(String.join(" | ", o)).append('\n'));
         UPDATE_TIMES.forEach(t -> summary.append(t).append('\n'));
-        summary.append("cases %d, applicable %d, passing %d (%.1f%%), failing %d, not applicable %d, needs networking %d"
+        summary.append("cases %d, applicable %d, passing %d (%.1f%%), failing %d, not applicable %d"
                 .formatted(OUTCOMES.size(), applicable, passing, applicable == 0 ? 0.0 : 100.0 * passing / applicable,
-                        applicable - passing, skipped - networking, networking));
+                        applicable - passing, skipped));
         System.out.println(summary);
         return applicable == 0 ? 0.0 : (double) passing / applicable;
     }
