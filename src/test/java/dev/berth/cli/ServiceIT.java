@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.net.PodIps;
+import dev.berth.node.PodRuntime;
+import dev.berth.node.PodSnapshot;
 import dev.berth.testing.CliRun;
 import dev.berth.testing.Prerequisites;
 import dev.berth.testing.Processes;
 import dev.berth.testing.TestRegistry;
+import dev.berth.testing.WatchProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -125,6 +129,66 @@ class ServiceIT {
         assertFalse(Processes.run("iptables-save").contains("BERTH-"), "berth's chains left after the prune");
         // berth turned it on for the NodePort (unless it was on), and the prune's berth turned it off again
         assertEquals(routeLocalnet, Files.readString(ROUTE_LOCALNET).strip());
+    }
+
+    private static final String PROBED = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web, labels: {app: web}}
+            spec:
+              terminationGracePeriodSeconds: 1
+              containers:
+                - name: main
+                  image: busybox:1.35
+                  command: [sh, -c, "mkdir -p /www /tmp && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"]
+                  ports: [{name: http, containerPort: 8080}]
+                  readinessProbe:
+                    exec: {command: [sh, -c, "read x < /tmp/ready && test $x = yes"]}  # shell builtins alone
+                    periodSeconds: 1
+                    failureThreshold: 1
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web}
+            spec:
+              selector: {app: web}
+              ports: [{port: 80, targetPort: http}]
+            """;
+
+    /** The time printed runs from the container's change to the rules, so it holds up to one probe period (1 s). */
+    @Test
+    void inWatchTheRulesFollowAProbesReadiness() throws Exception {
+        try (NodeFixture node = new NodeFixture(dir, registry, config())) {
+            node.commit("web.yaml", PROBED);
+            try (WatchProcess watch = node.watch("--interval", "10m")) {
+                watch.awaitReady(Duration.ofSeconds(60));
+                NodeFixture.await("the Service rejecting: no ready endpoint", Duration.ofSeconds(60),
+                        () -> Processes.run("iptables-save", "-t", "filter").contains("default/web has no endpoints"));
+                PodSnapshot pod = node.pod("web");
+                String container = PodRuntime.containerId(pod.id(), "main");
+                String to = PodIps.read(node.root.resolve("pods").resolve(pod.id())).orElseThrow().primary()
+                        .orElseThrow() + ":8080";
+
+                long start = System.nanoTime();
+                assertEquals(0, node.exec(container, "sh", "-c", "echo yes > /tmp/ready").exitCode());
+                NodeFixture.await("the pod an endpoint", Duration.ofSeconds(10),
+                        () -> Processes.run("iptables-save", "-t", "nat").contains("--to-destination " + to));
+                long ready = System.nanoTime() - start;
+                assertEquals(page("http://10.96.202.2/"), pod.record().name());
+
+                start = System.nanoTime();
+                assertEquals(0, node.exec(container, "sh", "-c", "echo no > /tmp/ready").exitCode());
+                NodeFixture.await("the pod no endpoint", Duration.ofSeconds(10),
+                        () -> !Processes.run("iptables-save", "-t", "nat").contains("--to-destination " + to));
+                long unready = System.nanoTime() - start;
+                System.out.printf("readiness to rules, probe period included: ready %d ms, not ready %d ms%n",
+                        ready / 1_000_000, unready / 1_000_000);
+                // the daemon's own times: from the pass a probe's verdict woke to the rules in place
+                watch.log().lines().filter(l -> l.contains("node pass: " + container) || l.contains("Service rules in"))
+                        .forEach(l -> System.out.println("watch: " + l));
+            }
+        }
+        assertFalse(Processes.run("iptables-save").contains("BERTH-"), "berth's chains left after the prune");
     }
 
     private static String page(String url) throws Exception {

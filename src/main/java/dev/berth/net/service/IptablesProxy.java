@@ -54,6 +54,7 @@ public final class IptablesProxy implements ServiceProxy {
 
     @Override
     public synchronized void sync(List<ServiceEndpoints> services) {
+        long start = System.nanoTime();
         Map<String, IptablesRules.Table> wanted = IptablesRules.render(services);
         String text = IptablesRules.text(wanted);
         if (text.equals(applied)) {
@@ -72,6 +73,7 @@ public final class IptablesProxy implements ServiceProxy {
         }
         tables = IptablesChanges.after(wanted);
         applied = text;
+        LOG.debug("Service rules in place: {} Services in {} ms", services.size(), (System.nanoTime() - start) / 1_000_000);
         if (!nodePorts && Files.exists(localnetMark)) { // after BERTH-FIREWALL, which guards it, may have gone
             routeLocalnet("1", "0");
             mark(false);
