@@ -14,6 +14,7 @@ import dev.berth.store.StateLayout;
 import dev.berth.store.WriteBatch;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,6 +70,9 @@ final class Services {
                 services.put(m.key(), service);
                 requests.add(request(m, service));
             }
+        }
+        if (services.isEmpty() && !Files.exists(layout.serviceIps())) {
+            return; // no Service was ever applied to this state root: it made no rules, and leaves the host's alone
         }
         ServiceIps.Assigned assigned = ips.assign(requests);
         List<ServiceBackends.Backend> backends = backends(services.values(), pods);

@@ -154,6 +154,13 @@ class ServicesTest {
     }
 
     @Test
+    void aStateRootThatNeverHadAServiceLeavesTheHostsRulesAlone() {
+        node.apply(NAMESPACE + pod("web-1", "web", ""));
+        node.until("running", pods -> pods.size() == 1 && pods.get(0).ready());
+        assertEquals(List.of(), proxy.syncs, "other berths' rules on this host are not this one's to remove");
+    }
+
+    @Test
     void anAddressThatCannotBeHadIsTheServicesErrorNamingTheFileAndField() {
         node.apply(NAMESPACE + SERVICE.replace("type: NodePort", "type: NodePort\n  clusterIP: 10.1.2.3"));
         node.pass();
