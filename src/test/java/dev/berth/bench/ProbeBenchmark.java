@@ -8,10 +8,14 @@ import dev.berth.runtime.Mounter;
 import dev.berth.runtime.NetnsSockets;
 import dev.berth.runtime.RuntimeLayout;
 import dev.berth.store.FileTrees;
+import dev.berth.testing.CliRun;
 import dev.berth.testing.Processes;
 import dev.berth.testing.TestRegistry;
 import dev.berth.testing.TestRepo;
 import dev.berth.testing.WatchProcess;
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import java.io.IOException;
@@ -27,6 +31,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,8 +50,8 @@ import tools.jackson.databind.JsonNode;
  *       network namespace by {@link NetnsSockets}, a short-lived thread per connection) run in this JVM at the same
  *       rate against the same pods, while the daemon does not probe them: its latency (p50, p99, max) and this JVM's
  *       CPU per probe from {@code /proc/self/stat}; and the same probe connected straight from the host's namespace
- *       to the pod IP, which no thread-reusing scheme could beat: the difference is all a pool of long-lived
- *       namespace threads could save.</li>
+ *       to the pod IP, which no thread-reusing scheme could beat; and connected by one long-lived thread per pod that
+ *       entered its namespace once (what a pool of namespace threads would cost).</li>
  * </ol>
  * Needs root, runc, conmon, the CNI plugins, docker-registry, skopeo, umoci, busybox, and the packaged jar with its
  * launcher. System properties: {@code bench.pods} (default 50), {@code bench.window}.
@@ -78,9 +84,11 @@ public final class ProbeBenchmark {
                 Processes.run("runc", "--version").lines().findFirst().orElse("runc"), load());
         Path work = Files.createTempDirectory("berth-bench-probe-");
         Path runRoot = Path.of("/run/berth-bench-probe-" + ProcessHandle.current().pid());
+        ProbeBenchmark bench = null;
+        Path config = work.resolve("config.yaml");
         try (TestRegistry registry = TestRegistry.start().pushBusybox()) {
-            ProbeBenchmark bench = new ProbeBenchmark(work, registry, pods);
-            Path config = Files.writeString(work.resolve("config.yaml"),
+            bench = new ProbeBenchmark(work, registry, pods);
+            Files.writeString(config,
                     "source: {allowEmpty: true}\nregistries:\n  \"" + registry.host() + "\": {insecure: true}\n");
             bench.commit(null);
             try (WatchProcess daemon = WatchProcess.start(List.of("sh", launcher.toString()), work,
@@ -92,8 +100,9 @@ public final class ProbeBenchmark {
 
                 List<JsonNode> running = bench.sync(daemon, "", pods);
                 double idle = cpuOver(pid, window);
-                List<double[]> inNetns = bench.probeHere(running, runRoot, window, true);
-                List<double[]> direct = bench.probeHere(running, runRoot, window, false);
+                List<double[]> inNetns = bench.probeHere(running, runRoot, window, Dial.THREAD_EACH);
+                List<double[]> direct = bench.probeHere(running, runRoot, window, Dial.HOST);
+                List<double[]> kept = bench.probeHere(running, runRoot, window, Dial.THREAD_KEPT);
 
                 bench.sync(daemon, PROBE, pods);
                 double probed = cpuOver(pid, window);
@@ -110,13 +119,49 @@ public final class ProbeBenchmark {
                         1e6 * (probed - idle) / probes);
                 report("berth's probe (NetnsSockets: a thread per connection in the pod's namespace)", inNetns, seconds);
                 report("the same probe from the host's namespace to the pod IP (no thread)", direct, seconds);
+                report("the same probe from one long-lived thread per pod, in its namespace", kept, seconds);
             }
         } finally {
+            if (bench != null) { // whatever happened, the pods go: their network, cgroups and mounts with them
+                bench.commit(null);
+                CliRun pruned = CliRun.of("apply", "--repo", bench.repo.dir().toString(), "--allow-empty", "--config",
+                        config.toString(), "--root", work.resolve("state").toString(), "--run-root", runRoot.toString());
+                System.out.printf("pods removed: %s%n", pruned.exitCode() == 0 ? "yes" : pruned);
+            }
             new Mounter().unmountAllUnder(runRoot);
             FileTrees.deleteRecursively(runRoot);
             new Mounter().unmountAllUnder(work);
             FileTrees.deleteRecursively(work);
         }
+    }
+
+    /** How the probes in this JVM connect. */
+    private enum Dial { THREAD_EACH, HOST, THREAD_KEPT }
+
+    /** setns for the long-lived threads; berth's own binding is internal to its runtime package. */
+    private interface C extends Library {
+        C INSTANCE = Native.load("c", C.class);
+
+        int open(String path, int flags) throws LastErrorException;
+
+        int setns(int fd, int type) throws LastErrorException;
+
+        int close(int fd) throws LastErrorException;
+    }
+
+    /** A thread that enters {@code netns} once and then makes every connection asked of it there. */
+    private static ExecutorService namespaceThread(Path netns) throws Exception {
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        thread.submit(() -> {
+            int fd = C.INSTANCE.open(netns.toString(), 0x80000); // O_RDONLY | O_CLOEXEC
+            try {
+                C.INSTANCE.setns(fd, 0x40000000); // CLONE_NEWNET
+            } finally {
+                C.INSTANCE.close(fd);
+            }
+            return null;
+        }).get();
+        return thread;
     }
 
     /** The daemon's own CPU seconds over {@code window}. */
@@ -130,7 +175,7 @@ public final class ProbeBenchmark {
      * Each pod probed once a second for {@code window} in this JVM through berth's probe code; returns per probe
      * {latency ms}, and as the last element {this JVM's CPU seconds, failures}.
      */
-    private List<double[]> probeHere(List<JsonNode> running, Path runRoot, Duration window, boolean inNetns)
+    private List<double[]> probeHere(List<JsonNode> running, Path runRoot, Duration window, Dial dial)
             throws Exception {
         Container container = new ContainerBuilder().withName("main").withNewReadinessProbe().withNewHttpGet()
                 .withPath("/").withNewPort(8080).endHttpGet().withPeriodSeconds(1).endReadinessProbe().build();
@@ -139,9 +184,14 @@ public final class ProbeBenchmark {
         ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
         AtomicInteger failures = new AtomicInteger();
         ScheduledExecutorService workers = Executors.newScheduledThreadPool(4);
+        List<ExecutorService> threads = new ArrayList<>();
         for (int i = 0; i < running.size(); i++) {
             String ip = running.get(i).path("ip").asString();
             Path netns = namespaces.resolve(running.get(i).path("id").asString()).resolve("net");
+            ExecutorService thread = dial == Dial.THREAD_KEPT ? namespaceThread(netns) : null;
+            if (thread != null) {
+                threads.add(thread);
+            }
             ProbeDialer dialer = new ProbeDialer() {
                 @Override
                 public String podHost() {
@@ -150,12 +200,17 @@ public final class ProbeBenchmark {
 
                 @Override
                 public Socket connect(InetSocketAddress address, Duration timeout) throws IOException {
-                    if (inNetns) {
+                    if (dial == Dial.THREAD_EACH) {
                         return NetnsSockets.connect(netns, address, timeout);
                     }
-                    Socket socket = new Socket();
-                    socket.connect(address, (int) timeout.toMillis());
-                    return socket;
+                    if (dial == Dial.HOST) {
+                        return connected(address, timeout);
+                    }
+                    try {
+                        return thread.submit(() -> connected(address, timeout)).get();
+                    } catch (InterruptedException | ExecutionException e) {
+                        throw new IOException(e);
+                    }
                 }
             };
             workers.scheduleAtFixedRate(() -> {
@@ -179,8 +234,15 @@ public final class ProbeBenchmark {
         List<double[]> result = new ArrayList<>(latencies.stream().map(l -> new double[] {l}).toList());
         workers.shutdownNow();
         workers.awaitTermination(10, TimeUnit.SECONDS);
+        threads.forEach(ExecutorService::shutdownNow);
         result.add(new double[] {after.cpuSeconds() - before.cpuSeconds(), failures.get()});
         return result;
+    }
+
+    private static Socket connected(InetSocketAddress address, Duration timeout) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(address, (int) timeout.toMillis());
+        return socket;
     }
 
     private static void report(String what, List<double[]> run, double seconds) {
@@ -209,19 +271,23 @@ public final class ProbeBenchmark {
         }
         String head = repo.git().getRepository().resolve("HEAD").name();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (true) {
-            JsonNode node = daemon.status().path("node");
-            List<JsonNode> seen = new ArrayList<>();
-            node.path("pods").forEach(seen::add);
-            if (head.equals(node.path("revision").asString()) && seen.size() == n
-                    && seen.stream().allMatch(p -> p.path("ready").asBoolean() && !p.path("ip").asString().isEmpty())) {
-                return seen;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not " + n + " ready pods at " + head + ": " + node);
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            try {
+                JsonNode node = daemon.status().path("node");
+                last = node.toString();
+                List<JsonNode> seen = new ArrayList<>();
+                node.path("pods").forEach(seen::add);
+                if (head.equals(node.path("revision").asString()) && seen.size() == n && seen.stream()
+                        .allMatch(p -> p.path("ready").asBoolean() && !p.path("ip").asString().isEmpty())) {
+                    return seen;
+                }
+            } catch (IOException | IllegalStateException e) { // seen once: a 500 while a record was being written
+                last = e.getMessage();
             }
             Thread.sleep(500);
         }
+        throw new IllegalStateException("not " + n + " ready pods at " + head + ": " + last);
     }
 
     /** The repository holds the benchmark's pods, each with {@code probe} (empty: none); none when null. */
