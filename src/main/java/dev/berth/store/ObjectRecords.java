@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -78,31 +79,48 @@ public final class ObjectRecords {
         }
     }
 
-    /** Every record under the state root; a missing root means none. */
+    /**
+     * Every record under the state root; a missing root means none. The fixed layout is listed, not walked: a walk
+     * fails on a temporary file that a write beside it renames away, and a record deleted meanwhile is just gone.
+     */
     public List<ObjectRecord> readAll() {
-        if (!Files.isDirectory(layout.objects())) {
-            return List.of();
-        }
         List<ObjectRecord> records = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(layout.objects())) {
-            for (Path file : files.filter(ObjectRecords::isRecordFile).sorted().toList()) {
-                records.add(read(file));
+        for (Path kind : FileTrees.childDirectories(layout.objects())) {
+            for (Path namespace : FileTrees.childDirectories(kind)) {
+                for (Path file : recordFiles(namespace)) {
+                    contents(file).ifPresent(bytes -> records.add(read(file, bytes)));
+                }
             }
-        } catch (IOException e) {
-            throw new BerthException("cannot read state in " + layout.objects() + ": " + e.getMessage(), e);
         }
         return records;
     }
 
-    private static boolean isRecordFile(Path p) {
-        return Files.isRegularFile(p) && p.getFileName().toString().endsWith(".json")
-                && !p.getFileName().toString().startsWith(".");
+    private static List<Path> recordFiles(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".json")
+                    && !p.getFileName().toString().startsWith(".")).sorted().toList();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return List.of(); // the namespace's last record was deleted meanwhile
+        } catch (IOException e) {
+            throw new BerthException("cannot read state in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The file's bytes; empty when it was deleted since it was listed. */
+    private static Optional<byte[]> contents(Path file) {
+        try {
+            return Optional.of(Files.readAllBytes(file));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new BerthException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     @SuppressWarnings("unchecked")
-    private ObjectRecord read(Path file) {
+    private ObjectRecord read(Path file, byte[] bytes) {
         try {
-            Map<String, Object> json = JSON.readValue(file.toFile(), Map.class);
+            Map<String, Object> json = JSON.readValue(bytes, Map.class);
             if (!API_VERSION.equals(json.get("apiVersion")) || !KIND.equals(json.get("kind"))) {
                 throw new BerthException(file + ": not a " + API_VERSION + " " + KIND);
             }
