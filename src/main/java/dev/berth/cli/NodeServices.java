@@ -3,6 +3,10 @@ package dev.berth.cli;
 import dev.berth.config.BerthConfig;
 import dev.berth.net.PodNetwork;
 import dev.berth.net.cni.CniNetwork;
+import dev.berth.net.cni.NetworkConfigList;
+import dev.berth.net.dns.BridgeGateway;
+import dev.berth.net.dns.ClusterDns;
+import dev.berth.net.dns.PodDns;
 import dev.berth.net.service.IptablesProxy;
 import dev.berth.net.service.ServiceIps;
 import dev.berth.net.service.ServiceProxy;
@@ -33,6 +37,7 @@ final class NodeServices {
     final RuntimeLayout runtime;
     private final GlobalOptions global;
     private ContainerRuntime containers;
+    private PodDns dns;
 
     NodeServices(GlobalOptions global, RunRoot runRoot) {
         this.layout = new StateLayout(global.root());
@@ -54,7 +59,7 @@ final class NodeServices {
         return new PodRuntime(layout, images.puller(), images.content, images.snapshotter(), containers,
                 new PodNamespaces(runtime.namespaces(), mounter), mounter,
                 NodeFacts.ofMachine(global.config().node().reservedCpu(), global.config().node().reservedMemory(),
-                        layout.root()), network());
+                        layout.root()), network(), dns());
     }
 
     /** The pods' network as the config's {@code network} block says; its CNI results are kept under the run root. */
@@ -67,6 +72,23 @@ final class NodeServices {
                 runtime.cniResults(), CniNetwork.DEADLINE);
     }
 
+    /**
+     * The pods' DNS server, a dnsmasq on the pod bridge's gateway, its names under the run root; none without a pod
+     * network, or with a network of the user's that gives no gateway (its pods keep the host's resolvers then).
+     */
+    PodDns dns() {
+        if (dns == null) {
+            BerthConfig.Network network = global.config().network();
+            dns = network.enabled()
+                    ? BridgeGateway.of(NetworkConfigList.load(network.cniConfDir(), network.name()))
+                            .<PodDns>map(gateway -> new ClusterDns(ClusterDns.Settings.of(runtime.root().resolve("dns"),
+                                    gateway, network.clusterDomain())))
+                            .orElse(PodDns.NONE)
+                    : PodDns.NONE;
+        }
+        return dns;
+    }
+
     /** The reconciler over {@link #pods}, with this machine's capacity less the config's reserve. */
     NodeReconciler reconciler(GlobalOptions global, PodRuntime pods) {
         BerthConfig.Node node = global.config().node();
@@ -74,7 +96,7 @@ final class NodeServices {
         // without a pod network, no pod has an IP a Service could send to: Services have no rules then
         ServiceProxy proxy = network.enabled() ? new IptablesProxy(runtime.root()) : ServiceProxy.NONE;
         return new NodeReconciler(layout, pods, NodeResources.ofMachine(node.labels(), node.reservedCpu(),
-                node.reservedMemory(), node.resources()), proxy, new ServiceIps(layout, network.serviceCIDR()));
+                node.reservedMemory(), node.resources()), proxy, new ServiceIps(layout, network.serviceCIDR()), dns());
     }
 
     /** Reads pods and asks runc about their containers; opens nothing that writes, unlike {@link #pods}. */

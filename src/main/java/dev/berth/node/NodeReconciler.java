@@ -3,6 +3,7 @@ package dev.berth.node;
 import dev.berth.core.ResourceKey;
 import dev.berth.manifest.Annotations;
 import dev.berth.manifest.DesiredState;
+import dev.berth.net.dns.PodDns;
 import dev.berth.net.service.ServiceIps;
 import dev.berth.net.service.ServiceProxy;
 import dev.berth.scheduler.Decision;
@@ -42,17 +43,22 @@ public final class NodeReconciler implements AutoCloseable {
     private final Workloads workloads;
     private final NodeResources resources;
     private final Services services;
+    private final PodDns dns;
     private final AutoCloseable exitWatch;
 
     /** A node whose Services have statuses but no rules ({@link ServiceProxy#NONE}), from the default range. */
     public NodeReconciler(StateLayout layout, PodRuntimePort pods, NodeResources resources) {
-        this(layout, pods, resources, ServiceProxy.NONE, new ServiceIps(layout, ServiceIps.DEFAULT_CIDR));
+        this(layout, pods, resources, ServiceProxy.NONE, new ServiceIps(layout, ServiceIps.DEFAULT_CIDR), PodDns.NONE);
     }
 
-    /** @param proxy puts the Services' rules in place, with their IPs and node ports from {@code serviceIps} */
+    /**
+     * @param proxy puts the Services' rules in place, with their IPs and node ports from {@code serviceIps}
+     * @param dns   serves the Services' names to the pods, and is kept running while there are pods
+     */
     public NodeReconciler(StateLayout layout, PodRuntimePort pods, NodeResources resources, ServiceProxy proxy,
-                          ServiceIps serviceIps) {
+                          ServiceIps serviceIps, PodDns dns) {
         this.pods = pods;
+        this.dns = dns;
         this.observer = new PodObserver(pods);
         this.probes = new ProbeRunner(pods::exec, workers, wakeup);
         this.keeper = new PodKeeper(pods, probes);
@@ -356,10 +362,19 @@ public final class NodeReconciler implements AutoCloseable {
         void syncServices(List<PodSnapshot> live) {
             Set<String> gone = new HashSet<>();
             terminating.forEach(p -> gone.add(p.id()));
+            List<PodSnapshot> staying = live.stream().filter(p -> !gone.contains(p.id())).toList();
             try {
-                services.sync(applied, live.stream().filter(p -> !gone.contains(p.id())).toList(), now);
+                services.sync(applied, staying, now);
             } catch (RuntimeException e) { // the Services' state file: the next pass tries again
                 LOG.warn("Services: {}", e.getMessage(), e);
+            }
+            try {
+                dns.publish(services.names());
+                if (!staying.isEmpty()) {
+                    dns.ensureRunning(); // brought back if it died
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("the pods' DNS: {}", e.getMessage());
             }
         }
 

@@ -1,6 +1,7 @@
 package dev.berth.node;
 
 import dev.berth.core.BerthException;
+import dev.berth.net.dns.ClusterDnsConfig;
 import dev.berth.runtime.ExtraMount;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;

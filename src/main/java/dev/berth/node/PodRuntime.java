@@ -13,6 +13,7 @@ import dev.berth.image.Snapshotter;
 import dev.berth.net.PodAttachment;
 import dev.berth.net.PodIps;
 import dev.berth.net.PodNetwork;
+import dev.berth.net.dns.PodDns;
 import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ContainerStatus;
@@ -66,13 +67,12 @@ public final class PodRuntime implements PodRuntimePort {
     private final Mounter mounter;
     private final NodeFacts node;
     private final PodNetwork network;
-    /** The pods' DNS server and domain: none (the host's resolvers) until the node starts ClusterDns. */
-    private final ClusterDnsConfig dns = ClusterDnsConfig.NONE;
-    private final PodEtcFiles etcFiles = new PodEtcFiles(PodEtcFiles.HostFiles.SYSTEM, dns);
+    private final PodDns dns;
+    private final PodEtcFiles etcFiles;
 
     public PodRuntime(StateLayout layout, ImagePuller puller, ContentStore content, Snapshotter snapshotter,
                       ContainerRuntime containers, PodNamespaces namespaces, Mounter mounter, NodeFacts node,
-                      PodNetwork network) {
+                      PodNetwork network, PodDns dns) {
         this.layout = layout;
         this.puller = puller;
         this.content = content;
@@ -82,6 +82,8 @@ public final class PodRuntime implements PodRuntimePort {
         this.mounter = mounter;
         this.node = node;
         this.network = network;
+        this.dns = dns;
+        this.etcFiles = new PodEtcFiles(PodEtcFiles.HostFiles.SYSTEM, dns.config());
         FileTrees.privateDirectory(layout.root()); // pods' secret volumes, logs and the git cache are below
     }
 
@@ -112,6 +114,7 @@ public final class PodRuntime implements PodRuntimePort {
         CompletableFuture<SharedNamespaces> pinning = CompletableFuture.supplyAsync(() -> {
             SharedNamespaces shared = namespaces.pin(record.id(), namespaceOptions(pod));
             attach(record, shared);
+            ensureDns(record);
             return shared;
         }, task -> new Thread(task, "berth-pin-" + record.id()).start());
         try {
@@ -202,6 +205,18 @@ public final class PodRuntime implements PodRuntimePort {
         PodIps ips = network.attach(new PodAttachment(record.id(), record.namespace(), record.name(), shared.network(),
                 hostPorts(pod)));
         ips.write(podDir(record.id()));
+    }
+
+    /**
+     * Starts the pods' DNS server unless it runs; after the record is written, so that a removal meanwhile sees this
+     * pod and leaves the server on. A pod starts without it, as the kubelet's do while the cluster DNS is down.
+     */
+    private void ensureDns(PodRecord record) {
+        try {
+            dns.ensureRunning();
+        } catch (BerthException e) {
+            PodEvents.warning(podDir(record.id()), "DNSConfigForming", e.getMessage());
+        }
     }
 
     /** The containers' ports that ask for a host port, as portmap takes them. */
@@ -408,6 +423,16 @@ public final class PodRuntime implements PodRuntimePort {
             AtomicFiles.rename(podDir, hidden);
         }
         deleteLeftover(hidden);
+        dns.stopUnlessNeeded(this::anyPod); // the pods' DNS server runs while there are pods
+    }
+
+    /** Whether a pod is registered: its directory is there under its own name (not yet, or no longer, hidden). */
+    private boolean anyPod() {
+        try (java.util.stream.Stream<Path> dirs = Files.list(layout.pods())) {
+            return dirs.anyMatch(d -> !d.getFileName().toString().startsWith("."));
+        } catch (java.io.IOException e) {
+            throw new BerthException("cannot list " + layout.pods() + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -462,7 +487,7 @@ public final class PodRuntime implements PodRuntimePort {
         String id = containerId(podId, c);
         // none in the host's UTS namespace (hostNetwork), which must keep the host's
         String hostname = Boolean.TRUE.equals(pod.getSpec().getHostNetwork()) ? null
-                : PodHostname.of(pod, dns.domain()).utsName();
+                : PodHostname.of(pod, dns.config().domain()).utsName();
         snapshotter.unpack(image, content::path);
         ContainerLaunch launch = planner.plan(pod, c, image.runConfig(), files(image));
         var rootfs = snapshotter.prepare(id, image);

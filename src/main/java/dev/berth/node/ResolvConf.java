@@ -2,6 +2,7 @@ package dev.berth.node;
 
 import static dev.berth.core.Nulls.orEmpty;
 
+import dev.berth.net.dns.ClusterDnsConfig;
 import io.fabric8.kubernetes.api.model.PodDNSConfig;
 import io.fabric8.kubernetes.api.model.PodDNSConfigOption;
 import io.fabric8.kubernetes.api.model.PodSpec;

@@ -213,7 +213,8 @@ public final class RuntimeBenchmark {
         Mounter mounter = new Mounter();
         PodRuntime pods = new PodRuntime(node.layout(), node.puller(), node.content(), node.snapshotter(),
                 new ContainerRuntime(runtime), new PodNamespaces(runtime.namespaces(), mounter), mounter,
-                dev.berth.node.NodeFacts.ofMachine(null, null, node.layout().root()), dev.berth.net.PodNetwork.NONE);
+                dev.berth.node.NodeFacts.ofMachine(null, null, node.layout().root()), dev.berth.net.PodNetwork.NONE,
+                dev.berth.net.dns.PodDns.NONE);
         long[][] times = new long[5][POD_RUNS];
         Path berthConfig = work.resolve("berth-config.json");
         try {

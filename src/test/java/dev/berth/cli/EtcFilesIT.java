@@ -3,6 +3,9 @@ package dev.berth.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.config.BerthConfig;
+import dev.berth.net.cni.NetworkConfigList;
+import dev.berth.net.dns.BridgeGateway;
 import dev.berth.testing.CliRun;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -92,8 +95,10 @@ class EtcFilesIT {
         assertTrue(lines.get(0).startsWith("search default.svc.cluster.local svc.cluster.local cluster.local"),
                 clusterFirst::toString);
         assertEquals("options ndots:5", lines.get(lines.size() - 1));
-        assertEquals(hostNameservers(), lines.stream().filter(l -> l.startsWith("nameserver ")).toList(),
-                "the host's resolvers until berth has a cluster DNS");
+        String gateway = BridgeGateway.of(NetworkConfigList.load(BerthConfig.Network.DEFAULTS.cniConfDir(),
+                NetworkConfigList.DEFAULT_NAME)).orElseThrow();
+        assertEquals(List.of("nameserver " + gateway), lines.stream().filter(l -> l.startsWith("nameserver ")).toList(),
+                "the pods' DNS server on the bridge's gateway");
     }
 
     /** As containerd binds it: /etc/resolv.conf read-only with the root filesystem; the kubelet's /etc/hosts not. */

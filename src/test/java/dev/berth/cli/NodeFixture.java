@@ -10,6 +10,7 @@ import dev.berth.runtime.MountTable;
 import dev.berth.runtime.RuntimeLayout;
 import dev.berth.store.FileTrees;
 import dev.berth.testing.CliRun;
+import dev.berth.testing.DnsServers;
 import dev.berth.testing.GitDaemon;
 import dev.berth.testing.TestRegistry;
 import dev.berth.testing.TestRepo;
@@ -43,6 +44,7 @@ final class NodeFixture implements AutoCloseable {
         this.root = dir.resolve("state");
         this.runRoot = Path.of("/run/berth-it-" + ProcessHandle.current().pid() + "-" + dir.getFileName());
         this.config = dir.resolve("config.yaml");
+        DnsServers.killOrphans();
         Files.writeString(config, "registries:\n  docker.io: {mirrors: [\"" + registry.url() + "\"]}\n" + configExtra);
     }
 
@@ -181,6 +183,7 @@ final class NodeFixture implements AutoCloseable {
                 assertEquals(List.of(), bundles.toList(), "bundles left");
             }
             assertEquals(List.of(), cniResults(runRoot), "pod networks left (cached CNI results)");
+            assertEquals(List.of(), DnsServers.killUnder(runRoot), "the pods' DNS server left running");
         } catch (AssertionError e) {
             failed = e;
         } finally {
@@ -188,6 +191,7 @@ final class NodeFixture implements AutoCloseable {
             if (server != null) {
                 server.close();
             }
+            DnsServers.killUnder(runRoot);
             for (Path mount : MountTable.mountPointsUnder(runRoot)) {
                 new ProcessBuilder("umount", "-l", mount.toString()).start();
             }

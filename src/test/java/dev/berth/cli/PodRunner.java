@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.berth.runtime.MountTable;
 import dev.berth.store.FileTrees;
 import dev.berth.testing.CliRun;
+import dev.berth.testing.DnsServers;
 import dev.berth.testing.Prerequisites;
 import dev.berth.testing.TestRegistry;
 import java.io.IOException;
@@ -49,6 +50,7 @@ final class PodRunner implements BeforeAllCallback, AfterAllCallback, BeforeEach
         Prerequisites.requireRoot();
         Prerequisites.requireBinaries("runc", "conmon");
         TestRegistry.requirePrerequisites();
+        DnsServers.killOrphans();
         registry = images.apply(TestRegistry.start().pushBusybox());
     }
 
@@ -97,6 +99,7 @@ final class PodRunner implements BeforeAllCallback, AfterAllCallback, BeforeEach
     private void assertNothingLeft() throws IOException {
         assertEquals(List.of(), MountTable.mountPointsUnder(dir), "mounts left under the state root");
         assertEquals(List.of(), MountTable.mountPointsUnder(runRoot), "mounts left under the run root");
+        assertEquals(List.of(), DnsServers.killUnder(runRoot), "the pods' DNS server left running");
         if (Files.isDirectory(runRoot)) {
             try (Stream<Path> bundles = Files.list(runRoot.resolve("bundles"))) {
                 assertEquals(List.of(), bundles.toList(), "bundles left");

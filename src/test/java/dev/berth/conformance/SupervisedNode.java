@@ -5,6 +5,7 @@ import dev.berth.conformance.ConformanceCase.Observed;
 import dev.berth.runtime.MountTable;
 import dev.berth.store.FileTrees;
 import dev.berth.testing.CliRun;
+import dev.berth.testing.DnsServers;
 import dev.berth.testing.TestRepo;
 import dev.berth.testing.WatchProcess;
 import java.io.IOException;
@@ -233,9 +234,11 @@ final class SupervisedNode implements AutoCloseable {
         CliRun pruned = CliRun.of("apply", "--repo", repo.dir().toString(), "--allow-empty", "--config",
                 config.toString(), "--root", dir.resolve("state").toString(), "--run-root", runRoot.toString());
         List<Path> mounts = MountTable.mountPointsUnder(runRoot);
+        List<String> dns = DnsServers.killUnder(runRoot);
         FileTrees.deleteRecursively(runRoot);
-        if (pruned.exitCode() != 0 || !mounts.isEmpty()) {
-            throw new IllegalStateException("the supervised pods were not removed: " + pruned + " mounts " + mounts);
+        if (pruned.exitCode() != 0 || !mounts.isEmpty() || !dns.isEmpty()) {
+            throw new IllegalStateException("the supervised pods were not removed: " + pruned + " mounts " + mounts
+                    + " DNS servers " + dns);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.berth.node;
 import dev.berth.core.DirectoryTreeReader;
 import dev.berth.manifest.DesiredState;
 import dev.berth.manifest.ManifestLoader;
+import dev.berth.net.dns.PodDns;
 import dev.berth.net.service.ServiceIps;
 import dev.berth.net.service.ServiceProxy;
 import dev.berth.scheduler.NodeCapacity;
@@ -37,20 +38,25 @@ public final class FakeNode implements AutoCloseable {
     }
 
     public FakeNode(Path dir, NodeResources resources) {
-        this(dir, resources, ServiceProxy.NONE);
+        this(dir, resources, ServiceProxy.NONE, PodDns.NONE);
     }
 
     /** A node whose Services' rules go to {@code proxy}. */
     public FakeNode(Path dir, ServiceProxy proxy) {
-        this(dir, new NodeResources(new NodeCapacity(4000, 8L << 30, Map.of(), List.of())), proxy);
+        this(dir, new NodeResources(new NodeCapacity(4000, 8L << 30, Map.of(), List.of())), proxy, PodDns.NONE);
     }
 
-    private FakeNode(Path dir, NodeResources resources, ServiceProxy proxy) {
+    /** A node whose Services' names go to {@code dns}. */
+    public FakeNode(Path dir, PodDns dns) {
+        this(dir, new NodeResources(new NodeCapacity(4000, 8L << 30, Map.of(), List.of())), ServiceProxy.NONE, dns);
+    }
+
+    private FakeNode(Path dir, NodeResources resources, ServiceProxy proxy, PodDns dns) {
         layout = new StateLayout(dir.resolve("state"));
         manifests = dir.resolve("manifests");
         runtime = new FakePodRuntime(layout);
         reconciler = new NodeReconciler(layout, runtime, resources, proxy,
-                new ServiceIps(layout, ServiceIps.DEFAULT_CIDR));
+                new ServiceIps(layout, ServiceIps.DEFAULT_CIDR), dns);
         applied = new DesiredState(null, List.of());
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.BerthException;
+import dev.berth.net.dns.ClusterDnsConfig;
 import dev.berth.runtime.ExtraMount;
 import dev.berth.runtime.SeccompProfile;
 import io.fabric8.kubernetes.api.model.HostAlias;

@@ -2,6 +2,7 @@ package dev.berth.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.berth.net.dns.ClusterDnsConfig;
 import io.fabric8.kubernetes.api.model.PodDNSConfig;
 import io.fabric8.kubernetes.api.model.PodDNSConfigBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;

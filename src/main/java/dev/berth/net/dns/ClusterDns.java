@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -25,7 +26,7 @@ import java.util.stream.Stream;
  * served at once, without a restart), never sends a name of the cluster domain upstream, and forwards every other
  * name to the host's resolvers.
  */
-public final class ClusterDns {
+public final class ClusterDns implements PodDns {
 
     public static final Path DNSMASQ = Path.of("/usr/sbin/dnsmasq");
     /** dnsmasq's first process exits once the server is set up, or with why it could not be. */
@@ -54,8 +55,15 @@ public final class ClusterDns {
         this.settings = settings;
     }
 
+    /** The pods' nameserver is the gateway dnsmasq listens on. */
+    @Override
+    public ClusterDnsConfig config() {
+        return new ClusterDnsConfig(List.of(settings.listenAddress()), settings.clusterDomain());
+    }
+
     /** Starts dnsmasq unless it runs already as these settings ask; one started with others is replaced. */
-    public void ensureRunning() {
+    @Override
+    public synchronized void ensureRunning() {
         Optional<ProcessHandle> running = running();
         if (running.isPresent() && commandLine(running.get().pid()).equals(command())) {
             return;
@@ -86,7 +94,8 @@ public final class ClusterDns {
      * @param ipsByService the IPs of each Service by {@code namespace/name}: its clusterIP, or a headless Service's
      *                     ready pods' IPs; a Service without any has no name
      */
-    public void publish(Map<String, List<String>> ipsByService) {
+    @Override
+    public synchronized void publish(Map<String, List<String>> ipsByService) {
         Map<String, String> files = new TreeMap<>();
         ipsByService.forEach((service, ips) -> {
             if (!ips.isEmpty()) {
@@ -108,8 +117,15 @@ public final class ClusterDns {
         }
     }
 
+    @Override
+    public synchronized void stopUnlessNeeded(BooleanSupplier needed) {
+        if (!needed.getAsBoolean()) {
+            stop();
+        }
+    }
+
     /** Stops dnsmasq if it runs, and removes its names. */
-    public void stop() {
+    public synchronized void stop() {
         running().ifPresent(this::terminate);
         try {
             Files.deleteIfExists(pidFile());

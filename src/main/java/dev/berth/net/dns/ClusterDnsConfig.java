@@ -1,4 +1,4 @@
-package dev.berth.node;
+package dev.berth.net.dns;
 
 import java.util.List;
 
