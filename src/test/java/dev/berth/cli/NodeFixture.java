@@ -1,6 +1,7 @@
 package dev.berth.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.node.PodSnapshot;
@@ -184,6 +185,7 @@ final class NodeFixture implements AutoCloseable {
             }
             assertEquals(List.of(), cniResults(runRoot), "pod networks left (cached CNI results)");
             assertEquals(List.of(), DnsServers.killUnder(runRoot), "the pods' DNS server left running");
+            assertFalse(Files.exists(runRoot.resolve("dns/hosts")), "the Services' DNS names left");
         } catch (AssertionError e) {
             failed = e;
         } finally {

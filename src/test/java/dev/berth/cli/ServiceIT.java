@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.net.PodIps;
 import dev.berth.node.PodRuntime;
 import dev.berth.node.PodSnapshot;
+import dev.berth.runtime.OciRuntime;
 import dev.berth.testing.CliRun;
 import dev.berth.testing.Prerequisites;
 import dev.berth.testing.Processes;
@@ -20,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
@@ -30,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A Deployment of two busybox httpd pods behind a NodePort Service, through {@code berth apply} on a real CNI network
  * and the host's real iptables: the apply waits for the Service's endpoints, the Service's IP balances over both
- * pods at their named port, the NodePort answers on 127.0.0.1, and pruning leaves none of berth's chains. The network
- * and the Service range are the test's own.
+ * pods at their named port, the NodePort answers on 127.0.0.1, and pruning leaves none of berth's chains; pods reach
+ * Services by name through the pods' DNS server. The network and the Service range are the test's own.
  */
 class ServiceIT {
 
@@ -189,6 +191,61 @@ class ServiceIT {
             }
         }
         assertFalse(Processes.run("iptables-save").contains("BERTH-"), "berth's chains left after the prune");
+    }
+
+    private static final String CLIENT = """
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: client}
+            spec:
+              terminationGracePeriodSeconds: 1
+              containers: [{name: main, image: busybox:1.35, command: [sleep, "3600"]}]
+            """;
+
+    private static final String LATE = """
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: late}
+            spec:
+              selector: {app: web}
+              ports: [{port: 8000, targetPort: 8080}]
+            """;
+
+    /**
+     * From a pod, a Service answers by each name of the pod's search path at its port (80), which is not the pods'
+     * (8080); a Service applied after the pod started is reached by name too; a removed one no longer resolves.
+     */
+    @Test
+    void podsReachServicesByNameAlsoOnesAppliedAfterThem() throws Exception {
+        try (NodeFixture node = new NodeFixture(dir, registry, config())) {
+            node.commit("web.yaml", WEB + CLIENT);
+            CliRun applied = node.apply();
+            assertEquals(0, applied.exitCode(), applied.toString());
+            String client = PodRuntime.containerId(node.pod("client").id(), "main");
+            for (String name : List.of("web", "web.default", "web.default.svc", "web.default.svc.cluster.local")) {
+                OciRuntime.ExecResult got = node.exec(client, "wget", "-q", "-O", "-", "http://" + name + "/");
+                assertEquals(0, got.exitCode(), name + ": " + got);
+                assertTrue(got.stdout().strip().startsWith("web-"), name + " answered " + got.stdout());
+            }
+
+            node.commit("web.yaml", WEB + CLIENT + LATE);
+            applied = node.apply();
+            assertEquals(0, applied.exitCode(), applied.toString());
+            long start = System.nanoTime();
+            NodeFixture.await("the new Service by name", Duration.ofSeconds(2), () -> node.exec(client, "wget", "-q",
+                    "-O", "-", "http://late:8000/").exitCode() == 0);
+            System.out.printf("a Service applied after the pod: reached by name %d ms after the apply%n",
+                    (System.nanoTime() - start) / 1_000_000);
+            assertEquals(client, PodRuntime.containerId(node.pod("client").id(), "main"), "the client kept running");
+
+            node.commit("web.yaml", WEB + CLIENT);
+            applied = node.apply();
+            assertEquals(0, applied.exitCode(), applied.toString());
+            OciRuntime.ExecResult gone = node.exec(client, "nslookup", "late.default.svc.cluster.local");
+            assertTrue(gone.exitCode() != 0, "a removed Service's name: " + gone);
+        }
     }
 
     private static String page(String url) throws Exception {

@@ -103,6 +103,9 @@ public final class ClusterDns implements PodDns {
                 files.put(name, hostsFile(name, ips.stream().sorted().toList()));
             }
         });
+        if (files.isEmpty() && !Files.isDirectory(hostsDir())) {
+            return; // nothing to serve, nothing served: a node without pods leaves no directory behind
+        }
         try {
             Files.createDirectories(hostsDir());
             for (Map.Entry<String, String> file : files.entrySet()) {

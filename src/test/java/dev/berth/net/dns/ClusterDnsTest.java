@@ -54,6 +54,12 @@ class ClusterDnsTest {
     }
 
     @Test
+    void noNamesOnANodeThatServesNoneLeaveNoDirectory() {
+        dns("cluster.local").publish(Map.of("shop/idle", List.of()));
+        assertFalse(Files.exists(dir.resolve("dns")), "a stopped server's names stay gone");
+    }
+
+    @Test
     void publishWritesOneFilePerServiceAndRemovesTheOnesNoLongerGiven() throws IOException {
         ClusterDns dns = dns("cluster.local");
         dns.publish(Map.of("shop/web", List.of("10.96.0.10"), "shop/db", List.of("10.88.0.5", "10.88.0.6"),
