@@ -40,6 +40,8 @@ final class Services {
 
     private static final Logger LOG = LoggerFactory.getLogger(Services.class);
     private static final Set<String> WITH_NODE_PORTS = Set.of("NodePort", "LoadBalancer");
+    /** A status line names this many endpoints, then counts the rest. */
+    private static final int SHOWN_ENDPOINTS = 3;
 
     private final StateLayout layout;
     private final ServiceProxy proxy;
@@ -132,6 +134,14 @@ final class Services {
         return names;
     }
 
+    /** As {@code kubectl get endpoints} shows them: {@code 10.88.0.5:8080, 10.88.0.6:8080 + 3 more}. */
+    static String endpoints(ServiceEndpoints service) {
+        List<String> all = service.ports().stream().flatMap(p -> p.endpoints().stream())
+                .map(e -> e.ip() + ":" + e.port()).distinct().sorted().toList();
+        String shown = String.join(", ", all.subList(0, Math.min(all.size(), SHOWN_ENDPOINTS)));
+        return all.size() > SHOWN_ENDPOINTS ? shown + " + " + (all.size() - SHOWN_ENDPOINTS) + " more" : shown;
+    }
+
     /** Gives the proxy the Services; returns why it failed, or null. */
     private String push(List<ServiceEndpoints> proxied) {
         try {
@@ -188,7 +198,8 @@ final class Services {
                     Map.of(), 0, null);
         }
         if (selected.ready() > 0) {
-            return new WorkloadStatus(Health.HEALTHY, selected.ready() + " ready endpoints", now, Map.of(), 0, null);
+            return new WorkloadStatus(Health.HEALTHY, selected.ready() + " ready endpoints: "
+                    + endpoints(selected.service()), now, Map.of(), 0, null);
         }
         return new WorkloadStatus(Health.PROGRESSING, selected.matched() == 0 ? "selector matches no pod"
                 : "no ready endpoints", now, Map.of(), 0, null);

@@ -90,7 +90,7 @@ class ServicesTest {
     @Test
     void readyPodsMatchingTheSelectorAreTheEndpointsAtTheirNamedPortAndTheServiceIsHealthy() {
         node.apply(NAMESPACE + SERVICE + pod("web-1", "web", "") + pod("web-2", "web", "") + pod("db", "db", ""));
-        node.until("two ready endpoints", pods -> "2 ready endpoints".equals(web().message()));
+        node.until("two ready endpoints", pods -> String.valueOf(web().message()).startsWith("2 ready endpoints: "));
         assertEquals(Health.HEALTHY, web().health());
         ServiceEndpoints web = synced("web");
         assertEquals("10.96.0.2", web.clusterIP());
@@ -100,6 +100,10 @@ class ServicesTest {
         assertEquals(List.of(30000, 30001), web.ports().stream().map(ServiceEndpoints.Port::nodePort).toList());
         assertEquals(Map.of("shop/web", List.of("10.96.0.2")), node.reconciler.serviceNames());
         assertEquals(Map.of("shop/web", "10.96.0.2"), ServiceIps.read(node.layout));
+        List<String> endpoints = java.util.stream.Stream.of(ipOf("web-1"), ipOf("web-2"))
+                .flatMap(ip -> java.util.stream.Stream.of(ip + ":8080", ip + ":9000")).sorted().toList();
+        assertEquals("2 ready endpoints: " + String.join(", ", endpoints.subList(0, 3)) + " + 1 more", web().message(),
+                "as kubectl get endpoints lists them");
     }
 
     @Test
@@ -118,14 +122,14 @@ class ServicesTest {
         assertTrue(synced("web").ports().get(0).endpoints().isEmpty());
 
         node.runtime.answerExec("ready?", 0);
-        node.until("ready: an endpoint", pods -> "1 ready endpoints".equals(web().message()));
+        node.until("ready: an endpoint", pods -> String.valueOf(web().message()).startsWith("1 ready endpoints: "));
         assertEquals(Set.of(ipOf("web-1")), endpointIps(0));
     }
 
     @Test
     void aPodBeingDeletedLeavesTheEndpointsBeforeItsContainersAreStopped() {
         node.apply(NAMESPACE + SERVICE + pod("web-1", "web", "") + pod("web-2", "web", ""));
-        node.until("two ready endpoints", pods -> "2 ready endpoints".equals(web().message()));
+        node.until("two ready endpoints", pods -> String.valueOf(web().message()).startsWith("2 ready endpoints: "));
         PodSnapshot going = node.pod("web-2");
         String goingIp = ipOf("web-2");
         String container = PodRuntime.containerId(going.id(), "main");
@@ -140,7 +144,7 @@ class ServicesTest {
         node.apply(NAMESPACE + SERVICE + pod("web-1", "web", ""));
         node.until("web-2 gone", pods -> !node.has("web-2"));
         assertEquals(List.of(true), runningWhenWithdrawn, "withdrawn while its container still ran");
-        assertEquals("1 ready endpoints", web().message());
+        assertTrue(web().message().startsWith("1 ready endpoints: "), web().message());
     }
 
     @Test
@@ -173,7 +177,7 @@ class ServicesTest {
     @Test
     void aHeadlessServiceNamesItsReadyPods() {
         node.apply(NAMESPACE + SERVICE.replace("type: NodePort", "clusterIP: None") + pod("web-1", "web", ""));
-        node.until("one ready endpoint", pods -> "1 ready endpoints".equals(web().message()));
+        node.until("one ready endpoint", pods -> String.valueOf(web().message()).startsWith("1 ready endpoints: "));
         assertEquals(Map.of("shop/web", List.of(ipOf("web-1"))), node.reconciler.serviceNames());
         assertNull(ServiceIps.read(node.layout).get("shop/web"));
     }
@@ -183,7 +187,7 @@ class ServicesTest {
         String host = NodeFacts.primaryAddress().orElse(null);
         org.junit.jupiter.api.Assumptions.assumeTrue(host != null, "this machine has no IPv4 address but loopback");
         node.apply(NAMESPACE + SERVICE + pod("web-1", "web", "").replace("spec:\n", "spec:\n  hostNetwork: true\n"));
-        node.until("one ready endpoint", pods -> "1 ready endpoints".equals(web().message()));
+        node.until("one ready endpoint", pods -> String.valueOf(web().message()).startsWith("1 ready endpoints: "));
         assertEquals(Set.of(host), endpointIps(0));
     }
 
