@@ -69,7 +69,7 @@ final class NodeServices {
             return PodNetwork.NONE;
         }
         return new CniNetwork(new CniNetwork.Settings(network.cniConfDir(), network.cniBinDirs(), network.name()),
-                runtime.cniResults(), CniNetwork.DEADLINE);
+                runtime.cniResults(), runtime.namespaces(), CniNetwork.DEADLINE);
     }
 
     /**

@@ -8,6 +8,9 @@ import dev.berth.net.PodIps;
 import dev.berth.net.cni.CniNetwork;
 import dev.berth.node.PodSnapshot;
 import dev.berth.node.workload.PodPhase;
+import dev.berth.runtime.Mounter;
+import dev.berth.runtime.NamespaceOptions;
+import dev.berth.runtime.PodNamespaces;
 import dev.berth.testing.CliRun;
 import dev.berth.testing.Prerequisites;
 import dev.berth.testing.TestRegistry;
@@ -33,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Pods on a real CNI network (Debian's plugins: bridge, host-local, portmap, firewall, tuning; real iptables): the
  * host reaches a busybox httpd at the pod's IP and at 127.0.0.1:hostPort, and a removal, also one after berth was
- * SIGKILLed in the middle of the network's setup, and 50 attach/detach cycles leave no veth, lease, cached result or
- * iptables rule. The network
+ * SIGKILLed in the middle of the network's setup, one whose cached result is lost, and 50 attach/detach cycles leave
+ * no veth, lease, cached result or iptables rule. The network
  * is the test's own (bridge and /24 of its own, leases in its directory) so that it meets no other test's.
  */
 class PodNetworkIT {
@@ -203,6 +206,40 @@ class PodNetworkIT {
         assertEquals("", run("ip", "-o", "link", "show", "master", BRIDGE).strip(), "veths left on " + BRIDGE);
         assertEquals(List.of(), leases(), "leases left");
         assertEquals(List.of(), network.attached(), "cached results left");
+    }
+
+    /**
+     * A network whose cached result is lost (the run root's {@code cni/} wiped, say) while berth still pins its pod's
+     * namespace: the network names the pod by its host-local lease, and the DEL made from the lease (what a node pass
+     * calls for a leftover network) leaves no lease, veth or iptables rule of the pod.
+     */
+    @Test
+    void aNetworkWhoseCachedResultIsLostIsFoundByItsLeaseAndRemoved() throws Exception {
+        networkConfig(null);
+        Path results = dir.resolve("results");
+        PodNamespaces namespaces = new PodNamespaces(dir.resolve("netns"), new Mounter());
+        CniNetwork network = new CniNetwork(new CniNetwork.Settings(dir.resolve("net.d"), List.of(Path.of("/usr/lib/cni")),
+                NETWORK), results, dir.resolve("netns"), CniNetwork.DEADLINE);
+        String id = "default.lost.0a1b2c";
+        try {
+            Path netns = namespaces.pin(id, NamespaceOptions.DEFAULT).network();
+            String ip = network.attach(new PodAttachment(id, "default", "lost", netns,
+                    List.of(new PodAttachment.HostPort(freePort(), 8080, "tcp", null)))).primary().orElseThrow();
+            assertEquals(List.of(ip), leases());
+            assertTrue(iptablesLines(id, ip).size() >= 3, "masquerade and host port rules:\n" + run("iptables-save"));
+            Files.delete(results.resolve(id + ".json"));
+
+            assertEquals(List.of(id), network.attached(), "found by its lease");
+            network.detach(id);
+
+            assertEquals("", run("ip", "-o", "link", "show", "master", BRIDGE).strip(), "veths left on " + BRIDGE);
+            assertEquals(List.of(), leases(), "leases left");
+            assertEquals(List.of(), iptablesLines(id, ip), "iptables rules left");
+            assertEquals(List.of(), network.attached(), "cached results or leases left");
+        } finally {
+            network.detach(id); // after a failure above, what it can; no error when nothing is left
+            namespaces.release(id);
+        }
     }
 
     private static void prune(NodeFixture node) throws IOException {

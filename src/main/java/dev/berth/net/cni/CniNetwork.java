@@ -4,12 +4,17 @@ import dev.berth.core.BerthException;
 import dev.berth.net.PodAttachment;
 import dev.berth.net.PodIps;
 import dev.berth.net.PodNetwork;
+import dev.berth.runtime.Mounter;
+import dev.berth.runtime.PodNamespaces;
 import dev.berth.store.JsonFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -17,7 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The pod network through CNI plugins, called for a network config list as libcni calls them: ADD in the list's
  * order, each plugin given the one before's result as {@code prevResult}; DEL and CHECK from the cached result, DEL in
- * reverse order.
+ * reverse order. A pod whose cached result is lost but which still holds host-local leases is DELed from those.
  */
 public final class CniNetwork implements PodNetwork {
 
@@ -40,20 +45,31 @@ public final class CniNetwork implements PodNetwork {
     private final Settings settings;
     private final CniPlugins plugins;
     private final CniCache cache;
+    private final Path netnsDir;
 
-    /** @param cacheDir where each pod's config and result are kept, e.g. {@code <run root>/cni/results} */
-    public CniNetwork(Settings settings, Path cacheDir, Duration deadline) {
+    /**
+     * @param cacheDir where each pod's config and result are kept, e.g. {@code <run root>/cni/results}
+     * @param netnsDir where berth pins the pods' namespaces ({@link PodNamespaces}), e.g. {@code <run root>/netns}: a
+     *                 DEL without a cached result is given the pod's while it is pinned; null: never
+     */
+    public CniNetwork(Settings settings, Path cacheDir, Path netnsDir, Duration deadline) {
         this.settings = settings;
         this.plugins = new CniPlugins(settings.binDirs(), deadline);
         this.cache = new CniCache(cacheDir);
+        this.netnsDir = netnsDir;
+    }
+
+    /** Without the pods' namespaces: a DEL without a cached result gets no netns. */
+    public CniNetwork(Settings settings, Path cacheDir, Duration deadline) {
+        this(settings, cacheDir, null, deadline);
     }
 
     @Override
     public PodIps attach(PodAttachment pod) {
         NetworkConfigList list = NetworkConfigList.load(settings.confDir(), settings.name());
         list.plugins().forEach(p -> plugins.find(p.get("type").asString())); // all there before anything is made
-        CniCache.Entry entry = new CniCache.Entry(pod.podId(), pod.netns().toString(), IFNAME, args(pod), list.toJson(),
-                runtimeConfig(pod), null);
+        CniCache.Entry entry = new CniCache.Entry(pod.podId(), pod.netns().toString(), IFNAME,
+                args(pod.namespace(), pod.name(), pod.podId()), list.toJson(), runtimeConfig(pod), null);
         cache.write(entry);
         JsonNode result = null;
         try {
@@ -79,7 +95,11 @@ public final class CniNetwork implements PodNetwork {
     public void detach(String podId) {
         CniCache.Entry entry = cache.read(podId).orElse(null);
         if (entry == null) {
-            return;
+            entry = fromLeases(podId);
+            if (entry == null) {
+                return;
+            }
+            cache.write(entry); // a DEL that fails after host-local released the lease is tried again from it
         }
         List<ObjectNode> list = plugins(entry);
         List<String> failures = new ArrayList<>();
@@ -112,9 +132,53 @@ public final class CniNetwork implements PodNetwork {
         }
     }
 
+    /** The pods with a cached result, and those holding a host-local lease without one (the cache was lost). */
     @Override
     public List<String> attached() {
-        return cache.podIds();
+        Set<String> ids = new TreeSet<>(cache.podIds());
+        currentList().ifPresent(list -> HostLocalLeases.of(list, IFNAME).forEach(lease -> ids.add(lease.podId())));
+        return List.copyOf(ids);
+    }
+
+    /**
+     * What DEL needs for a pod whose cached result is lost but which holds host-local leases: the network's config as
+     * it is now and a result of the leased addresses. host-local releases them by the pod's id, portmap removes its
+     * chains by it and firewall its rules by the addresses; bridge removes the veth and its masquerading only in the
+     * pod's namespace, so it is given while berth still pins it (CNI allows a DEL without one). Null: no lease.
+     */
+    private CniCache.Entry fromLeases(String podId) {
+        NetworkConfigList list = currentList().orElse(null);
+        List<String> addresses = list == null ? List.of() : HostLocalLeases.of(list, IFNAME).stream()
+                .filter(lease -> lease.podId().equals(podId)).map(HostLocalLeases.Lease::address).toList();
+        if (addresses.isEmpty()) {
+            return null;
+        }
+        ObjectNode result = JsonFiles.JSON.createObjectNode();
+        result.put("cniVersion", list.cniVersion());
+        ArrayNode ips = result.putArray("ips");
+        addresses.forEach(address -> ips.addObject().put("address", address));
+        // portmap skips a DEL without mappings; it finds its chains by the pod's id, so any one mapping will do
+        ObjectNode runtime = JsonFiles.JSON.createObjectNode();
+        runtime.putArray("portMappings").addObject().put("hostPort", 1).put("containerPort", 1).put("protocol", "tcp");
+        int dot = podId.indexOf('.'); // <namespace>.<name>.<hex>, as the lease's id was checked to be
+        String args = args(podId.substring(0, dot), podId.substring(dot + 1, podId.lastIndexOf('.')), podId);
+        return new CniCache.Entry(podId, pinnedNetns(podId), IFNAME, args, list.toJson(), runtime, result);
+    }
+
+    /** The network's config as it is now; none when missing or unreadable (the next attach says why). */
+    private Optional<NetworkConfigList> currentList() {
+        try {
+            return NetworkConfigList.find(settings.confDir(), settings.name());
+        } catch (BerthException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The pod's network namespace while berth pins it, else "" (none): an unpinned file there fails bridge's DEL. */
+    private String pinnedNetns(String podId) {
+        // the Mounter goes unused: it is only asked whether the pod's namespace is pinned
+        return netnsDir != null && new PodNamespaces(netnsDir, new Mounter()).isPinned(podId)
+                ? netnsDir.resolve(podId).resolve("net").toString() : "";
     }
 
     private static List<ObjectNode> plugins(CniCache.Entry entry) {
@@ -151,9 +215,9 @@ public final class CniNetwork implements PodNetwork {
     }
 
     /** The arguments the kubelet's CNI callers pass, which plugins that know Kubernetes read. */
-    private static String args(PodAttachment pod) {
-        return "IgnoreUnknown=1;K8S_POD_NAMESPACE=" + pod.namespace() + ";K8S_POD_NAME=" + pod.name()
-                + ";K8S_POD_INFRA_CONTAINER_ID=" + pod.podId();
+    private static String args(String namespace, String name, String podId) {
+        return "IgnoreUnknown=1;K8S_POD_NAMESPACE=" + namespace + ";K8S_POD_NAME=" + name
+                + ";K8S_POD_INFRA_CONTAINER_ID=" + podId;
     }
 
     /** portMappings as the CRI plugin of containerd passes them (portmap's capability). */

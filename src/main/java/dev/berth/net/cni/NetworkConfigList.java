@@ -66,7 +66,8 @@ public record NetworkConfigList(String name, String cniVersion, List<ObjectNode>
         return parse(file, defaultList());
     }
 
-    private static Optional<NetworkConfigList> find(Path confDir, String name) {
+    /** The network called {@code name} in {@code confDir}, as {@link #load} finds it; none when missing. */
+    static Optional<NetworkConfigList> find(Path confDir, String name) {
         if (!Files.isDirectory(confDir)) {
             return Optional.empty();
         }

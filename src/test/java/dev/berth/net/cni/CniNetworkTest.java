@@ -3,6 +3,7 @@ package dev.berth.net.cni;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.BerthException;
@@ -50,11 +51,17 @@ class CniNetworkTest {
 
     /** A plugin that logs its call and stdin, then runs {@code onAdd} for ADD. */
     private void plugin(String name, String onAdd) throws IOException {
+        plugin(name, onAdd, "true");
+    }
+
+    /** A plugin that logs its call and stdin, then runs {@code onAdd} for ADD and {@code onDel} for DEL. */
+    private void plugin(String name, String onAdd, String onDel) throws IOException {
         Path program = bin.resolve(name);
         Files.writeString(program, "#!/bin/sh\n"
                 + "cat > " + dir + "/" + name + ".$CNI_COMMAND.stdin\n"
                 + "echo \"$CNI_COMMAND " + name + " $CNI_CONTAINERID $CNI_NETNS $CNI_IFNAME $CNI_ARGS $CNI_PATH\" >> " + calls + "\n"
-                + "if [ \"$CNI_COMMAND\" = ADD ]; then " + onAdd + "; fi\n");
+                + "if [ \"$CNI_COMMAND\" = ADD ]; then " + onAdd + "; fi\n"
+                + "if [ \"$CNI_COMMAND\" = DEL ]; then " + onDel + "; fi\n");
         Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
@@ -65,7 +72,7 @@ class CniNetworkTest {
 
     private CniNetwork network(String name, Duration deadline) {
         return new CniNetwork(new CniNetwork.Settings(conf, List.of(dir.resolve("none"), bin), name),
-                dir.resolve("cache"), deadline);
+                dir.resolve("cache"), dir.resolve("netns"), deadline);
     }
 
     private CniNetwork network(String name) {
@@ -224,6 +231,110 @@ class CniNetworkTest {
         Files.writeString(file, "{not json");
         assertTrue(assertThrows(BerthException.class, () -> network("bad").attach(pod(List.of()))).getMessage()
                 .startsWith("CNI config " + file + " is not JSON"));
+    }
+
+    /**
+     * host-local as far as leases go: ADD leases 10.88.3.7 to the pod and prints {@link #RESULT}; DEL releases what
+     * the pod holds on its interface. Its ipam block names the leases' directory, {@code <dir>/ipam/net1}.
+     */
+    private String hostLocal() throws IOException {
+        Path leases = dir.resolve("ipam").resolve("net1");
+        plugin("hostlocal", "mkdir -p " + leases + " && printf '%s\\r\\n%s' $CNI_CONTAINERID $CNI_IFNAME > " + leases
+                + "/10.88.3.7 && printf '%s' '" + RESULT.replace("\n", "") + "'",
+                "mine=$(printf '%s\\r\\n%s' $CNI_CONTAINERID $CNI_IFNAME); for f in " + leases + "/*; do"
+                        + " [ \"$(cat \"$f\")\" = \"$mine\" ] && rm \"$f\"; done; true");
+        return "{\"type\":\"hostlocal\",\"ipam\":{\"type\":\"host-local\",\"ranges\":[[{\"subnet\":\"10.88.3.0/24\"}],"
+                + "[{\"subnet\":\"fd00:88::/64\"}]],\"dataDir\":\"" + dir.resolve("ipam") + "\"}}";
+    }
+
+    /** A file among net1's leases; host-local's hold the container id, CRLF and the interface name. */
+    private Path lease(String name, String content) throws IOException {
+        Path file = Files.createDirectories(dir.resolve("ipam").resolve("net1")).resolve(name);
+        Files.writeString(file, content);
+        return file;
+    }
+
+    private List<String> leaseDir() throws IOException {
+        try (var files = Files.list(dir.resolve("ipam").resolve("net1"))) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aLeaseWithoutACachedResultIsReportedAndDeletedWithAResultMadeFromIt() throws IOException {
+        conflist("net1", "1.0.0", hostLocal(), "{\"type\":\"chained\",\"capabilities\":{\"portMappings\":true}}");
+        lease("10.88.3.7", "web.app.a1b2c3\r\neth0");
+        lease("fd00:88::7", "web.app.a1b2c3\r\neth0");
+        lease("last_reserved_ip.0", "fd00:88::7");
+        lease("lock", "");
+        CniNetwork network = network("net1");
+        assertEquals(List.of("web.app.a1b2c3"), network.attached(), "no cached result, but its leases");
+
+        network.detach("web.app.a1b2c3");
+
+        assertEquals(List.of("DEL chained", "DEL hostlocal"), calls());
+        assertEquals("DEL hostlocal web.app.a1b2c3  eth0 IgnoreUnknown=1;K8S_POD_NAMESPACE=web;K8S_POD_NAME=app;"
+                + "K8S_POD_INFRA_CONTAINER_ID=web.app.a1b2c3 " + dir.resolve("none") + ":" + bin,
+                Files.readAllLines(calls).get(1), "no netns: the pod's is not pinned");
+        JsonNode del = stdin("hostlocal", "DEL");
+        assertEquals(JsonFiles.JSON.readTree("{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":\"10.88.3.7/24\"},"
+                + "{\"address\":\"fd00:88::7/64\"}]}"), del.get("prevResult"), "the leased addresses in their subnets");
+        assertFalse(del.has("runtimeConfig"));
+        assertEquals(JsonFiles.JSON.readTree("{\"portMappings\":[{\"hostPort\":1,\"containerPort\":1,"
+                + "\"protocol\":\"tcp\"}]}"), stdin("chained", "DEL").get("runtimeConfig"),
+                "portmap skips a DEL without mappings");
+        assertEquals(List.of("last_reserved_ip.0", "lock"), leaseDir(), "released");
+        assertEquals(List.of(), network.attached());
+        network.detach("web.app.a1b2c3");
+        assertEquals(2, calls().size(), "nothing left to DEL");
+    }
+
+    @Test
+    void aLeaseWithACachedResultCountsOnceAndIsDeletedFromTheCache() throws IOException {
+        conflist("net1", "1.0.0", hostLocal(), "{\"type\":\"chained\"}");
+        CniNetwork network = network("net1");
+        network.attach(pod(List.of()));
+        lease("10.88.3.8", "db.cache-lost.0f0f0f\r\neth0");
+        assertEquals(List.of("db.cache-lost.0f0f0f", "web.app.a1b2c3"), network.attached());
+
+        network.detach("web.app.a1b2c3");
+        assertEquals("DEL hostlocal web.app.a1b2c3 /run/ns/web.app.a1b2c3/net", String.join(" ",
+                List.of(Files.readAllLines(calls).get(3).split(" ")).subList(0, 4)), "the cached call, netns and all");
+        assertEquals(List.of("db.cache-lost.0f0f0f"), network.attached());
+        network.detach("db.cache-lost.0f0f0f");
+        assertEquals("IgnoreUnknown=1;K8S_POD_NAMESPACE=db;K8S_POD_NAME=cache-lost;K8S_POD_INFRA_CONTAINER_ID="
+                + "db.cache-lost.0f0f0f", Files.readAllLines(calls).get(5).split(" ")[5], "no netns");
+        assertEquals(List.of(), network.attached());
+    }
+
+    @Test
+    void whatIsNoLeaseOfABerthPodIsPassedOver() throws Exception {
+        conflist("net1", "1.0.0", hostLocal());
+        Path outside = dir.resolve("outside");
+        Files.writeString(outside, "evil.pod.abcdef\r\neth0");
+        lease("lock", "");
+        lease("last_reserved_ip.0", "10.88.3.9");
+        lease("10.88.3.10", "0123456789abcdef".repeat(4) + "\r\neth0"); // another runtime's container
+        lease("10.88.3.11", "../../etc/x.y.abcdef\r\neth0");
+        lease("10.88.3.12", "a.b.abcdef;rm -rf /\r\neth0");
+        lease("10.88.3.13", "web.app.a1b2c3\r\neth1"); // berth's pods have eth0 only
+        lease("10.88.3.14", "web.app.a1b2c3");
+        lease("10.88.3.15", "web.app.a1b2c3\r\neth0" + " ".repeat(600)); // longer than any lease
+        lease("1.2.3", "web.app.a1b2c3\r\neth0"); // no address, though InetAddress reads one
+        lease("notes", "web.app.a1b2c3\r\neth0");
+        Path leases = dir.resolve("ipam").resolve("net1");
+        Files.createSymbolicLink(leases.resolve("10.88.3.16"), outside);
+        Files.createDirectories(leases.resolve("10.88.3.17"));
+        assertEquals(0, new ProcessBuilder("mkfifo", leases.resolve("10.88.3.18").toString()).start().waitFor());
+        lease("10.88.3.19", "db.ok.000001\r\neth0"); // among them, a lease
+        CniNetwork network = network("net1");
+
+        assertEquals(List.of("db.ok.000001"), assertTimeoutPreemptively(Duration.ofSeconds(10), network::attached),
+                "a FIFO is not read");
+        network.detach("evil.pod.abcdef");
+        network.detach("web.app.a1b2c3");
+        assertEquals(List.of(), calls());
+        assertEquals(14, leaseDir().size(), "all left as they were");
     }
 
     @Test
