@@ -7,6 +7,7 @@ import dev.berth.net.PodNetwork;
 import dev.berth.runtime.Mounter;
 import dev.berth.runtime.PodNamespaces;
 import dev.berth.store.JsonFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,8 +50,9 @@ public final class CniNetwork implements PodNetwork {
 
     /**
      * @param cacheDir where each pod's config and result are kept, e.g. {@code <run root>/cni/results}
-     * @param netnsDir where berth pins the pods' namespaces ({@link PodNamespaces}), e.g. {@code <run root>/netns}: a
-     *                 DEL without a cached result is given the pod's while it is pinned; null: never
+     * @param netnsDir where berth pins the pods' namespaces ({@link PodNamespaces}), e.g. {@code <run root>/netns}:
+     *                 a pod with a directory there is this berth's, and a DEL without a cached result is given its
+     *                 namespace while it is pinned; null: none
      */
     public CniNetwork(Settings settings, Path cacheDir, Path netnsDir, Duration deadline) {
         this.settings = settings;
@@ -59,7 +61,7 @@ public final class CniNetwork implements PodNetwork {
         this.netnsDir = netnsDir;
     }
 
-    /** Without the pods' namespaces: a DEL without a cached result gets no netns. */
+    /** Without the pods' namespaces: a lease without a cached result counts for no pod, and a DEL gets no netns. */
     public CniNetwork(Settings settings, Path cacheDir, Duration deadline) {
         this(settings, cacheDir, null, deadline);
     }
@@ -132,11 +134,16 @@ public final class CniNetwork implements PodNetwork {
         }
     }
 
-    /** The pods with a cached result, and those holding a host-local lease without one (the cache was lost). */
+    /**
+     * The pods with a cached result, and those of this berth holding a host-local lease without one (the cache was
+     * lost). Another berth with a run root of its own may share the network and its leases: a pod is this one's when
+     * its namespaces' directory is under this run root, which berth removes only after the pod's DEL.
+     */
     @Override
     public List<String> attached() {
         Set<String> ids = new TreeSet<>(cache.podIds());
-        currentList().ifPresent(list -> HostLocalLeases.of(list, IFNAME).forEach(lease -> ids.add(lease.podId())));
+        currentList().ifPresent(list -> HostLocalLeases.of(list, IFNAME).stream().map(HostLocalLeases.Lease::podId)
+                .filter(id -> netnsDir != null && Files.isDirectory(netnsDir.resolve(id))).forEach(ids::add));
         return List.copyOf(ids);
     }
 

@@ -254,6 +254,11 @@ class CniNetworkTest {
         return file;
     }
 
+    /** The directory of the pod's pinned namespaces, which marks it as this berth's (its namespaces stay unpinned). */
+    private void ownPod(String podId) throws IOException {
+        Files.createDirectories(dir.resolve("netns").resolve(podId));
+    }
+
     private List<String> leaseDir() throws IOException {
         try (var files = Files.list(dir.resolve("ipam").resolve("net1"))) {
             return files.map(f -> f.getFileName().toString()).sorted().toList();
@@ -268,6 +273,8 @@ class CniNetworkTest {
         lease("last_reserved_ip.0", "fd00:88::7");
         lease("lock", "");
         CniNetwork network = network("net1");
+        assertEquals(List.of(), network.attached(), "not this berth's pod: another's may share the leases");
+        ownPod("web.app.a1b2c3");
         assertEquals(List.of("web.app.a1b2c3"), network.attached(), "no cached result, but its leases");
 
         network.detach("web.app.a1b2c3");
@@ -295,7 +302,10 @@ class CniNetworkTest {
         CniNetwork network = network("net1");
         network.attach(pod(List.of()));
         lease("10.88.3.8", "db.cache-lost.0f0f0f\r\neth0");
-        assertEquals(List.of("db.cache-lost.0f0f0f", "web.app.a1b2c3"), network.attached());
+        lease("10.88.3.9", "db.other-berths.0f0f0f\r\neth0");
+        ownPod("db.cache-lost.0f0f0f");
+        assertEquals(List.of("db.cache-lost.0f0f0f", "web.app.a1b2c3"), network.attached(),
+                "each once, and not another berth's pod");
 
         network.detach("web.app.a1b2c3");
         assertEquals("DEL hostlocal web.app.a1b2c3 /run/ns/web.app.a1b2c3/net", String.join(" ",
@@ -327,6 +337,9 @@ class CniNetworkTest {
         Files.createDirectories(leases.resolve("10.88.3.17"));
         assertEquals(0, new ProcessBuilder("mkfifo", leases.resolve("10.88.3.18").toString()).start().waitFor());
         lease("10.88.3.19", "db.ok.000001\r\neth0"); // among them, a lease
+        ownPod("db.ok.000001");
+        ownPod("web.app.a1b2c3");
+        ownPod("evil.pod.abcdef");
         CniNetwork network = network("net1");
 
         assertEquals(List.of("db.ok.000001"), assertTimeoutPreemptively(Duration.ofSeconds(10), network::attached),
