@@ -17,6 +17,7 @@ import dev.berth.node.PodObserver;
 import dev.berth.node.PodRuntime;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.Mounter;
+import dev.berth.runtime.OciRuntimeChoice;
 import dev.berth.runtime.PodNamespaces;
 import dev.berth.runtime.RuntimeLayout;
 import dev.berth.store.StateLayout;
@@ -29,13 +30,18 @@ final class NodeServices {
     /** {@code --run-root}: a mixin, so every command that reaches containers takes it alike. */
     static final class RunRoot {
         @Option(names = "--run-root", paramLabel = "DIR", defaultValue = "/run/berth",
-                description = "Volatile state: runc's root, bundles, pinned namespaces, CNI results (default: ${DEFAULT-VALUE}).")
+                description = "Volatile state: the OCI runtime's root, bundles, pinned namespaces, CNI results (default: ${DEFAULT-VALUE}).")
         Path dir;
+
+        @Option(names = "--runtime", paramLabel = "NAME",
+                description = "The OCI runtime: crun, runc, or auto (crun if a probe container runs, else runc; default: the config's runtime, else auto).")
+        String runtime;
     }
 
     final StateLayout layout;
     final RuntimeLayout runtime;
     private final GlobalOptions global;
+    private final String runtimeName;
     private ContainerRuntime containers;
     private PodDns dns;
 
@@ -43,12 +49,14 @@ final class NodeServices {
         this.layout = new StateLayout(global.root());
         this.runtime = new RuntimeLayout(runRoot.dir);
         this.global = global;
+        this.runtimeName = runRoot.runtime;
     }
 
-    /** Made on first use: it looks for runc, which reading records and logs does not need. */
+    /** Made on first use: it chooses the OCI runtime, which reading records and logs does not need. */
     ContainerRuntime containers() {
         if (containers == null) {
-            containers = new ContainerRuntime(runtime, layout.root());
+            containers = new ContainerRuntime(runtime, layout.root(), OciRuntimeChoice.Preference.parse(
+                    runtimeName != null ? runtimeName : global.config().runtime()));
         }
         return containers;
     }
@@ -99,8 +107,8 @@ final class NodeServices {
                 node.reservedMemory(), node.resources()), proxy, new ServiceIps(layout, network.serviceCIDR()), dns());
     }
 
-    /** Reads pods and asks runc about their containers; opens nothing that writes, unlike {@link #pods}. */
+    /** Reads pods and asks the OCI runtime about their containers; chooses none and writes nothing, unlike {@link #pods}. */
     PodObserver observer() {
-        return new PodObserver(layout, containers());
+        return new PodObserver(layout, new ContainerRuntime(runtime));
     }
 }

@@ -9,10 +9,13 @@ import java.util.Map;
 
 /** berth's configuration file (/etc/berth/config.yaml), as documented in the README. Absent values are null. */
 public record BerthConfig(Path root, Source source, Map<String, Registry> registries, Node node, Server server,
-                          Network network) {
+                          Network network, String runtime) {
+
+    /** The OCI runtime when the config names none: crun if a probe container runs, else runc. */
+    public static final String AUTO_RUNTIME = "auto";
 
     public static BerthConfig defaults() {
-        return new BerthConfig(null, Source.NONE, Map.of(), Node.NONE, Server.NONE, Network.DEFAULTS);
+        return new BerthConfig(null, Source.NONE, Map.of(), Node.NONE, Server.NONE, Network.DEFAULTS, AUTO_RUNTIME);
     }
 
     /**

@@ -65,10 +65,11 @@ public final class ConfigLoader {
         }
         at = docs.get(0).locations();
         Map<String, Object> top = map(docs.get(0).tree(), "");
-        allowOnly(top, "", Set.of("root", "source", "registries", "node", "server", "network"));
+        allowOnly(top, "", Set.of("root", "source", "registries", "node", "server", "network", "runtime"));
         BerthConfig config = new BerthConfig(path(top.get("root"), "/root"), source(map(top.get("source"), "/source")),
                 registries(map(top.get("registries"), "/registries")), node(map(top.get("node"), "/node")),
-                server(map(top.get("server"), "/server")), network(map(top.get("network"), "/network")));
+                server(map(top.get("server"), "/server")), network(map(top.get("network"), "/network")),
+                runtime(top.get("runtime")));
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);
         }
@@ -188,6 +189,14 @@ public final class ConfigLoader {
                 count(l.get("maxConnectionsPerAddress"), "/server/limits/maxConnectionsPerAddress"),
                 count(l.get("maxRequests"), "/server/limits/maxRequests"),
                 count(l.get("maxWaitingRequests"), "/server/limits/maxWaitingRequests"));
+    }
+
+    private String runtime(Object value) {
+        String runtime = string(value, "/runtime");
+        if (runtime != null && !Set.of("auto", "crun", "runc").contains(runtime)) {
+            fail("/runtime", "expected crun, runc or auto, got \"" + runtime + "\"");
+        }
+        return runtime == null ? BerthConfig.AUTO_RUNTIME : runtime;
     }
 
     private BerthConfig.Network network(Map<String, Object> n) {

@@ -1,13 +1,17 @@
 package dev.berth.runtime;
 
 import dev.berth.core.BerthException;
+import dev.berth.store.JsonFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Starts conmon, the per-container monitor: it runs {@code runc create}, daemonizes, copies the container's
@@ -68,8 +72,9 @@ public final class Conmon {
         for (String arg : runtime.globalArgs()) {
             command.addAll(List.of("--runtime-arg", arg));
         }
-        // runc's own log is the only place its create error survives conmon's daemonizing
-        command.addAll(List.of("--runtime-arg", "--log=" + files.runtimeLog()));
+        // the runtime's own log is the only place its create error survives conmon's daemonizing; runc and crun
+        // both write it as JSON lines when asked
+        command.addAll(List.of("--runtime-arg", "--log=" + files.runtimeLog(), "--runtime-arg", "--log-format=json"));
         return command;
     }
 
@@ -82,9 +87,9 @@ public final class Conmon {
             if (nonEmpty(files.pidFile())) {
                 return true;
             }
-            String runcLog = readOrEmpty(files.runtimeLog());
-            if (runcLog.contains("level=error")) {
-                throw ContainerException.fromRuntime(id, RuncCli.errorMessage(runcLog));
+            Optional<String> failed = loggedError(readOrEmpty(files.runtimeLog()));
+            if (failed.isPresent()) {
+                throw ContainerException.fromRuntime(id, failed.get());
             }
             if (ExitStatus.read(files.exitDir().resolve(id)).isPresent()) {
                 throw new ContainerException(ContainerException.Kind.FAILED, id, "conmon exited before runc created it");
@@ -94,6 +99,24 @@ public final class Conmon {
         if (!created) {
             throw new ContainerException(ContainerException.Kind.FAILED, id, "not created within " + CREATE_TIMEOUT);
         }
+    }
+
+    /** The last error in the runtime's JSON log ({@code {"level":"error","msg":...}} lines); a torn line is skipped. */
+    static Optional<String> loggedError(String log) {
+        String error = null;
+        for (String line : log.split("\n")) {
+            if (line.startsWith("{")) {
+                try {
+                    JsonNode entry = JsonFiles.JSON.readTree(line);
+                    if ("error".equals(entry.path("level").asString(""))) {
+                        error = entry.path("msg").asString("");
+                    }
+                } catch (JacksonException e) {
+                    // still being written
+                }
+            }
+        }
+        return Optional.ofNullable(error);
     }
 
     /**

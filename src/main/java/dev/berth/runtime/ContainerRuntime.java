@@ -38,7 +38,8 @@ public final class ContainerRuntime {
 
     /** A runtime that only looks at containers and stops them: it creates none, and finds no strays. */
     public ContainerRuntime(RuntimeLayout layout) {
-        this(layout, null);
+        this(layout, null, observer(layout), Path.of("/usr/bin/conmon"), new BundleBuilder(), new Mounter(),
+                new Cgroups());
     }
 
     /**
@@ -46,8 +47,25 @@ public final class ContainerRuntime {
      *                  containers so marked can be its strays; null for a runtime that creates none
      */
     public ContainerRuntime(RuntimeLayout layout, Path stateRoot) {
-        this(layout, stateRoot, RuncCli.detect(layout.runcRoot()), Path.of("/usr/bin/conmon"), new BundleBuilder(),
+        this(layout, stateRoot, OciRuntimeChoice.Preference.AUTO);
+    }
+
+    /** @param runtime which OCI runtime runs the containers: crun or runc, or the one that works here */
+    public ContainerRuntime(RuntimeLayout layout, Path stateRoot, OciRuntimeChoice.Preference runtime) {
+        this(layout, stateRoot, runtime(layout, runtime), Path.of("/usr/bin/conmon"), new BundleBuilder(),
                 new Mounter(), new Cgroups());
+    }
+
+    private static OciRuntime runtime(RuntimeLayout layout, OciRuntimeChoice.Preference preference) {
+        return cli(layout, new OciRuntimeChoice(layout).choose(preference));
+    }
+
+    private static OciRuntime observer(RuntimeLayout layout) {
+        return cli(layout, new OciRuntimeChoice(layout).observed());
+    }
+
+    private static OciRuntime cli(RuntimeLayout layout, OciRuntimeChoice.Choice chosen) {
+        return new RuncCli(chosen.binary(), layout.ociRoot(chosen.name()));
     }
 
     ContainerRuntime(RuntimeLayout layout, Path stateRoot, OciRuntime runc, Path conmonBinary, BundleBuilder bundles,

@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -47,7 +45,16 @@ public final class RuncCli implements OciRuntime {
 
     @Override
     public void start(String id) {
-        run(id, "start", id);
+        try {
+            run(id, "start", id);
+        } catch (ContainerException e) {
+            if (e.kind() != ContainerException.Kind.NOT_RUNNING) {
+                throw e;
+            }
+            // crun's word for a container that has stopped ("is not running"); runc's "cannot start" one
+            throw new ContainerException(ContainerException.Kind.INVALID_TRANSITION, id,
+                    "cannot start a container that has stopped");
+        }
     }
 
     @Override
@@ -154,26 +161,6 @@ public final class RuncCli implements OciRuntime {
             last = m.group(1).replace("\\\"", "\"");
         }
         return last != null ? last : stderr.strip();
-    }
-
-    private static final List<String> DIRECTORIES = List.of("/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin");
-
-    /** The OCI runtime that works on this host: crun (lighter) where it can, else runc. */
-    public static RuncCli detect(Path root) {
-        return new RuncCli(choose(CgroupMode.detect(), name -> DIRECTORIES.stream().map(d -> Path.of(d, name))
-                .filter(Files::isExecutable).findFirst()), root);
-    }
-
-    /** crun refuses hosts with cgroups in hybrid mode (v1 controllers plus a v2 mount); runc works everywhere. */
-    static Path choose(CgroupMode mode, Function<String, Optional<Path>> installed) {
-        List<String> preference = mode == CgroupMode.HYBRID ? List.of("runc") : List.of("crun", "runc");
-        for (String name : preference) {
-            Optional<Path> binary = installed.apply(name);
-            if (binary.isPresent()) {
-                return binary.get();
-            }
-        }
-        throw new BerthException(String.join(" or ", preference) + " not found in " + String.join(", ", DIRECTORIES));
     }
 
     private static void pause(Duration duration) {

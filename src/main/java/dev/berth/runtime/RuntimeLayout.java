@@ -7,9 +7,14 @@ public record RuntimeLayout(Path root) {
 
     public static final Path DEFAULT_ROOT = Path.of("/run/berth");
 
-    /** runc's {@code --root}. */
-    public Path runcRoot() {
-        return root.resolve("runc");
+    /** The OCI runtime's {@code --root}, one per runtime: {@code runc} or {@code crun}. */
+    public Path ociRoot(String runtime) {
+        return root.resolve(runtime);
+    }
+
+    /** Which OCI runtime this boot's containers run under ({@link OciRuntimeChoice}). */
+    public Path ociRuntimeChoice() {
+        return root.resolve("oci-runtime.json");
     }
 
     /** One OCI bundle per container: config.json, state.json, rootfs/ (mounted), pid files, conmon's files. */

@@ -23,7 +23,8 @@ import tools.jackson.databind.node.ObjectNode;
 final class BareRunc implements AutoCloseable {
 
     private static final Path ROOT = Path.of("/run/berth-bench-runc");
-    private static final Path RUNC = dev.berth.runtime.RuncCli.detect(ROOT).binary();
+    private static final Path RUNC = new dev.berth.runtime.OciRuntimeChoice(new dev.berth.runtime.RuntimeLayout(ROOT))
+            .choose(dev.berth.runtime.OciRuntimeChoice.Preference.AUTO).binary();
     private static final Pattern RUNNING = Pattern.compile("\"status\":\\s*\"running\"");
 
     private final Path copied;

@@ -47,6 +47,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theOciRuntimeIsCrunRuncOrAuto() {
+        assertEquals("auto", parse("root: /x\n").runtime());
+        assertEquals("runc", parse("runtime: runc\n").runtime());
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> parse("runtime: youki\n"));
+        assertEquals("config.yaml:1:1: expected crun, runc or auto, got \"youki\"", e.getMessage());
+    }
+
+    @Test
     void verifyModeDefaultsToHeadAndNeedsKeys() {
         assertEquals(new SignaturePolicy(SignaturePolicy.Mode.HEAD, Path.of("keys")),
                 parse("source: {verify: {keys: keys}}").source().verify());
@@ -76,7 +84,7 @@ class ConfigLoaderTest {
                   docker.io: {insecure: "yes"}
                 """));
         assertEquals("""
-                config.yaml:2:1: unknown key "sauce" (allowed: network, node, registries, root, server, source)
+                config.yaml:2:1: unknown key "sauce" (allowed: network, node, registries, root, runtime, server, source)
                 config.yaml:4:3: expected a duration like 30s, 1m or 1h, got "soon"
                 config.yaml:8:15: expected true or false
                 config.yaml:6:25: unknown key "node.reserved.disk" (allowed: cpu, memory)

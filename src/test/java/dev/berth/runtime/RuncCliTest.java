@@ -2,9 +2,6 @@ package dev.berth.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
-import java.util.Optional;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class RuncCliTest {
@@ -29,12 +26,25 @@ class RuncCliTest {
     }
 
     @Test
-    void choosesCrunExceptOnHybridCgroupHosts() {
-        Function<String, Optional<Path>> both = name -> Optional.of(Path.of("/usr/bin", name));
-        assertEquals(Path.of("/usr/bin/runc"), RuncCli.choose(CgroupMode.HYBRID, both));
-        assertEquals(Path.of("/usr/bin/crun"), RuncCli.choose(CgroupMode.V2, both));
-        assertEquals(Path.of("/usr/bin/crun"), RuncCli.choose(CgroupMode.V1, both));
-        assertEquals(Path.of("/usr/bin/runc"), RuncCli.choose(CgroupMode.V2,
-                name -> name.equals("runc") ? Optional.of(Path.of("/usr/bin/runc")) : Optional.empty()));
+    void classifiesCrunsErrorsAsRuncsAreClassified() {
+        assertEquals(ContainerException.Kind.NOT_FOUND, ContainerException.fromRuntime("a",
+                "error opening file `/run/berth/crun/a/status`: No such file or directory").kind());
+        assertEquals(ContainerException.Kind.NOT_FOUND, ContainerException.fromRuntime("a",
+                "cannot open directory '/run/berth/crun/a': No such file or directory").kind());
+        assertEquals(ContainerException.Kind.ALREADY_EXISTS,
+                ContainerException.fromRuntime("a", "container `a` already exists").kind());
+        assertEquals(ContainerException.Kind.NOT_RUNNING,
+                ContainerException.fromRuntime("a", "kill container: No such process").kind());
+    }
+
+    @Test
+    void theRuntimesJsonLogGivesItsLastError() {
+        assertEquals(java.util.Optional.of("executable file `typo` not found in $PATH: No such file or directory"),
+                Conmon.loggedError("{\"msg\":\"executable file `typo` not found in $PATH: No such file or directory\","
+                        + "\"level\":\"error\",\"time\":\"2026-12-04T05:49:54.320696Z\"}\n"));
+        assertEquals(java.util.Optional.of("runc create failed: exec: \"typo\": executable file not found"),
+                Conmon.loggedError("{\"level\":\"warning\",\"msg\":\"w\"}\n{\"level\":\"error\",\"msg\":"
+                        + "\"runc create failed: exec: \\\"typo\\\": executable file not found\"}\n{\"lev"));
+        assertEquals(java.util.Optional.empty(), Conmon.loggedError(""));
     }
 }
