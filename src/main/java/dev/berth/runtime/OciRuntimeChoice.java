@@ -89,6 +89,14 @@ public final class OciRuntimeChoice {
     }
 
     /**
+     * What {@code preference} would choose on this host now, tried afresh and kept nowhere (for {@code berth doctor}):
+     * it says nothing of the runtime this boot's containers run under.
+     */
+    public Choice evaluate(Preference preference) {
+        return preference == Preference.AUTO ? probed() : named(name(preference));
+    }
+
+    /**
      * The runtime to look at containers with, choosing none: this boot's choice, else (no container was made under this
      * run root in this boot) the first installed, which lists none.
      */
