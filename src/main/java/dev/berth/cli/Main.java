@@ -2,16 +2,20 @@ package dev.berth.cli;
 
 import dev.berth.core.BerthException;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point: picocli wiring, and the one place where errors become messages and exit codes. */
 @Command(name = "berth", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Declarative GitOps for a container node: plan, validate and apply committed manifests.",
-        subcommands = {PlanCommand.class, ValidateCommand.class, ApplyCommand.class, WatchCommand.class, RollbackCommand.class, ResumeCommand.class, StatusCommand.class, HistoryCommand.class,
-                DescribeCommand.class, LogsCommand.class, ImagesCommand.class, RunPodCommand.class,
-                VersionCommand.class})
+        description = "Declarative GitOps for a container node: plan, validate and apply committed manifests.")
 public final class Main implements Runnable {
+
+    /** The verbs, in the order help lists them. */
+    static final List<Class<?>> VERBS = List.of(PlanCommand.class, ValidateCommand.class, ApplyCommand.class,
+            WatchCommand.class, RollbackCommand.class, ResumeCommand.class, StatusCommand.class, HistoryCommand.class,
+            DescribeCommand.class, LogsCommand.class, ImagesCommand.class, RunPodCommand.class,
+            VersionCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -35,7 +39,7 @@ public final class Main implements Runnable {
 
     /** Runs berth in-process and returns its exit code (tests and benchmarks call this). */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = commandLine(args.length > 0 ? args[0] : "");
         cli.setExecutionExceptionHandler(Main::onError);
         cli.setParameterExceptionHandler(Main::onBadUsage);
         return cli.execute(args);
@@ -44,6 +48,20 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
+    }
+
+    /**
+     * berth's command line, with only {@code verb}'s subcommand when that names one: picocli reads every registered
+     * command's options by reflection before it parses, half of a cold {@code berth version}. Anything else (no
+     * verb, --help, a typo) gets them all, for the usage and its suggestions.
+     */
+    static CommandLine commandLine(String verb) {
+        CommandLine cli = new CommandLine(new Main());
+        List<Class<?>> named = VERBS.stream().filter(c -> c.getAnnotation(Command.class).name().equals(verb)).toList();
+        for (Class<?> command : named.isEmpty() ? VERBS : named) {
+            cli.addSubcommand(command);
+        }
+        return cli;
     }
 
     private static int onError(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
