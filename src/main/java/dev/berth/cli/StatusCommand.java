@@ -33,7 +33,7 @@ final class StatusCommand implements Callable<Integer> {
     NodeServices.RunRoot runRoot;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
-            description = "text or json (default: ${DEFAULT-VALUE}); the JSON is described in the README.")
+            description = "text or json (default: ${DEFAULT-VALUE}); the JSON is described in docs/reference.md.")
     String format;
 
     @Option(names = "--server", paramLabel = "URL",

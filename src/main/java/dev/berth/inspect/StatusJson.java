@@ -15,7 +15,7 @@ import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code berth status -o json}: the stable structure documented in the README; fields are only ever added. Read back
+ * {@code berth status -o json}: the stable structure documented in docs/reference.md; fields are only ever added. Read back
  * from a {@code berth watch}'s {@code /api/v1/status} for {@code status --server}.
  */
 public final class StatusJson {

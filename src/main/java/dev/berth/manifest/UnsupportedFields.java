@@ -13,7 +13,7 @@ import java.util.function.BiConsumer;
 
 /**
  * Fields of a pod spec that berth does not honour, said at validate instead of being dropped: an error where running
- * the pod without them would be less safe or behave otherwise than asked (the README lists them), a warning where a
+ * the pod without them would be less safe or behave otherwise than asked (docs/security.md lists them), a warning where a
  * single node makes them moot. Also the securityContext values berth honours only within bounds.
  */
 final class UnsupportedFields {

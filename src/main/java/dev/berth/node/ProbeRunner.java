@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * The kubelet's probe workers: each running container with probes is probed on its own timer (its periodSeconds,
  * after initialDelaySeconds), on the pod workers' threads, never in a pass. A pass only reads the latest verdict.
  * When a verdict changes (ready, unready, to be restarted) the reconciler is woken. Probe counters live in memory:
- * after a berth restart a container is unready until its readiness probe passes again.
+ * after a berth restart a container keeps the readiness the node recorded until its probe says otherwise.
  */
 final class ProbeRunner implements AutoCloseable {
 

@@ -19,7 +19,7 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Reads and writes {@link ObjectRecord}s as one JSON file each (format documented in the README). */
+/** Reads and writes {@link ObjectRecord}s as one JSON file each (format documented in docs/reference.md, "Records on disk"). */
 public final class ObjectRecords {
 
     static final String API_VERSION = "berth.dev/v1";

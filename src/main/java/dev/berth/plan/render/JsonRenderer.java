@@ -14,7 +14,7 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The stable machine format documented in the README ("plan JSON"); fields are only ever added. */
+/** The stable machine format documented in docs/reference.md ("plan -o json"); fields are only ever added. */
 final class JsonRenderer implements Renderer {
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
