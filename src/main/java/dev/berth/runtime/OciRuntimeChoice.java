@@ -28,6 +28,9 @@ public final class OciRuntimeChoice {
     private static final List<String> DIRECTORIES = List.of("/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin");
     private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
 
+    /** Why runc is chosen on a host without crun: nothing is wrong there. */
+    public static final String CRUN_NOT_INSTALLED = "crun is not installed";
+
     /** What the user asked for. */
     public enum Preference {
         AUTO, CRUN, RUNC;
@@ -41,8 +44,15 @@ public final class OciRuntimeChoice {
         }
     }
 
-    /** The runtime chosen, and why: shown by {@code berth doctor}, logged when crun was passed over. */
-    public record Choice(Path binary, String reason) {
+    /**
+     * The runtime chosen, why, and what would let crun run here (empty when nothing is to fix): shown by {@code berth
+     * doctor}, logged when crun was passed over.
+     */
+    public record Choice(Path binary, String reason, String fix) {
+        Choice(Path binary, String reason) {
+            this(binary, reason, "");
+        }
+
         public String name() {
             return binary.getFileName().toString();
         }
@@ -97,6 +107,14 @@ public final class OciRuntimeChoice {
     }
 
     /**
+     * Why {@code choice}'s runtime cannot run a probe container here; empty when it ran. For {@code berth doctor}: a
+     * runtime named in the config, or runc chosen after crun, is taken without a probe.
+     */
+    public Optional<String> probeFailure(Choice choice) {
+        return probe.failure(choice.binary());
+    }
+
+    /**
      * The runtime to look at containers with, choosing none: this boot's choice, else (no container was made under this
      * run root in this boot) the first installed, which lists none.
      */
@@ -110,19 +128,22 @@ public final class OciRuntimeChoice {
     private Choice probed() {
         Optional<Path> crun = installed.apply("crun");
         Optional<Path> runc = installed.apply("runc");
-        String passedOver = "crun is not installed";
+        String passedOver = CRUN_NOT_INSTALLED;
+        String fix = "";
         if (crun.isPresent()) {
             Optional<String> failure = probe.failure(crun.get());
             if (failure.isEmpty()) {
                 return new Choice(crun.get(), "crun ran a probe container");
             }
-            passedOver = "crun cannot run containers here (" + failure.get() + ")" + hybridHint();
+            String boundToCgroup2 = boundToCgroup2();
+            passedOver = "crun cannot run containers here (" + failure.get() + ")" + hybridReason(boundToCgroup2);
+            fix = hybridFix(boundToCgroup2);
         }
         if (runc.isEmpty()) {
             throw new BerthException("no OCI runtime: install Debian's package crun or runc (" + passedOver + ")");
         }
-        LOG.warn("using runc: {}", passedOver);
-        return new Choice(runc.get(), passedOver);
+        LOG.warn("using runc: {}{}", passedOver, fix.isEmpty() ? "" : ": mount it on cgroup v1 as systemd does: " + fix);
+        return new Choice(runc.get(), passedOver, fix);
     }
 
     private Choice named(String name) {
@@ -165,24 +186,32 @@ public final class OciRuntimeChoice {
         }
     }
 
-    /** Why crun refuses a hybrid host, and the fix a systemd host has made at boot; empty on other hosts. */
-    private static String hybridHint() {
+    /** The controllers a hybrid host's cgroup2 mount has, e.g. "hugetlb"; empty on other hosts. */
+    private static String boundToCgroup2() {
         Path controllers = CgroupMode.ROOT.resolve("unified/cgroup.controllers");
-        return CgroupMode.detect() == CgroupMode.HYBRID && Files.isReadable(controllers)
-                ? hybridHint(read(controllers).strip()) : "";
+        return CgroupMode.detect() == CgroupMode.HYBRID && Files.isReadable(controllers) ? read(controllers).strip() : "";
     }
 
-    /** @param boundToCgroup2 the controllers the hybrid host's cgroup2 mount has, e.g. "hugetlb" */
-    static String hybridHint(String boundToCgroup2) {
-        if (boundToCgroup2.isEmpty()) {
-            return "";
-        }
+    /** Why crun refuses a hybrid host; empty when no controller is bound to its cgroup2 mount. */
+    static String hybridReason(String boundToCgroup2) {
+        return boundToCgroup2.isEmpty() ? ""
+                : "; crun refuses a hybrid host while a controller is bound to cgroup2 (here: " + boundToCgroup2 + ")";
+    }
+
+    /**
+     * The fix a systemd host has made at boot: the controllers bound to cgroup2 mounted on v1, e.g. "mkdir -p
+     * /sys/fs/cgroup/hugetlb && mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb"; empty when none is.
+     *
+     * @param boundToCgroup2 the controllers the hybrid host's cgroup2 mount has, e.g. "hugetlb"
+     */
+    public static String hybridFix(String boundToCgroup2) {
         List<String> fixes = new ArrayList<>();
-        for (String controller : boundToCgroup2.split("\\s+")) {
-            fixes.add("mkdir -p /sys/fs/cgroup/" + controller + " && mount -t cgroup -o " + controller + " cgroup"
-                    + " /sys/fs/cgroup/" + controller);
+        for (String controller : boundToCgroup2.strip().split("\\s+")) {
+            if (!controller.isEmpty()) {
+                fixes.add("mkdir -p /sys/fs/cgroup/" + controller + " && mount -t cgroup -o " + controller + " cgroup"
+                        + " /sys/fs/cgroup/" + controller);
+            }
         }
-        return "; crun refuses a hybrid host while a controller is bound to cgroup2 (here: " + boundToCgroup2
-                + "): mount it on cgroup v1 as systemd does: " + String.join("; ", fixes);
+        return String.join("; ", fixes);
     }
 }

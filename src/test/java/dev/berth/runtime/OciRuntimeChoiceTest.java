@@ -77,9 +77,12 @@ class OciRuntimeChoiceTest {
 
     @Test
     void aHybridHostNamesTheControllersToMoveToV1() {
-        assertEquals("", OciRuntimeChoice.hybridHint(""));
-        String hint = OciRuntimeChoice.hybridHint("hugetlb");
-        assertTrue(hint.contains("mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb"), hint);
+        assertEquals("", OciRuntimeChoice.hybridReason(""));
+        assertEquals("", OciRuntimeChoice.hybridFix(""));
+        assertTrue(OciRuntimeChoice.hybridReason("hugetlb").contains("(here: hugetlb)"));
+        assertEquals("mkdir -p /sys/fs/cgroup/hugetlb && mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb; "
+                        + "mkdir -p /sys/fs/cgroup/rdma && mount -t cgroup -o rdma cgroup /sys/fs/cgroup/rdma",
+                OciRuntimeChoice.hybridFix("hugetlb rdma\n"));
     }
 
     @Test
