@@ -27,25 +27,36 @@ final class GlobalOptions {
 
     private BerthConfig config;
 
+    /** The config file to read, and whether the user named it: a missing named file is an error, the default not. */
+    record ConfigFile(Path path, boolean named) {}
+
+    ConfigFile configFile() {
+        String env = System.getenv("BERTH_CONFIG");
+        if (configFile != null) {
+            return new ConfigFile(configFile, true);
+        }
+        return env != null && !env.isEmpty() ? new ConfigFile(Path.of(env), true)
+                : new ConfigFile(ConfigLoader.DEFAULT_PATH, false);
+    }
+
     BerthConfig config() {
         if (config == null) {
-            String env = System.getenv("BERTH_CONFIG");
-            if (configFile != null) {
-                config = ConfigLoader.load(configFile, true);
-            } else if (env != null && !env.isEmpty()) {
-                config = ConfigLoader.load(Path.of(env), true);
-            } else {
-                config = ConfigLoader.load(ConfigLoader.DEFAULT_PATH, false);
-            }
+            ConfigFile file = configFile();
+            config = ConfigLoader.load(file.path(), file.named());
         }
         return config;
     }
 
     Path root() {
+        return root != null ? root : root(config()); // the config is not read for a root given on the command line
+    }
+
+    /** {@code --root}, else {@code config}'s root, else the default. */
+    Path root(BerthConfig config) {
         if (root != null) {
             return root;
         }
-        return config().root() != null ? config().root() : StateLayout.DEFAULT_ROOT;
+        return config.root() != null ? config.root() : StateLayout.DEFAULT_ROOT;
     }
 
     /** Quiet by default (warnings), -v for debug, -q for errors only. */

@@ -104,7 +104,8 @@ final class WatchCommand implements Callable<Integer> {
                  ReconcileLoop loop = new ReconcileLoop(new WatchDaemon(node.layout,
                          new Applier(node.layout, reconciler, line -> LOG.info("{}", line)), request, timeout, status,
                          new CronTriggers(timers, reconciler.wakeup()::signal)), FIRST_RETRY, pollInterval);
-                 ApiServer api = new ApiServer(new ApiServer.Options(address(or(listen, server.listen(), "127.0.0.1:7420")),
+                 ApiServer api = new ApiServer(new ApiServer.Options(
+                         address(or(listen, server.listen(), BerthConfig.Server.DEFAULT_LISTEN)),
                          secret(or(tokenFile, server.tokenFile(), null)), server.publicMetrics(),
                          () -> status.lastReconcile() != null, server.tls(),
                          HttpLimits.DEFAULTS.with(server.limits())))) {

@@ -50,6 +50,8 @@ public record BerthConfig(Path root, Source source, Map<String, Registry> regist
     public record Server(String listen, Path tokenFile, Path webhookSecretFile, boolean publicMetrics, Duration resync,
                          Duration gc, String notifyUrl, Tls tls, Limits limits) {
         static final Server NONE = new Server(null, null, null, false, null, null, null, null, Limits.NONE);
+        /** Where the server listens when neither the config nor {@code --listen} says. */
+        public static final String DEFAULT_LISTEN = "127.0.0.1:7420";
 
         /** The PEM files of the server's certificate (chain, leaf first) and its private key. */
         public record Tls(Path cert, Path key) {}

@@ -52,13 +52,18 @@ public final class GitSource implements AutoCloseable {
      * the default branch, a branch nor a tag (a commit id never moves).
      */
     public Optional<String> peek(SourceSpec spec) {
+        return peek(spec, RemoteAccess.TIMEOUT_SECONDS);
+    }
+
+    /** As {@link #peek(SourceSpec)}, giving up on a remote that does not answer within {@code timeoutSeconds}. */
+    public Optional<String> peek(SourceSpec spec, int timeoutSeconds) {
         RepoAddress address = RepoAddress.parse(spec.repo());
         String ref = spec.ref() == null ? Constants.HEAD : spec.ref().trim();
         if (!address.remote()) {
             Snapshot head = resolveLocal(address, spec.ref());
             return Optional.of(head.revision().sha());
         }
-        try (RemoteAccess remote = new RemoteAccess(address, spec.credentials())) {
+        try (RemoteAccess remote = new RemoteAccess(address, spec.credentials(), timeoutSeconds)) {
             Map<String, Ref> refs = remote.advertised();
             for (String name : List.of(ref, Constants.R_HEADS + ref, Constants.R_TAGS + ref)) {
                 Ref found = refs.get(name);

@@ -24,11 +24,17 @@ final class RemoteAccess implements AutoCloseable {
 
     private final RepoAddress address;
     private final GitCredentials credentials;
+    private final int timeoutSeconds;
     private StrictSshSessionFactory ssh;
 
     RemoteAccess(RepoAddress address, GitCredentials credentials) {
+        this(address, credentials, TIMEOUT_SECONDS);
+    }
+
+    RemoteAccess(RepoAddress address, GitCredentials credentials, int timeoutSeconds) {
         this.address = address;
         this.credentials = credentials;
+        this.timeoutSeconds = timeoutSeconds;
     }
 
     /** Every ref the remote advertises, by name: one round trip, nothing fetched. */
@@ -59,7 +65,7 @@ final class RemoteAccess implements AutoCloseable {
     }
 
     private <C extends TransportCommand<C, ?>> C configure(C command) {
-        command.setTimeout(TIMEOUT_SECONDS);
+        command.setTimeout(timeoutSeconds);
         if (credentials.hasLogin()) {
             command.setCredentialsProvider(new UsernamePasswordCredentialsProvider(
                     credentials.username() == null ? "" : credentials.username(),

@@ -27,6 +27,8 @@ public final class ContainerRuntime {
     private static final Duration CREATE_WAIT = Duration.ofSeconds(25);
     private static final Duration RUNTIME_POLL = Duration.ofMillis(100);
     private static final String CONMON_PID_FILE = "conmon.pid";
+    /** The container monitor, Debian's package conmon. */
+    public static final Path CONMON = Path.of("/usr/bin/conmon");
 
     private final RuntimeLayout layout;
     private final Path stateRoot;
@@ -38,8 +40,7 @@ public final class ContainerRuntime {
 
     /** A runtime that only looks at containers and stops them: it creates none, and finds no strays. */
     public ContainerRuntime(RuntimeLayout layout) {
-        this(layout, null, observer(layout), Path.of("/usr/bin/conmon"), new BundleBuilder(), new Mounter(),
-                new Cgroups());
+        this(layout, null, observer(layout), CONMON, new BundleBuilder(), new Mounter(), new Cgroups());
     }
 
     /**
@@ -52,7 +53,7 @@ public final class ContainerRuntime {
 
     /** @param runtime which OCI runtime runs the containers: crun or runc, or the one that works here */
     public ContainerRuntime(RuntimeLayout layout, Path stateRoot, OciRuntimeChoice.Preference runtime) {
-        this(layout, stateRoot, runtime(layout, runtime), Path.of("/usr/bin/conmon"), new BundleBuilder(),
+        this(layout, stateRoot, runtime(layout, runtime), CONMON, new BundleBuilder(),
                 new Mounter(), new Cgroups());
     }
 

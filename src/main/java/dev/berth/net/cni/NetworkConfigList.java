@@ -33,6 +33,24 @@ public record NetworkConfigList(String name, String cniVersion, List<ObjectNode>
         plugins = List.copyOf(plugins);
     }
 
+    /** berth's own network, as {@link #load} writes it when missing. */
+    public static NetworkConfigList defaultNetwork() {
+        return parse(Path.of(DEFAULT_NAME + ".conflist"), defaultList());
+    }
+
+    /** The plugins the list calls, in order, with the IPAM plugin a plugin delegates to after it (e.g. host-local). */
+    public List<String> pluginTypes() {
+        List<String> types = new ArrayList<>();
+        for (ObjectNode plugin : plugins) {
+            types.add(plugin.get("type").asString());
+            JsonNode ipam = plugin.path("ipam").path("type");
+            if (ipam.isString() && !types.contains(ipam.asString())) {
+                types.add(ipam.asString());
+            }
+        }
+        return types;
+    }
+
     /** The whole list as JSON, as it is kept with a pod's cached result. */
     public ObjectNode toJson() {
         ObjectNode list = JsonFiles.JSON.createObjectNode();
@@ -67,7 +85,7 @@ public record NetworkConfigList(String name, String cniVersion, List<ObjectNode>
     }
 
     /** The network called {@code name} in {@code confDir}, as {@link #load} finds it; none when missing. */
-    static Optional<NetworkConfigList> find(Path confDir, String name) {
+    public static Optional<NetworkConfigList> find(Path confDir, String name) {
         if (!Files.isDirectory(confDir)) {
             return Optional.empty();
         }
