@@ -14,7 +14,7 @@ public final class Main implements Runnable {
     /** The verbs, in the order help lists them. */
     static final List<Class<?>> VERBS = List.of(PlanCommand.class, ValidateCommand.class, ApplyCommand.class,
             WatchCommand.class, RollbackCommand.class, ResumeCommand.class, StatusCommand.class, HistoryCommand.class,
-            DescribeCommand.class, LogsCommand.class, ImagesCommand.class, RunPodCommand.class,
+            DescribeCommand.class, LogsCommand.class, ImagesCommand.class, RunPodCommand.class, DoctorCommand.class,
             VersionCommand.class);
 
     @CommandLine.Spec
