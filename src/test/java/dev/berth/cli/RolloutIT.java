@@ -2,21 +2,32 @@ package dev.berth.cli;
 
 import static dev.berth.cli.Scenarios.inspect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.ResourceKey;
 import dev.berth.node.PodSnapshot;
 import dev.berth.testing.CliRun;
+import dev.berth.testing.Prerequisites;
+import dev.berth.testing.Processes;
 import dev.berth.testing.TestRegistry;
+import dev.berth.testing.WatchProcess;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -25,8 +36,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Config commits roll the pods that read the config; a rolling update keeps the Deployment available. */
+/**
+ * Config commits roll the pods that read the config; a rolling update keeps the Deployment available, and behind a
+ * Service (on a CNI network and the host's iptables of the test's own) drops no request.
+ */
 class RolloutIT {
+
+    private static final String BRIDGE = "berth-it203";
+    private static final String SERVICE_IP = "10.96.203.2"; // the first of the test's Service range
+    private static final int NODE_PORT = 30997;
 
     private static TestRegistry registry;
 
@@ -42,6 +60,9 @@ class RolloutIT {
     static void stopRegistry() {
         if (registry != null) {
             registry.close();
+        }
+        if (Files.exists(Path.of("/sys/class/net", BRIDGE))) { // the bridge outlives pods, as the plugin leaves it
+            Processes.run("ip", "link", "del", BRIDGE);
         }
     }
 
@@ -227,6 +248,189 @@ class RolloutIT {
             Map<String, Object> web = Scenarios.statusObject(Scenarios.status(node), "Deployment", "web");
             assertEquals("Healthy", web.get("health"), web.toString());
             assertEquals("4/4 ready", web.get("message"), web.toString());
+        }
+    }
+
+    private String network() throws IOException {
+        Path conf = Files.createDirectories(dir.resolve("net.d"));
+        Files.writeString(conf.resolve("10-it.conflist"), """
+                {"cniVersion": "1.0.0", "name": "%s", "plugins": [
+                  {"type": "bridge", "bridge": "%s", "isGateway": true, "ipMasq": true, "hairpinMode": true,
+                   "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.88.203.0/24"}]],
+                            "routes": [{"dst": "0.0.0.0/0"}], "dataDir": "%s"}},
+                  {"type": "portmap", "capabilities": {"portMappings": true}, "snat": true}
+                ]}
+                """.formatted(BRIDGE, BRIDGE, dir.resolve("ipam")));
+        return "network: {cniConfDir: " + conf + ", name: " + BRIDGE + ", serviceCIDR: 10.96.203.0/24}\n";
+    }
+
+    /**
+     * httpd serving a page that names its version, ready once it answers, behind a NodePort Service whose port (80) is
+     * not the pods' (8080). The shell exits at SIGTERM, which kills httpd at once, as most servers stop: httpd as the
+     * container's init would ignore the signal and serve on through the grace period. No preStop hook, which
+     * Kubernetes users add to outlast the endpoints' update (berth refuses lifecycle hooks): berth takes a pod out of
+     * the Service's rules before it signals its containers.
+     */
+    static String served(String version) {
+        return """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: served}
+                spec:
+                  replicas: 2
+                  strategy:
+                    type: RollingUpdate
+                    rollingUpdate: {maxSurge: 1, maxUnavailable: 0}
+                  selector: {matchLabels: {app: served}}
+                  template:
+                    metadata: {labels: {app: served}}
+                    spec:
+                      containers:
+                        - name: main
+                          image: busybox:1.35
+                          env: [{name: VERSION, value: "%s"}]
+                          command: [sh, -c, "mkdir -p /www; echo $VERSION > /www/index.html; trap 'exit 0' TERM;
+                                    httpd -f -p 8080 -h /www & wait"]
+                          ports: [{name: http, containerPort: 8080}]
+                          readinessProbe: {httpGet: {path: /, port: http}, periodSeconds: 1}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: served}
+                spec:
+                  type: NodePort
+                  selector: {app: served}
+                  ports: [{name: www, port: 80, targetPort: http, nodePort: %d}]
+                """.formatted(version, NODE_PORT);
+    }
+
+    @Test
+    void aRollingUpdateBehindAServiceDropsNoRequest() throws Exception {
+        Prerequisites.requireBinaries("iptables-save", "ip");
+        Prerequisites.require(Files.isExecutable(Path.of("/usr/lib/cni/bridge")),
+                "the CNI plugins are not installed (containernetworking-plugins)");
+        // berth's chain names are the host's: another berth's sync would replace this test's rules
+        Prerequisites.require(!Processes.run("iptables-save").contains("BERTH-"),
+                "berth's chains are in the host's iptables already (a berth running here?)");
+        try (NodeFixture node = new NodeFixture(dir, registry, network())) {
+            node.commit("served.yaml", served("v1"));
+            try (WatchProcess watch = node.watch("--interval", "10m")) {
+                watch.awaitReady(Duration.ofSeconds(90));
+                NodeFixture.await("v1 ready behind the Service", Duration.ofSeconds(90),
+                        () -> versions(node).equals(Map.of("v1", 2)) && endpoints() == 2);
+
+                Client client = new Client();
+                client.start();
+                long start;
+                try {
+                    NodeFixture.await("the client's first answers", Duration.ofSeconds(10),
+                            () -> client.streak("v1") >= 20);
+                    node.commit("served.yaml", served("v2"));
+                    start = System.nanoTime();
+                    assertEquals(2, watch.signedHook("{\"ref\":\"refs/heads/main\"}").statusCode() / 100);
+                    NodeFixture.await("v2 alone, answering", Duration.ofSeconds(120),
+                            () -> versions(node).equals(Map.of("v2", 2)) && client.streak("v2") >= 50);
+                } finally {
+                    client.finish();
+                }
+                long rollout = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+                System.out.printf("rollout behind a Service: %d requests in %d ms of rollout, answers %s, %d errors%n",
+                        client.requests(), rollout, client.seen, client.errors.size());
+                client.errors.forEach(e -> System.out.println("  error: " + e));
+                if (!client.errors.isEmpty()) { // berth's side of the same moments
+                    watch.log().lines().forEach(l -> System.out.println("  watch: " + l));
+                }
+                assertEquals(List.of(), client.errors, "requests failed during the rollout");
+                assertTrue(client.requests() > 200, "the client kept asking: " + client.requests());
+                assertTrue(client.seen.keySet().containsAll(Set.of("v1", "v2")), client.seen.toString());
+                // with the default grace period of 30 s: the old pods stopped at SIGTERM, while requests went on
+                assertTrue(rollout < 30_000, "the old pods were killed at the end of their grace period: " + rollout);
+                watch.terminate();
+            }
+        }
+        assertFalse(Processes.run("iptables-save").contains("BERTH-"), "berth's chains left after the prune");
+    }
+
+    /** The Service's endpoints in the host's rules: berth's DNATs to pods. */
+    private static long endpoints() {
+        return Processes.run("iptables-save", "-t", "nat").lines()
+                .filter(l -> l.startsWith("-A BERTH-SEP-") && l.contains("-j DNAT")).count();
+    }
+
+    /** The Deployment's pods, terminating ones too, counted by the version they serve; empty while one is removed. */
+    private static Map<String, Integer> versions(NodeFixture node) {
+        Map<String, Integer> versions = new TreeMap<>();
+        try {
+            for (PodSnapshot p : node.pods()) {
+                boolean serving = p.ready() && !p.state().terminating();
+                String version = p.record().pod().getSpec().getContainers().get(0).getEnv().get(0).getValue();
+                versions.merge(serving ? version : version + " (not serving)", 1, Integer::sum);
+            }
+        } catch (RuntimeException podRemovedWhileReading) {
+            return Map.of();
+        }
+        return versions;
+    }
+
+    /**
+     * Loops GETs, each on a new connection, alternately to the Service's IP and to its NodePort on 127.0.0.1, until
+     * stopped; counts the answers by page and keeps every failure with its time (as the daemon's log prints it).
+     * Its counts are read once it has finished.
+     */
+    private static final class Client extends Thread {
+
+        final Map<String, Integer> seen = new TreeMap<>();
+        final List<String> errors = new ArrayList<>();
+        private volatile boolean stopped;
+        private volatile String last = "";
+        private volatile int streak;
+        private volatile int requests;
+
+        @Override
+        public void run() {
+            for (int i = 0; !stopped; i++) {
+                InetSocketAddress to = i % 2 == 0 ? new InetSocketAddress(SERVICE_IP, 80)
+                        : new InetSocketAddress("127.0.0.1", NODE_PORT);
+                LocalTime at = LocalTime.now();
+                try {
+                    String page = get(to);
+                    seen.merge(page, 1, Integer::sum);
+                    streak = page.equals(last) ? streak + 1 : 1;
+                    last = page;
+                } catch (IOException e) {
+                    errors.add(at + " " + to + ": " + e);
+                    streak = 0;
+                }
+                requests = i + 1;
+            }
+        }
+
+        /** How many answers in a row were {@code page}, up to now. */
+        int streak(String page) {
+            return page.equals(last) ? streak : 0;
+        }
+
+        int requests() {
+            return requests;
+        }
+
+        void finish() throws InterruptedException {
+            stopped = true;
+            join();
+        }
+
+        private static String get(InetSocketAddress to) throws IOException {
+            try (Socket socket = new Socket()) {
+                socket.connect(to, 2000);
+                socket.setSoTimeout(5000);
+                socket.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                String reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                if (!reply.matches("(?s)HTTP/1\\.[01] 200 .*")) {
+                    throw new IOException("answered " + reply.lines().findFirst().orElse("nothing"));
+                }
+                return reply.substring(reply.indexOf("\r\n\r\n") + 4).strip();
+            }
         }
     }
 }
