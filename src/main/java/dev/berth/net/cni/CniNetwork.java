@@ -76,7 +76,11 @@ public final class CniNetwork implements PodNetwork {
         JsonNode result = null;
         try {
             for (ObjectNode plugin : list.plugins()) {
-                result = plugins.run("ADD", stdin(entry, plugin, result), call(entry));
+                ObjectNode config = stdin(entry, plugin, result);
+                if (idle(config)) {
+                    continue;
+                }
+                result = plugins.run("ADD", config, call(entry));
                 // kept after each plugin, not only at the end as libcni does: a plugin that undoes its work by the
                 // addresses in prevResult (firewall) must find them after a crash in a later plugin's ADD
                 entry = entry.withResult(result);
@@ -107,8 +111,12 @@ public final class CniNetwork implements PodNetwork {
         List<String> failures = new ArrayList<>();
         // every plugin is asked, so one failure leaves as little behind as it can; the entry stays for the next try
         for (int i = list.size() - 1; i >= 0; i--) {
+            ObjectNode config = stdin(entry, list.get(i), entry.result());
+            if (idle(config)) {
+                continue;
+            }
             try {
-                plugins.run("DEL", stdin(entry, list.get(i), entry.result()), call(entry));
+                plugins.run("DEL", config, call(entry));
             } catch (BerthException e) {
                 failures.add(e.getMessage());
             }
@@ -130,7 +138,10 @@ public final class CniNetwork implements PodNetwork {
             return; // CHECK came with spec 0.4.0; libcni skips it for older networks too
         }
         for (ObjectNode plugin : plugins(entry)) {
-            plugins.run("CHECK", stdin(entry, plugin, entry.result()), call(entry));
+            ObjectNode config = stdin(entry, plugin, entry.result());
+            if (!idle(config)) {
+                plugins.run("CHECK", config, call(entry));
+            }
         }
     }
 
@@ -186,6 +197,24 @@ public final class CniNetwork implements PodNetwork {
         // the Mounter goes unused: it is only asked whether the pod's namespace is pinned
         return netnsDir != null && new PodNamespaces(netnsDir, new Mounter()).isPinned(podId)
                 ? netnsDir.resolve(podId).resolve("net").toString() : "";
+    }
+
+    /**
+     * Whether a chained plugin's call, by its stdin, would do nothing, and so is not made: portmap given no port
+     * mappings, and tuning with nothing to tune (berth passes no MAC in CNI_ARGS). Given a prevResult, both print it
+     * back unchanged on ADD and return at once on DEL and CHECK (their sources, plugins 1.1 on); each call left out is
+     * a process start, 7-10 ms here. DEL decides from the cached config and runtime config, as ADD did: nothing is left.
+     */
+    static boolean idle(ObjectNode stdin) {
+        if (!stdin.has("prevResult")) {
+            return false; // the plugin's own error ("must be called as chained plugin") says more
+        }
+        return switch (stdin.path("type").asString("")) {
+            case "portmap" -> stdin.path("runtimeConfig").path("portMappings").isEmpty();
+            // nothing but what every plugin is given: a sysctl, mac, mtu, args, capabilities... is work to do
+            case "tuning" -> List.of("type", "name", "cniVersion", "prevResult").containsAll(stdin.propertyNames());
+            default -> false;
+        };
     }
 
     private static List<ObjectNode> plugins(CniCache.Entry entry) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The CNI protocol against plugin programs of the test's own: small shell scripts that log what they were given
@@ -159,6 +160,46 @@ class CniNetworkTest {
         assertEquals(JsonFiles.JSON.readTree(RESULT), stdin("addr", "DEL").get("prevResult"),
                 "the result so far, kept after each plugin: firewall removes its rules by the addresses in it");
         assertEquals(List.of(), network("net1").attached());
+    }
+
+    @Test
+    void portmapWithoutHostPortsAndTuningWithNothingToTuneAreNotRunAsTheyWouldDoNothing() throws IOException {
+        plugin("portmap", "printf '%s' '{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":\"10.88.3.9/24\"}]}'");
+        plugin("tuning", "printf '%s' '{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":\"10.88.3.9/24\"}]}'");
+        conflist("net1", "1.0.0", "{\"type\":\"addr\"}",
+                "{\"type\":\"portmap\",\"capabilities\":{\"portMappings\":true},\"snat\":true}", "{\"type\":\"tuning\"}");
+        CniNetwork network = network("net1");
+        assertEquals(List.of("10.88.3.7"), network.attach(pod(List.of())).ips(), "addr's result, passed through");
+        network.check("web.app.a1b2c3");
+        network.detach("web.app.a1b2c3");
+        assertEquals(List.of("ADD addr", "CHECK addr", "DEL addr"), calls());
+
+        Files.delete(calls);
+        network.attach(pod(List.of(new PodAttachment.HostPort(8080, 80, "tcp", null))));
+        network.check("web.app.a1b2c3");
+        network.detach("web.app.a1b2c3");
+        assertEquals(List.of("ADD addr", "ADD portmap", "CHECK addr", "CHECK portmap", "DEL portmap", "DEL addr"),
+                calls(), "with a host port portmap runs, and its DEL from the cached runtime config");
+    }
+
+    @Test
+    void onlyAChainedPortmapWithoutMappingsAndABareChainedTuningAreIdle() throws IOException {
+        String prev = ",\"prevResult\":" + RESULT.replace("\n", "");
+        String common = "\"name\":\"net1\",\"cniVersion\":\"1.0.0\"";
+        for (String idle : List.of("{\"type\":\"portmap\",\"snat\":true,\"capabilities\":{\"portMappings\":true}," + common
+                + prev + "}", "{\"type\":\"portmap\",\"runtimeConfig\":{\"portMappings\":[]}," + common + prev + "}",
+                "{\"type\":\"tuning\"," + common + prev + "}")) {
+            assertTrue(CniNetwork.idle((ObjectNode) JsonFiles.JSON.readTree(idle)), idle);
+        }
+        for (String busy : List.of("{\"type\":\"portmap\"," + common + "}",
+                "{\"type\":\"portmap\",\"runtimeConfig\":{\"portMappings\":[{\"hostPort\":80,\"containerPort\":80}]},"
+                        + common + prev + "}",
+                "{\"type\":\"tuning\"," + common + "}", "{\"type\":\"tuning\",\"mtu\":1400," + common + prev + "}",
+                "{\"type\":\"tuning\",\"sysctl\":{\"net.core.somaxconn\":\"500\"}," + common + prev + "}",
+                "{\"type\":\"tuning\",\"capabilities\":{\"mac\":true}," + common + prev + "}",
+                "{\"type\":\"firewall\"," + common + prev + "}")) {
+            assertFalse(CniNetwork.idle((ObjectNode) JsonFiles.JSON.readTree(busy)), busy);
+        }
     }
 
     @Test
