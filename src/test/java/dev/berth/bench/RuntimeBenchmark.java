@@ -17,12 +17,14 @@ import dev.berth.image.RegistryHosts;
 import dev.berth.image.Snapshotter;
 import dev.berth.manifest.DesiredState;
 import dev.berth.manifest.ManifestLoader;
+import dev.berth.net.PodNetwork;
 import dev.berth.node.ConfigSource;
 import dev.berth.node.ForegroundPod;
 import dev.berth.node.PodRuntime;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ContainerStatus;
 import dev.berth.runtime.Mounter;
+import dev.berth.runtime.OciRuntimeChoice;
 import dev.berth.runtime.PodNamespaces;
 import dev.berth.runtime.RuntimeLayout;
 import dev.berth.runtime.RuntimeState;
@@ -74,10 +76,10 @@ public final class RuntimeBenchmark {
         this.registry = registry;
     }
 
-    private record Node(StateLayout layout, ContentStore content, ImagePuller puller, Snapshotter snapshotter) {}
+    record Node(StateLayout layout, ContentStore content, ImagePuller puller, Snapshotter snapshotter) {}
 
     /** One node's image services over a state root, wired as the CLI wires them; the registry is plain http. */
-    private Node node(Path root) {
+    static Node node(Path root, TestRegistry registry) {
         StateLayout layout = new StateLayout(root);
         ContentStore content = new ContentStore(layout.content());
         ImagePuller puller = new ImagePuller(content, new ImageStore(layout.images(), content),
@@ -161,7 +163,7 @@ public final class RuntimeBenchmark {
     /** Pull, then pull + unpack, in ns, into a fresh state root. */
     private Pulled berthPull(ImageReference ref, Path root) throws IOException {
         FileTrees.deleteRecursively(root);
-        Node node = node(root);
+        Node node = node(root, registry);
         long start = System.nanoTime();
         Image image = node.puller().pull(ref, PullPolicy.ALWAYS);
         long pulled = System.nanoTime();
@@ -198,23 +200,14 @@ public final class RuntimeBenchmark {
     }
 
     private void podStarts() throws Exception {
-        Node node = node(work.resolve("pod-state"));
+        Node node = node(work.resolve("pod-state"), registry);
         String busybox = registry.host() + "/" + TestRegistry.BUSYBOX;
         Image image = node.puller().pull(ImageReference.parse(busybox), PullPolicy.ALWAYS);
+        Path podFile = busyboxPod(work, busybox);
         Path layerFs = node.snapshotter().unpack(image, node.content()::path).get(0);
-        Path podFile = Files.writeString(work.resolve("pod.yaml"), """
-                apiVersion: v1
-                kind: Pod
-                metadata: {name: bench}
-                spec:
-                  containers: [{name: main, image: "%s", command: [sleep, "30"]}]
-                """.formatted(busybox));
         RuntimeLayout runtime = new RuntimeLayout(Path.of("/run/berth-bench-" + ProcessHandle.current().pid()));
         Mounter mounter = new Mounter();
-        PodRuntime pods = new PodRuntime(node.layout(), node.puller(), node.content(), node.snapshotter(),
-                new ContainerRuntime(runtime), new PodNamespaces(runtime.namespaces(), mounter), mounter,
-                dev.berth.node.NodeFacts.ofMachine(null, null, node.layout().root()), dev.berth.net.PodNetwork.NONE,
-                dev.berth.net.dns.PodDns.NONE);
+        PodRuntime pods = podRuntime(node, runtime, mounter, PodNetwork.NONE);
         long[][] times = new long[5][POD_RUNS];
         Path berthConfig = work.resolve("berth-config.json");
         try {
@@ -248,12 +241,36 @@ public final class RuntimeBenchmark {
                 "the floor with conmon and runc's create/start");
     }
 
+    /** Writes the benchmark's pod, {@code sleep 30} in {@code busybox} (pulled by its first start if missing). */
+    static Path busyboxPod(Path dir, String busybox) throws IOException {
+        return Files.writeString(dir.resolve("pod.yaml"), """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: bench}
+                spec:
+                  containers: [{name: main, image: "%s", command: [sleep, "30"]}]
+                """.formatted(busybox));
+    }
+
+    /**
+     * berth's PodRuntime over {@code node}, wired as the CLI wires it, with {@code network} and no pod DNS; on runc (as
+     * the baselines), or the OCI runtime {@code -Dbench.runtime} names (crun, auto).
+     */
+    static PodRuntime podRuntime(Node node, RuntimeLayout runtime, Mounter mounter, PodNetwork network) {
+        ContainerRuntime containers = new ContainerRuntime(runtime, node.layout().root(),
+                OciRuntimeChoice.Preference.parse(System.getProperty("bench.runtime", "runc")));
+        return new PodRuntime(node.layout(), node.puller(), node.content(), node.snapshotter(),
+                containers, new PodNamespaces(runtime.namespaces(), mounter), mounter,
+                dev.berth.node.NodeFacts.ofMachine(null, null, node.layout().root()), network,
+                dev.berth.net.dns.PodDns.NONE);
+    }
+
     /**
      * PodRuntime.start() until it returns, in ns: its last step, {@code runc start}, returns once the container runs,
      * as {@code runc run -d} does for the baselines. Then, untimed, checks with {@code runc state} that it runs,
      * copies the container's config.json to {@code configCopy}, stops and removes the pod.
      */
-    private static long startPod(PodRuntime pods, Path podFile, RuntimeLayout runtime, Path configCopy)
+    static long startPod(PodRuntime pods, Path podFile, RuntimeLayout runtime, Path configCopy)
             throws IOException {
         DesiredState desired = new ManifestLoader().loadFiles(new DirectoryTreeReader(podFile.getParent()),
                 List.of(podFile.getFileName().toString()), null);
