@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -65,11 +66,11 @@ public final class RuncCli implements OciRuntime {
     @Override
     public List<RuntimeState> list() {
         Command.Result result = listOnce();
-        // runc fails the whole list when a container is deleted while it lists (its directory gone after readdir):
-        // a delete beside it, e.g. a status request during a reconcile; asked again a moment later, it lists what is
-        // left. A prune deletes pods four at a time, so a few tries in a row can each meet another delete.
-        for (int again = 0; again < 20 && result.exitCode() != 0 && result.stderr().contains("no such file or directory");
-                again++) {
+        // runc and crun fail the whole list when a container is deleted while they list (its directory gone after
+        // readdir), crun also when one is being created (its directory has no status file yet): a create or delete
+        // beside it, e.g. a status request during a reconcile. Asked again a moment later, it lists what is there. A
+        // prune deletes pods four at a time, so a few tries in a row can each meet another delete.
+        for (int again = 0; again < 20 && result.exitCode() != 0 && listRaced(result.stderr()); again++) {
             pause(Duration.ofMillis(25));
             result = listOnce();
         }
@@ -84,6 +85,11 @@ public final class RuncCli implements OciRuntime {
             }
         }
         return states;
+    }
+
+    /** Whether a failed list met a container coming or going: runc says "no such file", crun "No such file". */
+    static boolean listRaced(String stderr) {
+        return stderr.toLowerCase(Locale.ROOT).contains("no such file or directory");
     }
 
     private Command.Result listOnce() {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** berth apply end to end: real git repositories, a real registry, real runc, conmon, overlayfs and cgroups. */
+/** berth apply end to end: real git repositories, a real registry, the real OCI runtime (crun or runc), conmon, overlayfs and cgroups. */
 class ApplyIT {
 
     private static TestRegistry registry;
@@ -162,10 +162,7 @@ class ApplyIT {
     }
 
     private static void deleteBehindBerthsBack(NodeFixture node, PodSnapshot pod) throws Exception {
-        String container = pod.id() + ".main";
-        Process runc = new ProcessBuilder("runc", "--root", node.runRoot.resolve("runc").toString(), "delete", "--force",
-                container).redirectErrorStream(true).start();
-        assertEquals(0, runc.waitFor(), new String(runc.getInputStream().readAllBytes()));
+        NodeProbe.oci(node.runRoot, "delete", "--force", pod.id() + ".main");
     }
 
     @SuppressWarnings("unchecked")

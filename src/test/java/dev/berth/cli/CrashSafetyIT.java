@@ -463,7 +463,7 @@ class CrashSafetyIT {
     }
 
     /**
-     * Everything berth makes for a pod exists for the recorded pods and for nothing else: containers (runc's
+     * Everything berth makes for a pod exists for the recorded pods and for nothing else: containers (the OCI runtime's
      * list, bundles, snapshots, exit files), conmon monitors, mounts (rootfs overlays, pinned namespaces, tmpfs
      * volumes), pinned namespace directories, cgroups and pod directories.
      */
@@ -492,7 +492,8 @@ class CrashSafetyIT {
         }
         assertEquals(podIds, NodeProbe.names(node.root.resolve("pods")), "pod directories\n" + context);
         assertEquals(containers, NodeProbe.names(node.runRoot.resolve("bundles")), "bundles\n" + context);
-        assertEquals(containers, new TreeSet<>(NodeProbe.runcList(node.runRoot)), "runc's containers\n" + context);
+        assertEquals(containers, new TreeSet<>(NodeProbe.ociContainers(node.runRoot)),
+                "the OCI runtime's containers\n" + context);
         assertEquals(containers, NodeProbe.names(node.root.resolve("snapshots/active")), "container snapshots\n" + context);
         Set<String> exits = NodeProbe.names(node.runRoot.resolve("exits"));
         assertTrue(containers.containsAll(exits), "exit files " + exits + "\n" + context);

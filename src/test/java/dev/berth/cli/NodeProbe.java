@@ -3,6 +3,8 @@ package dev.berth.cli;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.runtime.MountTable;
+import dev.berth.runtime.OciRuntimeChoice;
+import dev.berth.runtime.RuntimeLayout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,20 +19,31 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * What the node really has, asked of runc, /proc, the cgroup filesystem, the mount table and the directories
+ * What the node really has, asked of its OCI runtime, /proc, the cgroup filesystem, the mount table and the directories
  * themselves rather than of berth's records: for tests that check nothing is left over.
  */
 final class NodeProbe {
 
     private NodeProbe() {}
 
-    static List<String> runcList(Path runRoot) throws IOException {
+    /** The containers the OCI runtime berth chose for {@code runRoot} (crun or runc) knows of, under its own root. */
+    static List<String> ociContainers(Path runRoot) throws IOException {
+        String out = oci(runRoot, "list", "-q");
+        return out.lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    /** Runs the node's own OCI runtime with its root, as someone behind berth's back would; its output, asserting exit 0. */
+    static String oci(Path runRoot, String... args) throws IOException {
+        RuntimeLayout layout = new RuntimeLayout(runRoot);
+        OciRuntimeChoice.Choice runtime = new OciRuntimeChoice(layout).observed();
+        List<String> command = new ArrayList<>(List.of(runtime.binary().toString(), "--root",
+                layout.ociRoot(runtime.name()).toString()));
+        command.addAll(List.of(args));
         try {
-            Process runc = new ProcessBuilder("runc", "--root", runRoot.resolve("runc").toString(), "list", "-q")
-                    .redirectErrorStream(true).start();
-            String out = new String(runc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(runc.waitFor(30, TimeUnit.SECONDS) && runc.exitValue() == 0, "runc list: " + out);
-            return out.lines().filter(l -> !l.isBlank()).toList();
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0, command + ": " + out);
+            return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);

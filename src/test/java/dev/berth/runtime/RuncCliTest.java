@@ -1,6 +1,8 @@
 package dev.berth.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +37,15 @@ class RuncCliTest {
                 ContainerException.fromRuntime("a", "container `a` already exists").kind());
         assertEquals(ContainerException.Kind.NOT_RUNNING,
                 ContainerException.fromRuntime("a", "kill container: No such process").kind());
+    }
+
+    @Test
+    void aListThatMetAContainerComingOrGoingIsAskedAgain() {
+        assertTrue(RuncCli.listRaced("time=\"2026-12-04T06:30:01Z\" level=fatal msg=\"open /run/berth/runc/a/state.json:"
+                + " no such file or directory\""));
+        assertTrue(RuncCli.listRaced("crun list failed: error opening file `/run/berth/crun/a/status`: No such file or"
+                + " directory"));
+        assertFalse(RuncCli.listRaced("permission denied"));
     }
 
     @Test
