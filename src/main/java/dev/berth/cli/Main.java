@@ -53,15 +53,26 @@ public final class Main implements Runnable {
     /**
      * berth's command line, with only {@code verb}'s subcommand when that names one: picocli reads every registered
      * command's options by reflection before it parses, half of a cold {@code berth version}. Anything else (no
-     * verb, --help, a typo) gets them all, for the usage and its suggestions.
+     * verb, --help, a typo) gets every verb as a listing, for the usage and its suggestions.
      */
     static CommandLine commandLine(String verb) {
         CommandLine cli = new CommandLine(new Main());
         List<Class<?>> named = VERBS.stream().filter(c -> c.getAnnotation(Command.class).name().equals(verb)).toList();
-        for (Class<?> command : named.isEmpty() ? VERBS : named) {
-            cli.addSubcommand(command);
+        if (named.isEmpty()) {
+            VERBS.forEach(command -> cli.addSubcommand(listing(command)));
+        } else {
+            cli.addSubcommand(named.get(0));
         }
         return cli;
+    }
+
+    /** A verb as the usage lists it (name and description), without its options: a third of a cold --help. */
+    private static CommandLine listing(Class<?> command) {
+        Command annotation = command.getAnnotation(Command.class);
+        CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.create().name(annotation.name());
+        spec.usageMessage().description(annotation.description()).header(annotation.header())
+                .hidden(annotation.hidden());
+        return new CommandLine(spec);
     }
 
     private static int onError(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
