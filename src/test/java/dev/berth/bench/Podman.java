@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * podman with storage of its own under the benchmark's work directory ({@code --root}, {@code --runroot},
- * {@code --tmpdir}), so the benchmark neither sees nor touches the machine's containers. runc as the OCI
- * runtime (crun refuses hybrid cgroups), and rlimits within the host's: as root podman asks for more than a
+ * {@code --tmpdir}), so the benchmark neither sees nor touches the machine's containers. The OCI runtime berth
+ * uses (crun or runc, as {@code --runtime}), and rlimits within the host's: as root podman asks for more than a
  * host with hard limits allows.
  */
 final class Podman implements AutoCloseable {
@@ -27,23 +27,24 @@ final class Podman implements AutoCloseable {
         this.binary = binary;
     }
 
-    static Podman find(Path dir) throws IOException {
+    /** @param runtime the OCI runtime podman runs, crun or runc */
+    static Podman find(Path dir, String runtime) throws IOException {
         Path binary = Path.of("/usr/bin/podman");
         if (!Files.isExecutable(binary)) {
             return null;
         }
         Files.createDirectories(dir);
-        // podman lowers its own hard nproc to 32768 as root; conmon and runc inherit that
+        // podman lowers its own hard nproc to 32768 as root; conmon and the runtime inherit that
         long nofile = Math.min(hardLimit("Max open files"), 1 << 20);
         long nproc = Math.min(hardLimit("Max processes"), 32768);
         Files.writeString(dir.resolve("containers.conf"), """
                 [containers]
                 default_ulimits = ["nofile=%d:%d", "nproc=%d:%d"]
                 [engine]
-                runtime = "runc"
+                runtime = "%s"
                 cgroup_manager = "cgroupfs"
                 events_logger = "file"
-                """.formatted(nofile, nofile, nproc, nproc));
+                """.formatted(nofile, nofile, nproc, nproc, runtime));
         // podman wants a run root of at most 50 characters
         return new Podman(dir, Path.of("/run/berth-bench-" + ProcessHandle.current().pid() + "-podman"), binary);
     }

@@ -51,11 +51,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Node runtime timings for the README, each against the field's tool side by side in the same run: pull (+ unpack)
- * of a ~100 MB image versus {@code skopeo copy} (+ {@code tar -xzf}), and pod start (image present, create to
- * running) versus a bare {@code runc run -d}, and versus conmon + {@code runc create} + {@code runc start} of the same
- * bundle: what berth runs, without berth. Needs root, runc, conmon, docker-registry, skopeo, umoci, busybox.
- * {@code -Dbench.pulls=false} times pod starts only.
+ * Node runtime timings for docs/benchmarks.md, each against the field's tool side by side in the same run: pull (+
+ * unpack) of a ~100 MB image versus {@code skopeo copy} (+ {@code tar -xzf}), and pod start (image present, create to
+ * running) versus a bare {@code run -d} of the OCI runtime, and versus conmon + its {@code create} + {@code start} of
+ * the same bundle: what berth runs, without berth (issue 16's floor). The runtime is the one berth chooses ({@code
+ * -Dbench.runtime=auto}, the default: crun where it runs) or the one named ({@code crun}, {@code runc}); the baselines
+ * run the same binary. Every figure is printed with the load average. Needs root, crun or runc, conmon,
+ * docker-registry, skopeo, umoci, busybox. {@code -Dbench.pulls=false} times pod starts only.
  */
 public final class RuntimeBenchmark {
 
@@ -63,6 +65,9 @@ public final class RuntimeBenchmark {
     private static final int PULL_WARMUPS = 3;
     private static final int POD_RUNS = 10;
     private static final int POD_WARMUPS = 3;
+    /** Pods started at once for the floor of a converge; 0 leaves it out. */
+    private static final int BATCH = Integer.getInteger("bench.batch", 20);
+    private static final int BATCH_RUNS = 5;
     private static final int RANDOM_LAYERS = 3;
     private static final int LAYER_BYTES = 33 << 20;
     private static final String BIG = "bench/big:1";
@@ -90,8 +95,8 @@ public final class RuntimeBenchmark {
 
     public static void main(String[] args) throws Exception {
         Main.launchProcessesWithVfork(); // as berth's own main does, before this JVM starts its first process
-        System.out.printf("java %s, %d cpus, %s%n", Runtime.version(), Runtime.getRuntime().availableProcessors(),
-                Processes.run("runc", "--version").lines().findFirst().orElse("runc"));
+        System.out.printf("java %s, %d cpus, -Dbench.runtime=%s; %s%n", Runtime.version(),
+                Runtime.getRuntime().availableProcessors(), preference().name().toLowerCase(java.util.Locale.ROOT), load());
         // RegistryClient sizes java.net.http's buffers as it loads; TestRegistry's readiness probe must not load that first
         MethodHandles.lookup().ensureInitialized(RegistryClient.class);
         Path work = Files.createTempDirectory("berth-bench-rt-");
@@ -154,6 +159,7 @@ public final class RuntimeBenchmark {
                 BIG, image.layers().size(), bytes / 1e6, PULL_RUNS, PULL_WARMUPS);
         System.out.printf("first pull of this JVM (cold JIT and page cache): berth %.0f ms, skopeo copy %.0f ms%n",
                 cold[0] / 1e6, cold[1] / 1e6);
+        System.out.println(load());
         report("pull (fetch only)", "berth", berth[0], "skopeo copy", skopeo[0], "target <= 1.0x");
         report("pull + unpack", "berth", berth[1], "skopeo copy + tar -xzf", skopeo[1], "target <= 1.0x");
     }
@@ -207,12 +213,18 @@ public final class RuntimeBenchmark {
         Path layerFs = node.snapshotter().unpack(image, node.content()::path).get(0);
         RuntimeLayout runtime = new RuntimeLayout(Path.of("/run/berth-bench-" + ProcessHandle.current().pid()));
         Mounter mounter = new Mounter();
-        PodRuntime pods = podRuntime(node, runtime, mounter, PodNetwork.NONE);
+        PodRuntime pods = podRuntime(node, runtime, mounter, PodNetwork.NONE, preference());
+        // what the ContainerRuntime just chose, remembered in its run root: the baselines run the same binary
+        OciRuntimeChoice.Choice oci = new OciRuntimeChoice(runtime).choose(preference());
+        String name = oci.name();
+        System.out.printf("OCI runtime %s (%s: %s), %s%n", oci.binary(),
+                Processes.run(oci.binary().toString(), "--version").lines().findFirst().orElse(name), oci.reason(),
+                Processes.run("conmon", "--version").lines().findFirst().orElse("conmon"));
         long[][] times = new long[5][POD_RUNS];
         Path berthConfig = work.resolve("berth-config.json");
         try {
             startPod(pods, podFile, runtime, berthConfig); // one more warm-up, and berth's config for the baseline
-            try (BareRunc bare = new BareRunc(work.resolve("runc"), layerFs, berthConfig)) {
+            try (BareOci bare = new BareOci(oci.binary(), work.resolve("oci"), layerFs, berthConfig)) {
                 for (int run = -POD_WARMUPS; run < POD_RUNS; run++) {
                     long[] t = {startPod(pods, podFile, runtime, berthConfig), bare.runCopied("copied" + run),
                             bare.runOverlay("overlay" + run), bare.runEquivalent("equivalent" + run),
@@ -224,21 +236,85 @@ public final class RuntimeBenchmark {
                         times[i][run] = t[i];
                     }
                 }
+                if (BATCH > 0) {
+                    batchFloor(bare, name);
+                }
             }
         } finally {
             mounter.unmountAllUnder(runtime.root());
             FileTrees.deleteRecursively(runtime.root());
         }
-        System.out.printf("pod start, busybox `sleep 30`, image present, create to running; %d runs each, interleaved,"
-                + " after %d warm-ups%n", POD_RUNS, POD_WARMUPS);
-        report("pod start", "berth PodRuntime", times[0], "bare runc run -d (copied rootfs)", times[1], "target <= 1.3x");
-        report("pod start", "berth PodRuntime", times[0], "bare mount -t overlay + runc run -d", times[2], "target <= 1.3x");
-        report("pod start", "berth PodRuntime", times[0], "same, berth's config.json (equivalent bundle)", times[3],
-                "target <= 1.3x");
-        report("pod start", "berth PodRuntime", times[0], "same bundle, conmon + runc create + runc start, no berth",
-                times[4], "berth's own part");
-        report("pod start", "conmon + runc create + runc start", times[4], "runc run -d, same bundle", times[3],
-                "the floor with conmon and runc's create/start");
+        System.out.printf("pod start, busybox `sleep 30`, image present, create to running, on %s; %d runs each,"
+                + " interleaved, after %d warm-ups%n", name, POD_RUNS, POD_WARMUPS);
+        report("pod start", "berth PodRuntime", times[0], "bare " + name + " run -d (copied rootfs)", times[1], "");
+        report("pod start", "berth PodRuntime", times[0], "bare mount -t overlay + " + name + " run -d", times[2], "");
+        double overRun = report("pod start", "berth PodRuntime", times[0], name + " run -d of berth's config.json"
+                + " (equivalent bundle)", times[3], "reported, no target");
+        double overFloor = report("pod start", "berth PodRuntime", times[0], "same bundle, conmon + " + name
+                + " create + " + name + " start, no berth (the floor)", times[4], "berth's own part");
+        report("pod start", "conmon + " + name + " create + start", times[4], name + " run -d, same bundle", times[3],
+                "what conmon and create/start cost over run -d");
+        System.out.printf("target (issue 16): pod start, berth <= 1.15x of the floor (conmon + %s create + %s start of"
+                + " the same bundle without berth): %.2fx, %s; ratio to %s run -d %.2fx; %s%n", name, name, overFloor,
+                overFloor <= 1.15 ? "met" : "missed", name, overRun, load());
+    }
+
+    /**
+     * The floor of a converge of {@link #BATCH} pods (issue 16's 20): that many conmon + create + start of berth's
+     * bundle at once, one thread each as berth's pod workers start them, no berth; with the CPU it took when this
+     * JVM runs in a cgroup of its own (cpuacct.usage: conmon, the runtime and this JVM; not the containers' own
+     * processes once they are in their cgroups).
+     */
+    private static void batchFloor(BareOci bare, String name) throws Exception {
+        long[] wall = new long[BATCH_RUNS];
+        long[] cpu = new long[BATCH_RUNS];
+        for (int run = -1; run < BATCH_RUNS; run++) {
+            long cpuBefore = cgroupCpuNanos();
+            long nanos = bare.runMonitoredAtOnce("batch" + (run + 1) + "-", BATCH);
+            long cpuAfter = cgroupCpuNanos();
+            for (int i = 0; i < BATCH; i++) {
+                bare.delete("batch" + (run + 1) + "-" + i);
+            }
+            if (run >= 0) {
+                wall[run] = nanos;
+                cpu[run] = cpuAfter - cpuBefore;
+            }
+        }
+        System.out.printf("floor of %d pods at once: conmon + %s create + %s start of berth's bundle, %d threads, no"
+                + " berth: median %.0f ms (min %.0f) of %d after a warm-up; CPU %s; %s%n", BATCH, name, name, BATCH,
+                median(wall) / 1e6, Arrays.stream(wall).min().orElseThrow() / 1e6, BATCH_RUNS,
+                cgroupCpuNanos() < 0 ? "not measured (run in a cpuacct cgroup of its own)"
+                        : String.format("%.0f ms (%.1f ms a pod)", median(cpu) / 1e6, median(cpu) / 1e6 / BATCH), load());
+    }
+
+    /** CPU time of this JVM's cpuacct cgroup and all in it, in ns; -1 in the root cgroup (the whole machine). */
+    static long cgroupCpuNanos() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+                String[] f = line.split(":", 3);
+                if (Arrays.asList(f[1].split(",")).contains("cpuacct") && !f[2].equals("/")) {
+                    return Long.parseLong(Files.readString(Path.of("/sys/fs/cgroup", f[1], f[2], "cpuacct.usage")).strip());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** What {@code -Dbench.runtime} names: auto (the default: what berth chooses), crun or runc. */
+    static OciRuntimeChoice.Preference preference() {
+        return OciRuntimeChoice.Preference.parse(System.getProperty("bench.runtime", "auto"));
+    }
+
+    /** The machine's load average as /proc/loadavg gives it, to print beside a figure. */
+    static String load() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return "load " + fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "load unknown (" + e.getMessage() + ")";
+        }
     }
 
     /** Writes the benchmark's pod, {@code sleep 30} in {@code busybox} (pulled by its first start if missing). */
@@ -253,12 +329,18 @@ public final class RuntimeBenchmark {
     }
 
     /**
-     * berth's PodRuntime over {@code node}, wired as the CLI wires it, with {@code network} and no pod DNS; on runc (as
-     * the baselines), or the OCI runtime {@code -Dbench.runtime} names (crun, auto).
+     * berth's PodRuntime over {@code node}, wired as the CLI wires it, with {@code network} and no pod DNS; on runc, or
+     * the OCI runtime {@code -Dbench.runtime} names (crun, auto). For NetworkStartBenchmark.
      */
     static PodRuntime podRuntime(Node node, RuntimeLayout runtime, Mounter mounter, PodNetwork network) {
-        ContainerRuntime containers = new ContainerRuntime(runtime, node.layout().root(),
+        return podRuntime(node, runtime, mounter, network,
                 OciRuntimeChoice.Preference.parse(System.getProperty("bench.runtime", "runc")));
+    }
+
+    /** Like {@link #podRuntime(Node, RuntimeLayout, Mounter, PodNetwork)}, on the OCI runtime {@code oci} chooses. */
+    static PodRuntime podRuntime(Node node, RuntimeLayout runtime, Mounter mounter, PodNetwork network,
+                                 OciRuntimeChoice.Preference oci) {
+        ContainerRuntime containers = new ContainerRuntime(runtime, node.layout().root(), oci);
         return new PodRuntime(node.layout(), node.puller(), node.content(), node.snapshotter(),
                 containers, new PodNamespaces(runtime.namespaces(), mounter), mounter,
                 dev.berth.node.NodeFacts.ofMachine(null, null, node.layout().root()), network,
@@ -266,9 +348,10 @@ public final class RuntimeBenchmark {
     }
 
     /**
-     * PodRuntime.start() until it returns, in ns: its last step, {@code runc start}, returns once the container runs,
-     * as {@code runc run -d} does for the baselines. Then, untimed, checks with {@code runc state} that it runs,
-     * copies the container's config.json to {@code configCopy}, stops and removes the pod.
+     * PodRuntime.start() until it returns, in ns: its last step, the runtime's {@code start}, returns once the container
+     * runs, as {@code run -d} does for the baselines. Then, untimed, checks with the runtime's state that it runs,
+     * copies the container's config.json to {@code configCopy} (with the pod's files it binds), stops and removes the
+     * pod.
      */
     static long startPod(PodRuntime pods, Path podFile, RuntimeLayout runtime, Path configCopy)
             throws IOException {
@@ -285,14 +368,14 @@ public final class RuntimeBenchmark {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the benchmark pod", e);
         }
-        long nanos = System.nanoTime() - start; // `runc start` has returned: running, as when `runc run -d` returns
+        long nanos = System.nanoTime() - start; // `start` has returned: running, as when `run -d` returns
         try {
             String id = running.containers().get("main");
             ContainerStatus status = pods.status(id);
             if (status.status() != RuntimeState.Status.RUNNING) {
                 throw new IllegalStateException("the benchmark pod is not running once started: " + status);
             }
-            Files.copy(runtime.bundle(id).resolve("config.json"), configCopy, StandardCopyOption.REPLACE_EXISTING);
+            copyConfig(runtime.bundle(id).resolve("config.json"), pods.podDir(running.id()), configCopy);
             return nanos;
         } finally {
             try {
@@ -303,12 +386,36 @@ public final class RuntimeBenchmark {
         }
     }
 
-    private static void report(String what, String ours, long[] ourNanos, String theirs, long[] theirNanos, String note) {
+    /**
+     * Copies a container's config.json to {@code copy}, and the pod's own files it binds (/etc/hosts, resolv.conf),
+     * which go with the pod, to {@code pod-files/} beside it, pointing the copy at them.
+     */
+    private static void copyConfig(Path config, Path podDir, Path copy) throws IOException {
+        tools.jackson.databind.node.ObjectNode tree = (tools.jackson.databind.node.ObjectNode) JSON.readTree(
+                Files.readString(config));
+        Path files = copy.resolveSibling("pod-files");
+        for (JsonNode mount : tree.get("mounts")) {
+            Path source = Path.of(mount.path("source").asString(""));
+            if (source.startsWith(podDir) && Files.isRegularFile(source)) {
+                Path kept = files.resolve(podDir.relativize(source));
+                Files.createDirectories(kept.getParent());
+                Files.copy(source, kept, StandardCopyOption.REPLACE_EXISTING);
+                ((tools.jackson.databind.node.ObjectNode) mount).put("source", kept.toString());
+            }
+        }
+        Files.writeString(copy, JSON.writeValueAsString(tree));
+    }
+
+    /** Prints both medians (and minima), their ratio and the load; returns the ratio. */
+    private static double report(String what, String ours, long[] ourNanos, String theirs, long[] theirNanos,
+                                 String note) {
         long a = median(ourNanos);
         long b = median(theirNanos);
-        System.out.printf("%-18s %s %5.0f ms (min %5.0f) | %s %5.0f ms (min %5.0f) | ratio %.2fx (%s)%n", what,
+        System.out.printf("%-18s %s %5.0f ms (min %5.0f) | %s %5.0f ms (min %5.0f) | ratio %.2fx%s; %s%n", what,
                 ours, a / 1e6, Arrays.stream(ourNanos).min().orElseThrow() / 1e6, theirs, b / 1e6,
-                Arrays.stream(theirNanos).min().orElseThrow() / 1e6, (double) a / b, note);
+                Arrays.stream(theirNanos).min().orElseThrow() / 1e6, (double) a / b, note.isEmpty() ? "" : " (" + note + ")",
+                load());
+        return (double) a / b;
     }
 
     private static long median(long[] nanos) {
