@@ -71,7 +71,7 @@ final class DoctorCommand implements Callable<Integer> {
                 CgroupChecks.ofMachine(),
                 RuntimeChecks.ofMachine(preference, uid == 0),
                 NetworkChecks.ofMachine(config.network()),
-                StorageChecks.ofMachine(global.root(config), runRoot.dir),
+                StorageChecks.ofMachine(global.root(config), runRoot.dir()),
                 new ConfigChecks(loaded, REMOTE_TIMEOUT),
                 new SourceChecks(config.source(), System.getenv(), (int) REMOTE_TIMEOUT.toSeconds()),
                 new ApiChecks(config.server(), Clock.systemUTC()))).run();

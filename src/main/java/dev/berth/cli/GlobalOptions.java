@@ -48,15 +48,22 @@ final class GlobalOptions {
     }
 
     Path root() {
-        return root != null ? root : root(config()); // the config is not read for a root given on the command line
+        return root != null ? absolute(root) : root(config()); // the config is not read for a root given here
     }
 
-    /** {@code --root}, else {@code config}'s root, else the default. */
+    /**
+     * {@code --root}, else {@code config}'s root, else the default; absolute, as conmon and the OCI runtime, which
+     * run in other directories, are given paths under it.
+     */
     Path root(BerthConfig config) {
         if (root != null) {
-            return root;
+            return absolute(root);
         }
-        return config.root() != null ? config.root() : StateLayout.DEFAULT_ROOT;
+        return config.root() != null ? absolute(config.root()) : StateLayout.DEFAULT_ROOT;
+    }
+
+    static Path absolute(Path path) {
+        return path.toAbsolutePath().normalize();
     }
 
     /** Quiet by default (warnings), -v for debug, -q for errors only. */

@@ -36,6 +36,11 @@ final class NodeServices {
         @Option(names = "--runtime", paramLabel = "NAME",
                 description = "The OCI runtime: crun, runc, or auto (crun if a probe container runs, else runc; default: the config's runtime, else auto).")
         String runtime;
+
+        /** Absolute: conmon and the OCI runtime, which run in other directories, are given paths under it. */
+        Path dir() {
+            return GlobalOptions.absolute(dir);
+        }
     }
 
     final StateLayout layout;
@@ -47,7 +52,7 @@ final class NodeServices {
 
     NodeServices(GlobalOptions global, RunRoot runRoot) {
         this.layout = new StateLayout(global.root());
-        this.runtime = new RuntimeLayout(runRoot.dir);
+        this.runtime = new RuntimeLayout(runRoot.dir());
         this.global = global;
         this.runtimeName = runRoot.runtime;
     }
