@@ -132,6 +132,8 @@ public final class CdsTraining {
                         "--run-root", dir.resolve("run").toString()), node);
                 Main.run(apply);
                 Main.run(apply); // nothing to change
+                // the workloads' models and their planning, which an apply of pods loads: no pod may start here
+                Main.run(with(List.of("plan", "--repo", repo, "--policies", policies), node));
             }
             default -> {
                 Main.run("--help");
