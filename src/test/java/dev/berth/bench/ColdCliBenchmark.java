@@ -35,7 +35,7 @@ public final class ColdCliBenchmark {
             run(launcher, cache, command);
             awaitTraining(cache);
         }
-        System.out.printf("cold CLI through target/berth, %d runs each, load %s%n", RUNS, load());
+        System.out.printf("cold CLI through target/berth, %d runs each, %s%n", RUNS, MachineLoad.now());
         for (List<String> command : commands) {
             long[] wall = new long[RUNS];
             int exit = 0;
@@ -48,7 +48,7 @@ public final class ColdCliBenchmark {
             System.out.printf("  berth %-60.60s median %4d ms  min %4d ms  exit %d%n", String.join(" ", command),
                     wall[RUNS / 2] / 1_000_000, wall[0] / 1_000_000, exit);
         }
-        System.out.printf("load after: %s%n", load());
+        System.out.printf("after: %s%n", MachineLoad.now());
     }
 
     private static int run(Path launcher, Path cache, List<String> command) throws IOException, InterruptedException {
@@ -90,9 +90,5 @@ public final class ColdCliBenchmark {
         List<String> all = new ArrayList<>(command);
         all.addAll(options);
         return all;
-    }
-
-    private static String load() throws IOException {
-        return Files.readString(Path.of("/proc/loadavg")).strip();
     }
 }

@@ -32,8 +32,8 @@ import java.util.concurrent.TimeUnit;
  * podman is installed, on the same OCI runtime ({@code podman --runtime}). The runtime is the one berth chooses
  * ({@code -Dbench.runtime=auto}, the default: crun where it runs) or the one named ({@code crun}, {@code runc}), passed
  * to both as {@code --runtime}. berth's pods have loopback only ({@code network.enabled: false}), as podman's
- * {@code --network none}: NetworkStartBenchmark times the pod network. Needs root, crun or runc, conmon, docker-registry, skopeo, umoci, busybox (and podman
- * for the ratio).
+ * {@code --network none}: NetworkStartBenchmark times the pod network. Needs root, crun or runc, conmon,
+ * docker-registry, skopeo, umoci, busybox (and podman for the ratio).
  *
  * <p>berth is measured two ways: in process ({@code Main.run}, a warm JVM, as a long-running {@code berth watch}
  * would apply) and as a cold CLI through the launcher next to the jar ({@code target/berth}, a new JVM per apply,
@@ -85,7 +85,7 @@ public final class ConvergeBenchmark {
         Path launcher = Boolean.parseBoolean(System.getProperty("bench.cli", "true")) ? launcher() : null;
         System.out.printf("java %s, %d cpus, -Dbench.runtime=%s; %s%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), RuntimeBenchmark.preference().name().toLowerCase(Locale.ROOT),
-                RuntimeBenchmark.load());
+                MachineLoad.now());
         // in process, berth runs in this JVM: as the launcher runs it only with the JVM options the launcher gives
         System.out.printf("this JVM's -XX options: %s (the launcher runs berth with -XX:TieredStopAtLevel=1"
                 + " -XX:+UseSerialGC: set them in MAVEN_OPTS)%n", java.lang.management.ManagementFactory.getRuntimeMXBean()
@@ -178,7 +178,7 @@ public final class ConvergeBenchmark {
             }
             up.put(n, upTimes);
             down.put(n, downTimes);
-            loads.put(n, RuntimeBenchmark.load());
+            loads.put(n, MachineLoad.now());
             System.out.printf("%d pods: %s; %s%n", n, summary(upTimes, downTimes), loads.get(n));
         }
         report(tools, reps, up, down);

@@ -31,8 +31,8 @@ public final class HttpLoadBenchmark {
         if (launcher == null) {
             throw new IllegalStateException("the HTTP benchmark runs the daemon through the launcher: package first");
         }
-        System.out.printf("java %s, %d cpus, load %s%n", Runtime.version(), Runtime.getRuntime().availableProcessors(),
-                Files.readString(Path.of("/proc/loadavg")).strip());
+        System.out.printf("java %s, %d cpus, %s%n", Runtime.version(), Runtime.getRuntime().availableProcessors(),
+                MachineLoad.now());
         Path work = Files.createTempDirectory("berth-bench-http-");
         TestRepo repo = TestRepo.init(work.resolve("repo"));
         repo.write("README", "no manifests\n").commit("empty");

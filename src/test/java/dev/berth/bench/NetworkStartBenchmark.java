@@ -69,7 +69,7 @@ public final class NetworkStartBenchmark {
         System.out.printf("java %s, %d cpus, OCI runtime %s (runc %s), containernetworking-plugins %s; %s%n",
                 Runtime.version(), Runtime.getRuntime().availableProcessors(), System.getProperty("bench.runtime", "runc"),
                 Processes.run("dpkg-query", "-W", "-f=${Version}", "runc"),
-                Processes.run("dpkg-query", "-W", "-f=${Version}", "containernetworking-plugins"), load());
+                Processes.run("dpkg-query", "-W", "-f=${Version}", "containernetworking-plugins"), MachineLoad.now());
         if (!Files.isExecutable(PLUGINS.resolve("bridge"))) {
             throw new IllegalStateException("needs the CNI plugins in " + PLUGINS + " (containernetworking-plugins)");
         }
@@ -146,7 +146,7 @@ public final class NetworkStartBenchmark {
         long[][] starts = new long[pods.size()][runs];
         long[][] attaches = new long[pods.size()][runs];
         System.out.printf("pod start, busybox `sleep 30`, image present, start call to running; %d runs each,"
-                + " interleaved, after %d warm-ups; %s%n", runs, WARMUPS, load());
+                + " interleaved, after %d warm-ups; %s%n", runs, WARMUPS, MachineLoad.now());
         for (int run = -WARMUPS; run < runs; run++) {
             for (int i = 0; i < pods.size(); i++) {
                 int k = Math.floorMod(run + i, pods.size());
@@ -171,7 +171,7 @@ public final class NetworkStartBenchmark {
                     k == 0 ? "" : stats(attaches[k]), against, extra);
         }
         System.out.printf("berth's chain against no network: %.2fx, target <= 1.25x: %s (%s)%n", ratio(starts[1],
-                starts[0]), ratio(starts[1], starts[0]) <= 1.25 ? "met" : "missed", load());
+                starts[0]), ratio(starts[1], starts[0]) <= 1.25 ? "met" : "missed", MachineLoad.now());
     }
 
     private record Variant(String label, CniNetwork network, List<PodAttachment.HostPort> ports, int against) {}
@@ -203,7 +203,7 @@ public final class NetworkStartBenchmark {
         long[][] attach = new long[variants.size()][cycles];
         long[][] detach = new long[variants.size()][cycles];
         System.out.printf("attach + detach on a bare namespace, %d cycles each, interleaved, after %d warm-ups; %s%n",
-                cycles, WARMUPS, load());
+                cycles, WARMUPS, MachineLoad.now());
         for (int cycle = -WARMUPS; cycle < cycles; cycle++) {
             for (int v = 0; v < variants.size(); v++) {
                 Variant variant = variants.get(v);
@@ -232,7 +232,7 @@ public final class NetworkStartBenchmark {
             System.out.printf("| %s | %s | %s | %s |%n", variants.get(v).label(), stats(attach[v]), stats(detach[v]),
                     against);
         }
-        System.out.printf("(%s)%n", load());
+        System.out.printf("(%s)%n", MachineLoad.now());
     }
 
     /** Each plugin started and gone again (CNI_COMMAND=VERSION), and /bin/true, through berth's Command. */
@@ -257,7 +257,7 @@ public final class NetworkStartBenchmark {
             }
         }
         System.out.printf("a program started through berth's Command (CNI_COMMAND=VERSION), %d runs each; %s%n", cycles,
-                load());
+                MachineLoad.now());
         for (int p = 0; p < programs.size(); p++) {
             System.out.printf("| %s | %s |%n", programs.get(p).getFileName(), stats(times[p]));
         }
@@ -285,10 +285,6 @@ public final class NetworkStartBenchmark {
     private static String stats(long[] nanos) {
         double[] ms = Arrays.stream(nanos).sorted().mapToDouble(n -> n / 1e6).toArray();
         return String.format("%.1f / %.1f ms", ConvergeBenchmark.median(nanos) / 1e6, HttpFlood.percentile(ms, 0.9));
-    }
-
-    private static String load() throws IOException {
-        return "load average " + Files.readString(Path.of("/proc/loadavg")).strip();
     }
 
     private static void quietly(String... command) {

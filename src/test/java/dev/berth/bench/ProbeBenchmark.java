@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -81,7 +80,7 @@ public final class ProbeBenchmark {
         }
         System.out.printf("java %s, %d cpus, %s, load %s%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors(),
-                Processes.run("runc", "--version").lines().findFirst().orElse("runc"), load());
+                Processes.run("runc", "--version").lines().findFirst().orElse("runc"), MachineLoad.now());
         Path work = Files.createTempDirectory("berth-bench-probe-");
         Path runRoot = Path.of("/run/berth-bench-probe-" + ProcessHandle.current().pid());
         ProbeBenchmark bench = null;
@@ -111,7 +110,7 @@ public final class ProbeBenchmark {
 
                 double seconds = window.toNanos() / 1e9;
                 double probes = pods * seconds; // periodSeconds 1
-                System.out.printf("%n| what (%d pods, %.0f s, load %s) | measured |%n|---|---|%n", pods, seconds, load());
+                System.out.printf("%n| what (%d pods, %.0f s, %s) | measured |%n|---|---|%n", pods, seconds, MachineLoad.now());
                 System.out.printf("| the daemon's CPU, pods not probed | %.2f%% of a core |%n", 100 * idle / seconds);
                 System.out.printf("| the daemon's CPU, each pod probed every second (%.0f probes) | %.2f%% of a core |%n",
                         probes, 100 * probed / seconds);
@@ -313,14 +312,5 @@ public final class ProbeBenchmark {
         }
         repo.write("README", "probe benchmark\n");
         repo.commit("bench");
-    }
-
-    private static String load() {
-        try {
-            return Arrays.stream(Files.readString(Path.of("/proc/loadavg")).split(" ")).limit(3)
-                    .reduce((a, b) -> a + " " + b).orElse("");
-        } catch (IOException e) {
-            return "?";
-        }
     }
 }

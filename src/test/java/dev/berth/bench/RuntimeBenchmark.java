@@ -96,7 +96,7 @@ public final class RuntimeBenchmark {
     public static void main(String[] args) throws Exception {
         Main.launchProcessesWithVfork(); // as berth's own main does, before this JVM starts its first process
         System.out.printf("java %s, %d cpus, -Dbench.runtime=%s; %s%n", Runtime.version(),
-                Runtime.getRuntime().availableProcessors(), preference().name().toLowerCase(java.util.Locale.ROOT), load());
+                Runtime.getRuntime().availableProcessors(), preference().name().toLowerCase(java.util.Locale.ROOT), MachineLoad.now());
         // RegistryClient sizes java.net.http's buffers as it loads; TestRegistry's readiness probe must not load that first
         MethodHandles.lookup().ensureInitialized(RegistryClient.class);
         Path work = Files.createTempDirectory("berth-bench-rt-");
@@ -159,7 +159,7 @@ public final class RuntimeBenchmark {
                 BIG, image.layers().size(), bytes / 1e6, PULL_RUNS, PULL_WARMUPS);
         System.out.printf("first pull of this JVM (cold JIT and page cache): berth %.0f ms, skopeo copy %.0f ms%n",
                 cold[0] / 1e6, cold[1] / 1e6);
-        System.out.println(load());
+        System.out.println(MachineLoad.now());
         report("pull (fetch only)", "berth", berth[0], "skopeo copy", skopeo[0], "target <= 1.0x");
         report("pull + unpack", "berth", berth[1], "skopeo copy + tar -xzf", skopeo[1], "target <= 1.0x");
     }
@@ -256,7 +256,7 @@ public final class RuntimeBenchmark {
                 "what conmon and create/start cost over run -d");
         System.out.printf("target (issue 16): pod start, berth <= 1.15x of the floor (conmon + %s create + %s start of"
                 + " the same bundle without berth): %.2fx, %s; ratio to %s run -d %.2fx; %s%n", name, name, overFloor,
-                overFloor <= 1.15 ? "met" : "missed", name, overRun, load());
+                overFloor <= 1.15 ? "met" : "missed", name, overRun, MachineLoad.now());
     }
 
     /**
@@ -284,7 +284,7 @@ public final class RuntimeBenchmark {
                 + " berth: median %.0f ms (min %.0f) of %d after a warm-up; CPU %s; %s%n", BATCH, name, name, BATCH,
                 median(wall) / 1e6, Arrays.stream(wall).min().orElseThrow() / 1e6, BATCH_RUNS,
                 cgroupCpuNanos() < 0 ? "not measured (run in a cpuacct cgroup of its own)"
-                        : String.format("%.0f ms (%.1f ms a pod)", median(cpu) / 1e6, median(cpu) / 1e6 / BATCH), load());
+                        : String.format("%.0f ms (%.1f ms a pod)", median(cpu) / 1e6, median(cpu) / 1e6 / BATCH), MachineLoad.now());
     }
 
     /** CPU time of this JVM's cpuacct cgroup and all in it, in ns; -1 in the root cgroup (the whole machine). */
@@ -305,16 +305,6 @@ public final class RuntimeBenchmark {
     /** What {@code -Dbench.runtime} names: auto (the default: what berth chooses), crun or runc. */
     static OciRuntimeChoice.Preference preference() {
         return OciRuntimeChoice.Preference.parse(System.getProperty("bench.runtime", "auto"));
-    }
-
-    /** The machine's load average as /proc/loadavg gives it, to print beside a figure. */
-    static String load() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return "load " + fields[0] + " " + fields[1] + " " + fields[2];
-        } catch (IOException e) {
-            return "load unknown (" + e.getMessage() + ")";
-        }
     }
 
     /** Writes the benchmark's pod, {@code sleep 30} in {@code busybox} (pulled by its first start if missing). */
@@ -414,7 +404,7 @@ public final class RuntimeBenchmark {
         System.out.printf("%-18s %s %5.0f ms (min %5.0f) | %s %5.0f ms (min %5.0f) | ratio %.2fx%s; %s%n", what,
                 ours, a / 1e6, Arrays.stream(ourNanos).min().orElseThrow() / 1e6, theirs, b / 1e6,
                 Arrays.stream(theirNanos).min().orElseThrow() / 1e6, (double) a / b, note.isEmpty() ? "" : " (" + note + ")",
-                load());
+                MachineLoad.now());
         return (double) a / b;
     }
 

@@ -20,8 +20,8 @@ public final class ServiceSyncBenchmark {
     private static final int RUNS = 15;
 
     public static void main(String[] args) throws Exception {
-        System.out.printf("java %s, %d cpus, load average %s%n", Runtime.version(),
-                Runtime.getRuntime().availableProcessors(), Files.readString(Path.of("/proc/loadavg")).strip());
+        System.out.printf("java %s, %d cpus, %s%n", Runtime.version(),
+                Runtime.getRuntime().availableProcessors(), MachineLoad.now());
         if (Files.readString(Path.of("/proc/self/status")).lines().noneMatch(l -> l.matches("Uid:\\s+0\\s.*"))) {
             throw new IllegalStateException("needs root: it writes the host's iptables");
         }
@@ -53,7 +53,7 @@ public final class ServiceSyncBenchmark {
         print("sync after one endpoint changed", changed);
         print("sync unchanged (skipped)", unchanged);
         print("removal of every chain", removal);
-        System.out.printf("load average after: %s%n", Files.readString(Path.of("/proc/loadavg")).strip());
+        System.out.printf("after: %s%n", MachineLoad.now());
         Files.delete(runRoot);
     }
 
