@@ -18,7 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** berth apply end to end: real git repositories, a real registry, the real OCI runtime (crun or runc), conmon, overlayfs and cgroups. */
+/**
+ * berth apply end to end: real git repositories, a real registry, the real OCI runtime (crun or runc), conmon,
+ * overlayfs and cgroups.
+ */
 class ApplyIT {
 
     private static TestRegistry registry;

@@ -17,9 +17,9 @@ class MainTest {
         for (Class<?> verb : Main.VERBS) {
             CommandLine.Command command = verb.getAnnotation(CommandLine.Command.class);
             String firstLine = command.description()[0];
+            String start = firstLine.substring(0, Math.min(40, firstLine.length()));
             assertTrue(out.toString().contains("  " + command.name() + " "), command.name() + " in\n" + out);
-            assertTrue(out.toString().replaceAll("\\s+", " ").contains(firstLine.substring(0, Math.min(40, firstLine.length()))),
-                    firstLine + " in\n" + out);
+            assertTrue(out.toString().replaceAll("\\s+", " ").contains(start), firstLine + " in\n" + out);
         }
     }
 
